@@ -1,0 +1,26 @@
+package dev.agentmesh.mesh;
+
+/**
+ * An agent on the mesh, as the store records it.
+ *
+ * @param id            store id, stable across renames and rejoins
+ * @param name          unique name in the project, e.g. {@code SwiftRaven}
+ * @param pid           process id of the agent (its runtime, or the shell that joined), or null if unknown
+ * @param host          host name the pid belongs to, or null
+ * @param cwd           working directory at join, or null
+ * @param runtime       runtime name ({@code pi}, {@code claude}, {@code cli}, ...), or null
+ * @param model         model id, or null
+ * @param branch        git branch at join, or null
+ * @param statusMessage custom status set with {@code set_status}, or null
+ * @param joinedAt      epoch ms of the (last) join
+ * @param lastSeen      epoch ms of the last action
+ * @param leftAt        epoch ms of leaving, or null while present
+ */
+public record Agent(long id, String name, Long pid, String host, String cwd, String runtime, String model,
+                    String branch, String statusMessage, long joinedAt, long lastSeen, Long leftAt) {
+
+    /** @return true while the agent has not left */
+    public boolean present() {
+        return leftAt == null;
+    }
+}

@@ -1,0 +1,74 @@
+package dev.agentmesh.mesh;
+
+import dev.agentmesh.mesh.internal.Liveness;
+import dev.agentmesh.project.Project;
+import dev.agentmesh.store.Store;
+
+import java.util.List;
+
+/**
+ * The mesh of one project: presence, messages, reservations and the feed, over one store. This is the Java
+ * API behind the CLI, the MCP tool and the pi extension. Thread-safe.
+ */
+public final class Mesh {
+    private final Store store;
+    private final Project project;
+    private final Presence presence;
+    private final Messenger messenger;
+    private final Reservations reservations;
+    private final Feed feed;
+
+    private Mesh(Store store, Project project) {
+        this.store = store;
+        this.project = project;
+        this.presence = new Presence(store, project.key());
+        this.messenger = new Messenger(store, project.key());
+        this.reservations = new Reservations(store, project.root(), presence);
+        this.feed = new Feed(store, project.key());
+    }
+
+    /** @return the mesh of {@code project} in {@code store} */
+    public static Mesh create(Store store, Project project) {
+        return new Mesh(store, project);
+    }
+
+    /** @return presence: join, leave, list, whois, status, rename */
+    public Presence presence() {
+        return presence;
+    }
+
+    /** @return messages: send, broadcast, inbox */
+    public Messenger messenger() {
+        return messenger;
+    }
+
+    /** @return file leases: reserve, release, list */
+    public Reservations reservations() {
+        return reservations;
+    }
+
+    /** @return the activity feed */
+    public Feed feed() {
+        return feed;
+    }
+
+    /** @return the project */
+    public Project project() {
+        return project;
+    }
+
+    /** @return the store */
+    public Store store() {
+        return store;
+    }
+
+    /** @return the reservations held by {@code name} */
+    public List<Reservation> reservationsOf(String name) {
+        return store.read(tx -> Reservations.byAgent(tx, Presence.requireKnown(tx, project.key(), name).id()));
+    }
+
+    /** @return true if the agent's process is known to be gone (on this host) */
+    public static boolean isDead(Agent a) {
+        return Liveness.isDead(a);
+    }
+}

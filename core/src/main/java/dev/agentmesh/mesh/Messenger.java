@@ -1,0 +1,129 @@
+package dev.agentmesh.mesh;
+
+import dev.agentmesh.MeshException;
+import dev.agentmesh.store.Store;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+
+/**
+ * Messages between agents: send, broadcast, inbox (seeds/001). {@code send} returns once the message is
+ * committed; each recipient's {@code inbox} hands it out exactly once, also when many processes send and read
+ * at the same time (the read and the mark happen in one serialised write transaction).
+ */
+public final class Messenger {
+    /** Longest message body, in characters. */
+    public static final int MAX_BODY_CHARS = 65_536;
+    /** Most recipients of one {@code send}. */
+    public static final int MAX_RECIPIENTS = 100;
+
+    private final Store store;
+    private final String project;
+
+    Messenger(Store store, String project) {
+        this.store = store;
+        this.project = project;
+    }
+
+    /**
+     * Sends a direct message.
+     *
+     * @param from    a present agent
+     * @param to      1..{@value #MAX_RECIPIENTS} known agents (present or left: a left agent finds it on rejoin);
+     *                duplicates are ignored
+     * @param body    1..{@value #MAX_BODY_CHARS} characters
+     * @param replyTo id of a message of this project, or null
+     * @return the committed message
+     * @throws MeshException (invalid input) for an unknown sender or recipient, an empty or too long body, or an
+     *                       unknown replyTo
+     */
+    public Message send(String from, List<String> to, String body, Long replyTo) {
+        checkBody(body);
+        if (to == null || to.isEmpty()) {
+            throw MeshException.invalidInput("send needs at least one recipient ('to')");
+        }
+        List<String> names = List.copyOf(new LinkedHashSet<>(to));
+        if (names.size() > MAX_RECIPIENTS) {
+            throw MeshException.invalidInput("send has " + names.size() + " recipients; the limit is " + MAX_RECIPIENTS);
+        }
+        return store.write(tx -> {
+            Agent sender = Presence.requirePresent(tx, project, from);
+            List<Long> ids = new ArrayList<>();
+            for (String n : names) {
+                ids.add(Presence.requireKnown(tx, project, n).id());
+            }
+            if (replyTo != null && !tx.messages().exists(project, replyTo)) {
+                throw MeshException.invalidInput("replyTo " + replyTo + " is not a message of this project");
+            }
+            long now = System.currentTimeMillis();
+            long id = tx.messages().insert(project, sender.name(), body, replyTo, false, now, ids);
+            tx.agents().touch(sender.id(), now);
+            tx.feed().append(project, now, sender.name(), "message", String.join(",", names), preview(body));
+            return new Message(id, sender.name(), names, body, replyTo, false, now);
+        });
+    }
+
+    /**
+     * Sends to every present agent but the sender.
+     *
+     * @return the committed message; its recipients may be empty when nobody else is present
+     * @throws MeshException (invalid input) for an unknown sender or a bad body
+     */
+    public Message broadcast(String from, String body) {
+        checkBody(body);
+        return store.write(tx -> {
+            Agent sender = Presence.requirePresent(tx, project, from);
+            List<Agent> others = tx.agents().list(project, false).stream().filter(a -> a.id() != sender.id()).toList();
+            long now = System.currentTimeMillis();
+            long id = tx.messages().insert(project, sender.name(), body, null, true, now,
+                    others.stream().map(Agent::id).toList());
+            tx.agents().touch(sender.id(), now);
+            tx.feed().append(project, now, sender.name(), "broadcast", "all", preview(body));
+            return new Message(id, sender.name(), others.stream().map(Agent::name).toList(), body, null, true, now);
+        });
+    }
+
+    /**
+     * Reads the messages waiting for {@code name}, oldest first.
+     *
+     * @param limit 1..1000 messages at most
+     * @param peek  true to leave them unread
+     * @return the messages, each handed out once across all readers unless peeked
+     * @throws MeshException (invalid input) for an unknown agent or a limit out of range
+     */
+    public List<Message> inbox(String name, int limit, boolean peek) {
+        if (limit < 1 || limit > 1000) {
+            throw MeshException.invalidInput("inbox limit " + limit + " is out of range 1..1000");
+        }
+        return store.write(tx -> {
+            Agent me = Presence.requireKnown(tx, project, name);
+            List<Message> msgs = tx.messages().pending(me.id(), limit);
+            if (!peek) {
+                long now = System.currentTimeMillis();
+                tx.messages().markDelivered(me.id(), msgs.stream().map(Message::id).toList(), now);
+                tx.agents().touch(me.id(), now);
+            }
+            return msgs;
+        });
+    }
+
+    /** @return how many messages wait for {@code name} */
+    public int unread(String name) {
+        return store.read(tx -> tx.messages().unreadCount(Presence.requireKnown(tx, project, name).id()));
+    }
+
+    private static void checkBody(String body) {
+        if (body == null || body.isBlank()) {
+            throw MeshException.invalidInput("message is empty");
+        }
+        if (body.length() > MAX_BODY_CHARS) {
+            throw MeshException.invalidInput("message is " + body.length() + " characters; the limit is " + MAX_BODY_CHARS);
+        }
+    }
+
+    static String preview(String body) {
+        String one = body.strip().replaceAll("\\s+", " ");
+        return one.length() <= 80 ? one : one.substring(0, 77) + "...";
+    }
+}

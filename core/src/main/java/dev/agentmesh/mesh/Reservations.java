@@ -1,0 +1,150 @@
+package dev.agentmesh.mesh;
+
+import dev.agentmesh.MeshException;
+import dev.agentmesh.mesh.internal.PathPatterns;
+import dev.agentmesh.store.Store;
+import dev.agentmesh.store.StoreTx;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * File reservations as leases (DESIGN.md): reserve and release paths, folders or globs of the project.
+ * A conflicting exclusive claim is refused, naming the holder, the pattern, the reason and since when. Leases
+ * end on {@code release}, on leave, when the holder's process is found dead, and when their TTL runs out.
+ * Check and insert happen in one serialised transaction, so of two agents reserving the same file at once
+ * exactly one wins.
+ */
+public final class Reservations {
+    /** Most paths in one {@code reserve}. */
+    public static final int MAX_PATHS = 100;
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
+
+    private final Store store;
+    private final Path root;
+    private final Presence presence;
+
+    Reservations(Store store, Path root, Presence presence) {
+        this.store = store;
+        this.root = root;
+        this.presence = presence;
+    }
+
+    /**
+     * Reserves paths for {@code agent}; all or none.
+     *
+     * @param cwd       folder that relative paths are resolved against
+     * @param paths     1..{@value #MAX_PATHS} files, folders or globs inside the project
+     * @param reason    free text, or null
+     * @param exclusive false for a shared lease (conflicts only with exclusive ones)
+     * @param ttl       lease duration, or null for none (released on release/leave/death)
+     * @return the leases now held for these paths (an existing lease of the same agent is renewed)
+     * @throws MeshException (invalid input) for a path outside the project or an unknown agent;
+     *                       (unexpected state) if another agent holds a conflicting lease
+     */
+    public List<Reservation> reserve(String agent, Path cwd, List<String> paths, String reason, boolean exclusive,
+                                     Duration ttl) {
+        if (paths == null || paths.isEmpty()) {
+            throw MeshException.invalidInput("reserve needs at least one path ('paths')");
+        }
+        if (paths.size() > MAX_PATHS) {
+            throw MeshException.invalidInput("reserve has " + paths.size() + " paths; the limit is " + MAX_PATHS);
+        }
+        if (ttl != null && (ttl.isNegative() || ttl.isZero())) {
+            throw MeshException.invalidInput("reservation TTL " + ttl + " must be positive");
+        }
+        LinkedHashSet<String> patterns = new LinkedHashSet<>();
+        for (String p : paths) {
+            patterns.add(PathPatterns.normalise(root, cwd, p));
+        }
+        return store.write(tx -> {
+            presence.reap(tx);
+            Agent me = Presence.requirePresent(tx, root.toString(), agent);
+            long now = System.currentTimeMillis();
+            tx.reservations().expire(root.toString(), now);
+            List<Reservation> live = tx.reservations().list(root.toString());
+            for (String pattern : patterns) {
+                for (Reservation r : live) {
+                    if (!r.holder().equals(me.name()) && (exclusive || r.exclusive()) && PathPatterns.overlap(pattern, r.pattern())) {
+                        throw MeshException.unexpectedState(refusal(pattern, r, now));
+                    }
+                }
+            }
+            List<Reservation> held = new ArrayList<>();
+            Long expires = ttl == null ? null : now + ttl.toMillis();
+            for (String pattern : patterns) {
+                live.stream().filter(r -> r.holder().equals(me.name()) && r.pattern().equals(pattern))
+                        .forEach(r -> tx.reservations().delete(r.id()));
+                long id = tx.reservations().insert(root.toString(), me.id(), pattern, exclusive, reason, now, expires);
+                held.add(new Reservation(id, me.name(), pattern, exclusive, reason, now, expires));
+                tx.feed().append(root.toString(), now, me.name(), "reserve", pattern, reason);
+            }
+            tx.agents().touch(me.id(), now);
+            return held;
+        });
+    }
+
+    /**
+     * Releases the agent's leases on the given paths, or all of them when {@code paths} is null or empty.
+     *
+     * @return the patterns released
+     * @throws MeshException (invalid input) for an unknown agent or a path outside the project
+     */
+    public List<String> release(String agent, Path cwd, List<String> paths) {
+        List<String> patterns = paths == null ? List.of()
+                : paths.stream().map(p -> PathPatterns.normalise(root, cwd, p)).toList();
+        return store.write(tx -> {
+            Agent me = Presence.requireKnown(tx, root.toString(), agent);
+            long now = System.currentTimeMillis();
+            List<String> released = new ArrayList<>();
+            for (Reservation r : tx.reservations().byAgent(me.id())) {
+                if (patterns.isEmpty() || patterns.contains(r.pattern())) {
+                    tx.reservations().delete(r.id());
+                    released.add(r.pattern());
+                    tx.feed().append(root.toString(), now, me.name(), "release", r.pattern(), null);
+                }
+            }
+            return released;
+        });
+    }
+
+    /** @return the live leases of the project, oldest first */
+    public List<Reservation> list() {
+        return store.write(tx -> {
+            presence.reap(tx);
+            tx.reservations().expire(root.toString(), System.currentTimeMillis());
+            return tx.reservations().list(root.toString());
+        });
+    }
+
+    /**
+     * @param agent the agent about to write, or null for "anyone"
+     * @param path  a file path (relative to {@code cwd}) about to be written
+     * @return the exclusive lease of another agent covering it, if any
+     */
+    public Optional<Reservation> conflictFor(String agent, Path cwd, String path) {
+        String p = PathPatterns.normalise(root, cwd, path);
+        return list().stream().filter(r -> r.exclusive() && !r.holder().equals(agent) && PathPatterns.overlap(p, r.pattern()))
+                .findFirst();
+    }
+
+    /** @return the one-line refusal for {@code pattern} against {@code held} */
+    public static String refusal(String pattern, Reservation held, long now) {
+        long ago = Math.max(0, (now - held.createdAt()) / 1000);
+        return pattern + " is reserved by " + held.holder() + " (" + held.pattern() + ") since "
+                + CLOCK.format(Instant.ofEpochMilli(held.createdAt())) + " (" + ago + "s ago)"
+                + (held.reason() == null || held.reason().isBlank() ? "" : ": " + held.reason())
+                + "; coordinate with them (mesh send " + held.holder() + " ...)";
+    }
+
+    static List<Reservation> byAgent(StoreTx tx, long agentId) {
+        return tx.reservations().byAgent(agentId);
+    }
+}

@@ -1,0 +1,60 @@
+package dev.agentmesh.project;
+
+import dev.agentmesh.MeshException;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The project an agent works in: the git root above the working directory, or the working directory itself
+ * when there is no git repository. Its absolute path is the key every store row carries.
+ *
+ * @param root absolute, normalised, symlinks resolved
+ * @param git  true when {@code root} is a git work tree root
+ */
+public record Project(Path root, boolean git) {
+
+    /**
+     * Finds the project of {@code cwd}: the nearest ancestor holding {@code .git}, else {@code cwd}.
+     *
+     * @throws MeshException (invalid input) if {@code cwd} does not exist
+     */
+    public static Project locate(Path cwd) {
+        Path start;
+        try {
+            start = cwd.toRealPath();
+        } catch (IOException e) {
+            throw MeshException.invalidInput("project folder " + cwd + " does not exist");
+        }
+        if (!Files.isDirectory(start)) {
+            throw MeshException.invalidInput("project folder " + cwd + " is not a folder");
+        }
+        for (Path p = start; p != null; p = p.getParent()) {
+            if (Files.exists(p.resolve(".git"))) {
+                return new Project(p, true);
+            }
+        }
+        return new Project(start, false);
+    }
+
+    /** @return the key stored in every row of this project: the absolute root path */
+    public String key() {
+        return root.toString();
+    }
+
+    /** @return {@code <root>/.mesh}, where project config, agent definitions and run artifacts live */
+    public Path meshDir() {
+        return root.resolve(".mesh");
+    }
+
+    /**
+     * @throws MeshException (invalid input) unless the project is a git repository
+     */
+    public void requireGit(String what) {
+        if (!git) {
+            throw MeshException.invalidInput(what + " needs a git repository, and " + root
+                    + " is not in one (run git init there first)");
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package dev.agentmesh.store;
+
+import dev.agentmesh.mesh.Agent;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.mapper.RowMapper;
+
+import java.util.List;
+import java.util.Optional;
+
+/** SQL for the {@code agents} table. */
+public final class AgentTable {
+    private static final RowMapper<Agent> MAPPER = (rs, ctx) -> new Agent(
+            rs.getLong("id"), rs.getString("name"), Rows.nullableLong(rs, "pid"), rs.getString("host"),
+            rs.getString("cwd"), rs.getString("runtime"), rs.getString("model"), rs.getString("branch"),
+            rs.getString("status_message"), rs.getLong("joined_at"), rs.getLong("last_seen"),
+            Rows.nullableLong(rs, "left_at"));
+
+    private final Handle h;
+
+    AgentTable(Handle h) {
+        this.h = h;
+    }
+
+    /** @return the agent named {@code name} in {@code project}, present or not */
+    public Optional<Agent> byName(String project, String name) {
+        return h.createQuery("SELECT * FROM agents WHERE project = :p AND name = :n")
+                .bind("p", project).bind("n", name).map(MAPPER).findOne();
+    }
+
+    /** @return the agent with store id {@code id} */
+    public Optional<Agent> byId(long id) {
+        return h.createQuery("SELECT * FROM agents WHERE id = :id").bind("id", id).map(MAPPER).findOne();
+    }
+
+    /** @return the agents of the project, present ones only unless {@code includeLeft}, by name */
+    public List<Agent> list(String project, boolean includeLeft) {
+        return h.createQuery("SELECT * FROM agents WHERE project = :p"
+                        + (includeLeft ? "" : " AND left_at IS NULL") + " ORDER BY name")
+                .bind("p", project).map(MAPPER).list();
+    }
+
+    /** Inserts a new present agent; @return its id */
+    public long insert(String project, Agent a) {
+        return h.createUpdate("""
+                        INSERT INTO agents (project, name, pid, host, cwd, runtime, model, branch, joined_at, last_seen)
+                        VALUES (:p, :name, :pid, :host, :cwd, :runtime, :model, :branch, :at, :at)""")
+                .bind("p", project).bind("name", a.name()).bind("pid", a.pid()).bind("host", a.host())
+                .bind("cwd", a.cwd()).bind("runtime", a.runtime()).bind("model", a.model()).bind("branch", a.branch())
+                .bind("at", a.joinedAt())
+                .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
+    }
+
+    /** Marks an existing row present again with fresh process facts (a rejoin keeps the id and the inbox). */
+    public void rejoin(long id, Agent a) {
+        h.createUpdate("""
+                        UPDATE agents SET pid = :pid, host = :host, cwd = :cwd, runtime = :runtime, model = :model,
+                          branch = :branch, joined_at = :at, last_seen = :at, left_at = NULL, status_message = NULL
+                        WHERE id = :id""")
+                .bind("id", id).bind("pid", a.pid()).bind("host", a.host()).bind("cwd", a.cwd())
+                .bind("runtime", a.runtime()).bind("model", a.model()).bind("branch", a.branch())
+                .bind("at", a.joinedAt()).execute();
+    }
+
+    /** Marks the agent as left at {@code at}. */
+    public void markLeft(long id, long at) {
+        h.createUpdate("UPDATE agents SET left_at = :at, last_seen = :at WHERE id = :id")
+                .bind("id", id).bind("at", at).execute();
+    }
+
+    /** Records activity. */
+    public void touch(long id, long at) {
+        h.createUpdate("UPDATE agents SET last_seen = :at WHERE id = :id").bind("id", id).bind("at", at).execute();
+    }
+
+    /** Sets or clears (null) the status message. */
+    public void setStatus(long id, String message, long at) {
+        h.createUpdate("UPDATE agents SET status_message = :m, last_seen = :at WHERE id = :id")
+                .bind("id", id).bind("m", message).bind("at", at).execute();
+    }
+
+    /** Sets the pid (a runtime learns its child's pid after the join). */
+    public void setPid(long id, long pid) {
+        h.createUpdate("UPDATE agents SET pid = :pid WHERE id = :id").bind("id", id).bind("pid", pid).execute();
+    }
+
+    /** Renames the agent. */
+    public void rename(long id, String name, long at) {
+        h.createUpdate("UPDATE agents SET name = :n, last_seen = :at WHERE id = :id")
+                .bind("id", id).bind("n", name).bind("at", at).execute();
+    }
+
+    /** Deletes a left agent's row so its name can be taken; only valid when nothing references it. */
+    public boolean deleteIfUnreferenced(long id) {
+        int refs = h.createQuery("""
+                        SELECT (SELECT COUNT(*) FROM deliveries WHERE recipient_id = :id)
+                             + (SELECT COUNT(*) FROM reservations WHERE agent_id = :id)""")
+                .bind("id", id).mapTo(Integer.class).one();
+        return refs == 0 && h.createUpdate("DELETE FROM agents WHERE id = :id").bind("id", id).execute() == 1;
+    }
+}

@@ -1,0 +1,36 @@
+package dev.agentmesh.store;
+
+import dev.agentmesh.mesh.FeedEvent;
+import org.jdbi.v3.core.Handle;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/** SQL for the {@code feed} table. */
+public final class FeedTable {
+    private final Handle h;
+
+    FeedTable(Handle h) {
+        this.h = h;
+    }
+
+    /** Appends an event. */
+    public void append(String project, long at, String actor, String kind, String target, String detail) {
+        h.createUpdate("INSERT INTO feed (project, at, actor, kind, target, detail) VALUES (:p, :at, :a, :k, :t, :d)")
+                .bind("p", project).bind("at", at).bind("a", actor).bind("k", kind).bind("t", target).bind("d", detail)
+                .execute();
+    }
+
+    /** @return the latest {@code limit} events with id greater than {@code afterId}, oldest first */
+    public List<FeedEvent> latest(String project, int limit, long afterId) {
+        List<FeedEvent> events = new ArrayList<>(h.createQuery(
+                        "SELECT * FROM feed WHERE project = :p AND id > :after ORDER BY id DESC LIMIT :lim")
+                .bind("p", project).bind("after", afterId).bind("lim", limit)
+                .map((rs, ctx) -> new FeedEvent(rs.getLong("id"), rs.getLong("at"), rs.getString("actor"),
+                        rs.getString("kind"), rs.getString("target"), rs.getString("detail")))
+                .list());
+        Collections.reverse(events);
+        return events;
+    }
+}

@@ -1,0 +1,20 @@
+package dev.agentmesh.store;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+
+/** Reads nullable numeric columns (the SQLite driver refuses {@code getObject(col, Long.class)} on NULL). */
+final class Rows {
+    private Rows() {
+    }
+
+    static Long nullableLong(ResultSet rs, String column) throws SQLException {
+        long v = rs.getLong(column);
+        return rs.wasNull() ? null : v;
+    }
+
+    static Integer nullableInt(ResultSet rs, String column) throws SQLException {
+        int v = rs.getInt(column);
+        return rs.wasNull() ? null : v;
+    }
+}
