@@ -48,6 +48,20 @@ public record Project(Path root, boolean git) {
         return root.resolve(".mesh");
     }
 
+    /** @return the checked-out branch (from {@code .git/HEAD}), a short commit id when detached, or null */
+    public String branch() {
+        try {
+            Path head = root.resolve(".git/HEAD");
+            if (!Files.isRegularFile(head)) {
+                return null;
+            }
+            String s = Files.readString(head).strip();
+            return s.startsWith("ref: refs/heads/") ? s.substring("ref: refs/heads/".length()) : s.substring(0, Math.min(12, s.length()));
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     /**
      * @throws MeshException (invalid input) unless the project is a git repository
      */

@@ -126,13 +126,33 @@ public final class Store implements AutoCloseable {
         private Migrations() {
         }
 
-        static void apply(SQLiteDataSource ds, String where) {
+        /** The highest migration version under {@code db/migration}; a test keeps it in step with the files. */
+        static final int LATEST = 1;
+
+        static void apply(SQLiteDataSource ds, String where) throws java.sql.SQLException {
+            if (current(ds) == LATEST) {
+                return;
+            }
             Flyway.configure()
                     .dataSource(ds)
                     .locations("classpath:db/migration")
                     .loggers("slf4j")
                     .load()
                     .migrate();
+        }
+
+        /** @return the schema version recorded by Flyway, or -1 when the store is new */
+        static int current(SQLiteDataSource ds) throws java.sql.SQLException {
+            try (var c = ds.getConnection(); var st = c.createStatement()) {
+                try (var rs = st.executeQuery("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'flyway_schema_history'")) {
+                    if (!rs.next()) {
+                        return -1;
+                    }
+                }
+                try (var rs = st.executeQuery("SELECT MAX(CAST(version AS INTEGER)) FROM flyway_schema_history WHERE success = 1")) {
+                    return rs.next() ? rs.getInt(1) : -1;
+                }
+            }
         }
     }
 }

@@ -1,0 +1,112 @@
+package dev.agentmesh.cli;
+
+import dev.agentmesh.MeshException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.concurrent.Callable;
+
+/**
+ * The {@code mesh} command: entry point of the CLI. Mesh commands ({@code join}, {@code send}, ...) come from
+ * the command classes of each group; errors print one line ({@code -x} adds the stack trace) and exit 2
+ * (invalid input), 3 (unexpected state) or 4 (internal), as {@link MeshException.Kind} says.
+ */
+@Command(name = "mesh", mixinStandardHelpOptions = true, versionProvider = MeshCommand.Version.class,
+        description = {"agentmesh: coordination runtime for teams of AI coding agents.",
+                "Agents join a mesh, message each other, reserve files, and run crews of workers from a PRD."},
+        subcommands = {TaskCommand.class, CrewCommand.class, ToolCommand.class, McpCommand.class, ModelCommand.class,
+                DemoCommand.class, CommandLine.HelpCommand.class})
+public final class MeshCommand implements Callable<Integer> {
+
+    @Option(names = {"-x", "--trace"}, description = "Print the stack trace of an error (accepted anywhere on the line).")
+    boolean trace;
+
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(Cli.out());
+        return 0;
+    }
+
+    /** Runs the CLI and exits with its code. */
+    public static void main(String[] args) {
+        int code = run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+        System.exit(code);
+    }
+
+    /**
+     * Runs the CLI without exiting.
+     *
+     * @return the exit code: 0 ok, 1 a check failed (e.g. demo), 2 invalid input, 3 unexpected state, 4 internal
+     */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cl = commandLine();
+        Cli.out(out);
+        cl.setOut(out);
+        cl.setErr(err);
+        boolean trace = java.util.Arrays.stream(args).anyMatch(a -> a.equals("-x") || a.equals("--trace"));
+        cl.setParameterExceptionHandler((ex, a) -> {
+            ex.getCommandLine().getErr().println("mesh: " + firstLine(ex.getMessage())
+                    + " (see: " + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help)");
+            return MeshException.Kind.INVALID_INPUT.exitCode();
+        });
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            PrintWriter e = cmd.getErr();
+            if (ex instanceof MeshException me) {
+                e.println("mesh: " + firstLine(me.getMessage()));
+                if (trace) {
+                    me.printStackTrace(e);
+                }
+                e.flush();
+                return me.kind().exitCode();
+            }
+            e.println("mesh: internal error: " + firstLine(String.valueOf(ex.getMessage())) + " (" + ex.getClass().getSimpleName()
+                    + "; run again with -x for the stack trace)");
+            if (trace) {
+                StringWriter sw = new StringWriter();
+                ex.printStackTrace(new PrintWriter(sw));
+                e.print(sw);
+            }
+            e.flush();
+            return MeshException.Kind.INTERNAL.exitCode();
+        });
+        return cl.execute(java.util.Arrays.stream(args).filter(a -> !a.equals("-x") && !a.equals("--trace"))
+                .toArray(String[]::new));
+    }
+
+    static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new MeshCommand());
+        // One class per command group; their commands are static methods, so picocli can invoke them on any object.
+        for (Class<?> group : new Class<?>[]{PresenceCommands.class, MessageCommands.class, ReservationCommands.class}) {
+            for (java.lang.reflect.Method m : CommandLine.getCommandMethods(group, null)) {
+                cl.addSubcommand(new CommandLine(m));
+            }
+        }
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        return cl;
+    }
+
+    static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        return s.lines().findFirst().orElse(s);
+    }
+
+    /** Prints the version from the jar manifest, or the build's. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = MeshCommand.class.getPackage().getImplementationVersion();
+            return new String[]{"mesh (agentmesh) " + (v == null ? "0.1.0" : v), "Java " + Runtime.version()};
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package dev.agentmesh.cli;
+
+import dev.agentmesh.mesh.Reservation;
+import dev.agentmesh.tool.Formats;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.util.List;
+
+/** Reservation commands: reserve, release, reservations. */
+@Command
+final class ReservationCommands {
+
+    @Command(name = "reserve", description = {"Reserve files, folders or globs of the project.",
+            "Another agent's conflicting reservation is refused, naming the holder, the reason and since when."})
+    static int reserve(@Parameters(paramLabel = "PATH", arity = "1..*") List<String> paths,
+                @Option(names = "--reason", paramLabel = "TEXT") String reason,
+                @Option(names = "--shared", description = "A shared lease: conflicts only with exclusive ones.") boolean shared,
+                @Mixin Options.As as, @Mixin Options.Json json) {
+        var args = Cli.args("reserve").put("reason", reason).put("mode", shared ? "shared" : "exclusive");
+        args.set("paths", Cli.JSON.valueToTree(paths));
+        return Cli.action(as.as, json.json, Cli.out(), args);
+    }
+
+    @Command(name = "release", description = "Release your reservations of these paths, or all of them.")
+    static int release(@Parameters(paramLabel = "PATH", arity = "0..*") List<String> paths, @Mixin Options.As as,
+                @Mixin Options.Json json) {
+        var args = Cli.args("release");
+        if (paths != null) {
+            args.set("paths", Cli.JSON.valueToTree(paths));
+        }
+        return Cli.action(as.as, json.json, Cli.out(), args);
+    }
+
+    @Command(name = "reservations", description = "List the live reservations of the project.")
+    static int reservations(@Mixin Options.Json json) {
+        List<Reservation> all = Cli.mesh().reservations().list();
+        StringBuilder sb = new StringBuilder(all.isEmpty() ? "no reservations" : "");
+        for (Reservation r : all) {
+            sb.append(String.format("%-30s %-14s %-9s since %s%s%n", r.pattern(), r.holder(), r.exclusive() ? "exclusive" : "shared",
+                    Formats.clock(r.createdAt()), r.reason() == null ? "" : "  " + r.reason()));
+        }
+        Cli.print(Cli.out(), json.json, sb.toString().stripTrailing(), Cli.JSON.valueToTree(all));
+        return 0;
+    }
+}

@@ -1,0 +1,292 @@
+package dev.agentmesh.crew;
+
+import dev.agentmesh.MeshException;
+import dev.agentmesh.store.Store;
+import dev.agentmesh.store.StoreTx;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
+
+/**
+ * The crew's tasks of one project and the rules that move them (pi-messenger crew actions, seeds/001):
+ * {@code task.list|show|ready|start|done|block|unblock|reset}, plus the review rules. Every change is one
+ * serialised transaction, so {@link #start} is a compare-and-set: of many claimants exactly one wins.
+ */
+public final class Tasks {
+    private final Store store;
+    private final String project;
+
+    /** @return the tasks of {@code project} in {@code store} */
+    public static Tasks create(Store store, String project) {
+        return new Tasks(store, project);
+    }
+
+    private Tasks(Store store, String project) {
+        this.store = store;
+        this.project = project;
+    }
+
+    /**
+     * Stores a validated plan as todo tasks, replacing any earlier plan of the project.
+     *
+     * @return the stored tasks
+     */
+    public List<Task> replacePlan(Plan plan) {
+        return store.write(tx -> {
+            tx.tasks().deleteAll(project);
+            long now = System.currentTimeMillis();
+            for (TaskSpec s : plan.tasks()) {
+                tx.tasks().insert(project, new Task(s.id(), s.title(), s.description(), Task.Status.TODO, null, 0, 0,
+                        null, null, null, null, null, s.dependsOn(), now), now);
+            }
+            tx.feed().append(project, now, null, "crew.plan", null, plan.tasks().size() + " tasks");
+            return tx.tasks().list(project);
+        });
+    }
+
+    /** @return every task in plan order */
+    public List<Task> list() {
+        return store.read(tx -> tx.tasks().list(project));
+    }
+
+    /**
+     * @return the task
+     * @throws MeshException (invalid input) if the project has no such task
+     */
+    public Task show(String id) {
+        return store.read(tx -> require(tx, id));
+    }
+
+    /** @return todo tasks whose dependencies are all done with no pending NEEDS_WORK, in plan order */
+    public List<Task> ready() {
+        return store.read(tx -> ready(tx.tasks().list(project)));
+    }
+
+    static List<Task> ready(List<Task> all) {
+        Set<String> done = all.stream().filter(t -> t.status() == Task.Status.DONE).map(Task::id).collect(Collectors.toSet());
+        return all.stream().filter(t -> t.status() == Task.Status.TODO && done.containsAll(t.dependsOn())).toList();
+    }
+
+    /**
+     * Claims a ready task for {@code agent} (todo to in_progress), counting an attempt.
+     *
+     * @param wave the wave number, or null outside a crew run
+     * @return the claimed task
+     * @throws MeshException (invalid input) for an unknown task; (unexpected state) if it is not todo or a
+     *                       dependency is not done
+     */
+    public Task start(String id, String agent, Integer wave) {
+        return change(id, agent, "task.start", null, t -> {
+            if (t.status() != Task.Status.TODO) {
+                throw MeshException.unexpectedState(id + " is " + t.status().wire()
+                        + (t.assignee() == null ? "" : " (" + t.assignee() + ")") + "; only a todo task can be started");
+            }
+            return t;
+        }, (tx, t) -> {
+            List<Task> all = tx.tasks().list(project);
+            List<String> open = t.dependsOn().stream().filter(d -> all.stream()
+                    .noneMatch(o -> o.id().equals(d) && o.status() == Task.Status.DONE)).toList();
+            if (!open.isEmpty()) {
+                throw MeshException.unexpectedState(id + " waits for " + String.join(", ", open) + " to be done");
+            }
+            return new Task(t.id(), t.title(), t.description(), Task.Status.IN_PROGRESS, agent, t.attempts() + 1,
+                    t.reviews(), t.verdict(), t.feedback(), t.summary(), null, wave == null ? t.wave() : wave,
+                    t.dependsOn(), t.updatedAt());
+        });
+    }
+
+    /**
+     * Marks an in-progress task done with the worker's summary; the review verdict decides if it stays done.
+     *
+     * @param agent   the caller; must be the assignee when the task has one
+     * @param summary what was done, may be null
+     * @throws MeshException (unexpected state) unless the task is in progress and assigned to {@code agent}
+     */
+    public Task done(String id, String agent, String summary) {
+        return change(id, agent, "task.done", summary, t -> {
+            if (t.status() != Task.Status.IN_PROGRESS) {
+                throw MeshException.unexpectedState(id + " is " + t.status().wire() + "; only an in_progress task can be done (task.start first)");
+            }
+            if (t.assignee() != null && agent != null && !t.assignee().equals(agent)) {
+                throw MeshException.unexpectedState(id + " is assigned to " + t.assignee() + ", not " + agent);
+            }
+            return t;
+        }, (tx, t) -> new Task(t.id(), t.title(), t.description(), Task.Status.DONE, t.assignee(), t.attempts(),
+                t.reviews(), null, t.feedback(), summary, null, t.wave(), t.dependsOn(), t.updatedAt()));
+    }
+
+    /**
+     * Blocks a task with a reason.
+     *
+     * @throws MeshException (invalid input) for an unknown task or a blank reason
+     */
+    public Task block(String id, String agent, String reason) {
+        if (reason == null || reason.isBlank()) {
+            throw MeshException.invalidInput("task.block needs a reason");
+        }
+        return change(id, agent, "task.block", reason, t -> t, (tx, t) -> new Task(t.id(), t.title(), t.description(),
+                Task.Status.BLOCKED, t.assignee(), t.attempts(), t.reviews(), t.verdict(), t.feedback(), t.summary(),
+                reason, t.wave(), t.dependsOn(), t.updatedAt()));
+    }
+
+    /**
+     * Unblocks a blocked task back to todo, with a fresh attempt and review budget.
+     *
+     * @throws MeshException (unexpected state) unless it is blocked
+     */
+    public Task unblock(String id, String agent) {
+        return change(id, agent, "task.unblock", null, t -> {
+            if (t.status() != Task.Status.BLOCKED) {
+                throw MeshException.unexpectedState(id + " is " + t.status().wire() + ", not blocked");
+            }
+            return t;
+        }, (tx, t) -> todo(t, t.feedback(), 0, 0));
+    }
+
+    /**
+     * Resets a task to todo (keeping its last feedback); with {@code cascade}, also every task depending on it,
+     * directly or not.
+     *
+     * @return the tasks reset
+     */
+    public List<Task> reset(String id, String agent, boolean cascade) {
+        return store.write(tx -> {
+            require(tx, id);
+            List<Task> all = tx.tasks().list(project);
+            List<String> ids = new ArrayList<>(List.of(id));
+            if (cascade) {
+                for (int i = 0; i < ids.size(); i++) {
+                    String cur = ids.get(i);
+                    all.stream().filter(t -> t.dependsOn().contains(cur) && !ids.contains(t.id())).forEach(t -> ids.add(t.id()));
+                }
+            }
+            long now = System.currentTimeMillis();
+            List<Task> out = new ArrayList<>();
+            for (String r : ids) {
+                Task t = require(tx, r);
+                Task reset = todo(t, t.feedback(), t.attempts(), t.reviews());
+                tx.tasks().save(project, reset, now);
+                tx.feed().append(project, now, agent, "task.reset", r, null);
+                out.add(reset);
+            }
+            return out;
+        });
+    }
+
+    /**
+     * Puts an in-progress task back to todo because its worker stopped without {@code task.done}; blocks it
+     * once it has had {@code maxAttempts} attempts.
+     *
+     * @param why one line, kept as the task's feedback
+     * @return the task after the change
+     */
+    public Task abandon(String id, String why, int maxAttempts) {
+        return change(id, null, "task.abandon", why, t -> t, (tx, t) -> {
+            if (t.status() != Task.Status.IN_PROGRESS) {
+                return t;
+            }
+            if (t.attempts() >= maxAttempts) {
+                return blocked(t, why + "; blocked after " + t.attempts() + " attempt(s)");
+            }
+            return todo(t, why, t.attempts(), t.reviews());
+        });
+    }
+
+    /**
+     * Applies a review verdict to a done task: SHIP keeps it done; NEEDS_WORK sends it back to todo with the
+     * feedback, or blocks it once {@code maxIterations} reviews were spent; MAJOR_RETHINK blocks it.
+     *
+     * @return the task after the change
+     * @throws MeshException (unexpected state) unless the task is done
+     */
+    public Task review(String id, String reviewer, Verdict verdict, String feedback, int maxIterations) {
+        return store.write(tx -> {
+            Task t = require(tx, id);
+            if (t.status() != Task.Status.DONE) {
+                throw MeshException.unexpectedState(id + " is " + t.status().wire() + "; only a done task can be reviewed");
+            }
+            long now = System.currentTimeMillis();
+            tx.tasks().addReview(project, new Review(id, reviewer, verdict, feedback, now));
+            int reviews = t.reviews() + 1;
+            Task next = switch (verdict) {
+                case SHIP -> new Task(t.id(), t.title(), t.description(), Task.Status.DONE, t.assignee(), t.attempts(),
+                        reviews, verdict, feedback, t.summary(), null, t.wave(), t.dependsOn(), now);
+                case NEEDS_WORK -> reviews >= maxIterations
+                        ? withReview(blocked(t, "still NEEDS_WORK after " + reviews + " review(s)"), reviews, verdict, feedback)
+                        : withReview(todo(t, feedback, t.attempts(), reviews), reviews, verdict, feedback);
+                case MAJOR_RETHINK -> withReview(blocked(t, "reviewer asked for a MAJOR_RETHINK"), reviews, verdict, feedback);
+            };
+            tx.tasks().save(project, next, now);
+            tx.feed().append(project, now, reviewer, "task.review", id, verdict.name());
+            return next;
+        });
+    }
+
+    /** @return all reviews, oldest first */
+    public List<Review> reviews() {
+        return store.read(tx -> tx.tasks().reviews(project));
+    }
+
+    /** @return the number of tasks per status (every status present, possibly 0) */
+    public Map<Task.Status, Long> counts() {
+        List<Task> all = list();
+        Map<Task.Status, Long> m = new java.util.EnumMap<>(Task.Status.class);
+        for (Task.Status s : Task.Status.values()) {
+            m.put(s, all.stream().filter(t -> t.status() == s).count());
+        }
+        return m;
+    }
+
+    /** @return the store (for the crew runner's run records) */
+    Store store() {
+        return store;
+    }
+
+    /** @return the project key */
+    String project() {
+        return project;
+    }
+
+    private interface Change {
+        Task apply(StoreTx tx, Task t);
+    }
+
+    private Task change(String id, String agent, String event, String detail, UnaryOperator<Task> check, Change change) {
+        return store.write(tx -> {
+            Task t = check.apply(require(tx, id));
+            Task next = change.apply(tx, t);
+            long now = System.currentTimeMillis();
+            tx.tasks().save(project, next, now);
+            tx.feed().append(project, now, agent, event, id, detail);
+            return tx.tasks().byId(project, id).orElseThrow();
+        });
+    }
+
+    private Task require(StoreTx tx, String id) {
+        if (id == null || id.isBlank()) {
+            throw MeshException.invalidInput("no task id given");
+        }
+        Optional<Task> t = tx.tasks().byId(project, id);
+        return t.orElseThrow(() -> MeshException.invalidInput("unknown task '" + id + "' (mesh task list shows the tasks)"));
+    }
+
+    private static Task todo(Task t, String feedback, int attempts, int reviews) {
+        return new Task(t.id(), t.title(), t.description(), Task.Status.TODO, null, attempts, reviews, t.verdict(),
+                feedback, t.summary(), null, t.wave(), t.dependsOn(), t.updatedAt());
+    }
+
+    private static Task blocked(Task t, String reason) {
+        return new Task(t.id(), t.title(), t.description(), Task.Status.BLOCKED, t.assignee(), t.attempts(), t.reviews(),
+                t.verdict(), t.feedback(), t.summary(), reason, t.wave(), t.dependsOn(), t.updatedAt());
+    }
+
+    private static Task withReview(Task t, int reviews, Verdict v, String feedback) {
+        return new Task(t.id(), t.title(), t.description(), t.status(), t.assignee(), t.attempts(), reviews, v, feedback,
+                t.summary(), t.blockReason(), t.wave(), t.dependsOn(), t.updatedAt());
+    }
+}

@@ -1,0 +1,56 @@
+package dev.agentmesh.tool;
+
+import java.nio.file.Path;
+
+/**
+ * Who calls the {@code pi_messenger} tool: the agent name once joined (or given by {@code MESH_AGENT}), and the
+ * process facts recorded by {@code join}. One per MCP connection or CLI call; not thread-safe.
+ */
+public final class ToolSession {
+    private String agent;
+    private final Path cwd;
+    private final Long pid;
+    private final String runtime;
+    private final String model;
+
+    /**
+     * @param agent   the caller's agent name, or null until {@code join}
+     * @param cwd     working directory; relative paths are resolved against it
+     * @param pid     pid recorded on join (the agent's process), or null
+     * @param runtime runtime recorded on join, e.g. {@code pi}, {@code mcp}, {@code cli}
+     * @param model   model recorded on join, or null
+     */
+    public ToolSession(String agent, Path cwd, Long pid, String runtime, String model) {
+        this.agent = agent;
+        this.cwd = cwd;
+        this.pid = pid;
+        this.runtime = runtime;
+        this.model = model;
+    }
+
+    /** @return the agent name, or null before join */
+    public String agent() {
+        return agent;
+    }
+
+    void agent(String name) {
+        this.agent = name;
+    }
+
+    /** @return the working directory */
+    public Path cwd() {
+        return cwd;
+    }
+
+    Long pid() {
+        return pid;
+    }
+
+    String runtime() {
+        return runtime;
+    }
+
+    String model() {
+        return model;
+    }
+}
