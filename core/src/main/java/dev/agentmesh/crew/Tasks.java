@@ -198,6 +198,17 @@ public final class Tasks {
     }
 
     /**
+     * Puts an in-progress task back to todo without counting the attempt, because its run was interrupted (the
+     * crew run stopped, or its worker's process was found dead).
+     *
+     * @return the task after the change (unchanged unless it was in progress)
+     */
+    public Task requeue(String id, String why) {
+        return change(id, null, "task.requeue", why, t -> t, (tx, t) -> t.status() != Task.Status.IN_PROGRESS ? t
+                : todo(t, t.feedback(), Math.max(0, t.attempts() - 1), t.reviews()));
+    }
+
+    /**
      * Applies a review verdict to a done task: SHIP keeps it done; NEEDS_WORK sends it back to todo with the
      * feedback, or blocks it once {@code maxIterations} reviews were spent; MAJOR_RETHINK blocks it.
      *

@@ -1,0 +1,466 @@
+package dev.agentmesh.crew;
+
+import dev.agentmesh.MeshException;
+import dev.agentmesh.mesh.Agent;
+import dev.agentmesh.mesh.Mesh;
+import dev.agentmesh.mesh.Presence;
+import dev.agentmesh.mesh.internal.Liveness;
+import dev.agentmesh.runtime.AgentLauncher;
+import dev.agentmesh.runtime.AgentProcess;
+import dev.agentmesh.runtime.LaunchSpec;
+import dev.agentmesh.runtime.RunResult;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+/**
+ * Runs a crew (seeds/001): a planner agent turns the PRD into a validated task graph; tasks run in waves, each
+ * task starting only when its dependencies are done and shipped, at most {@code concurrency} tasks at once; each
+ * worker reserves its files, works and calls {@code task.done}; each done task gets a reviewer whose verdict
+ * (SHIP / NEEDS_WORK / MAJOR_RETHINK) is applied. All state is in the store, so a second run continues where an
+ * interrupted one stopped. {@link #interrupt} stops every agent (no orphan process) and puts their tasks back
+ * to todo.
+ */
+public final class CrewRunner {
+
+    /**
+     * What a run is asked to do.
+     *
+     * @param prd                 the PRD file (absolute), must exist
+     * @param concurrency         tasks (worker, then reviewer) at once, 1..10 (pi-messenger's hard ceiling)
+     * @param maxAttemptsPerTask  worker runs of a task before it is blocked
+     * @param reviewMaxIterations reviews of a task before a NEEDS_WORK blocks it
+     * @param maxWaves            waves before the run stops
+     * @param agentTimeout        wall time of one agent run (planner, worker or reviewer)
+     * @param models              model per role ({@code planner}, {@code worker}, {@code reviewer}) as
+     *                            {@code provider/model}; a missing role uses {@code defaultModel}
+     * @param defaultModel        {@code provider/model} for roles without one, or null for the runtime's default
+     * @param replan              plan again even when the project has tasks
+     */
+    public record Settings(Path prd, int concurrency, int maxAttemptsPerTask, int reviewMaxIterations, int maxWaves,
+                           Duration agentTimeout, Map<String, String> models, String defaultModel, boolean replan) {
+        /** @throws MeshException (invalid input) for a value out of range */
+        public Settings {
+            if (concurrency < 1 || concurrency > 10) {
+                throw MeshException.invalidInput("concurrency " + concurrency + " is out of range 1..10");
+            }
+            if (maxAttemptsPerTask < 1 || reviewMaxIterations < 1 || maxWaves < 1) {
+                throw MeshException.invalidInput("attempts, review iterations and waves must be at least 1");
+            }
+        }
+    }
+
+    /**
+     * How a run ended.
+     *
+     * @param status     {@code done} (every task SHIP), {@code blocked}, {@code incomplete} or {@code interrupted}
+     * @param tasks      the tasks at the end
+     * @param waves      waves run in this invocation
+     * @param planningMs wall time of planning (0 when the plan existed)
+     * @param wavesMs    wall time of the waves, reviews included
+     * @param workMs     summed wall time of worker runs
+     * @param reviewMs   summed wall time of reviewer runs
+     * @param wallMs     wall time of the whole run
+     * @param agents     names of the agents the run started, in start order
+     */
+    public record Summary(String status, List<Task> tasks, int waves, long planningMs, long wavesMs, long workMs,
+                          long reviewMs, long wallMs, List<String> agents) {
+    }
+
+    private enum Role { PLANNER, WORKER, REVIEWER }
+
+    private static final List<String> WORKER_TOOLS = List.of("read", "bash", "edit", "write", "pi_messenger");
+    private static final List<String> READER_TOOLS = List.of("read", "bash", "pi_messenger");
+
+    private final Mesh mesh;
+    private final Tasks tasks;
+    private final AgentLauncher launcher;
+    private final Settings settings;
+    private final Consumer<String> log;
+    private final Set<AgentProcess> live = ConcurrentHashMap.newKeySet();
+    private final List<String> started = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final CountDownLatch finished = new CountDownLatch(1);
+    private final AtomicLong workMs = new AtomicLong();
+    private final AtomicLong reviewMs = new AtomicLong();
+    private volatile boolean stopped;
+
+    /**
+     * @param log receives progress lines meant for a person
+     */
+    public CrewRunner(Mesh mesh, AgentLauncher launcher, Settings settings, Consumer<String> log) {
+        this.mesh = mesh;
+        this.tasks = Tasks.create(mesh.store(), mesh.project().key());
+        this.launcher = launcher;
+        this.settings = settings;
+        this.log = log;
+    }
+
+    /**
+     * Checks what a run needs before anything starts: a git repository and a readable, non-empty PRD.
+     *
+     * @return the PRD text
+     * @throws MeshException (invalid input) naming what is missing
+     */
+    public static String checkInputs(Mesh mesh, Path prd) {
+        mesh.project().requireGit("mesh crew run");
+        if (prd == null || !Files.isRegularFile(prd)) {
+            throw MeshException.invalidInput("PRD file " + prd + " does not exist");
+        }
+        try {
+            String text = Files.readString(prd, StandardCharsets.UTF_8);
+            if (text.isBlank()) {
+                throw MeshException.invalidInput("PRD file " + prd + " is empty");
+            }
+            return text;
+        } catch (IOException e) {
+            throw MeshException.invalidInput("PRD file " + prd + " cannot be read: " + e.getMessage());
+        } catch (java.io.UncheckedIOException e) {
+            throw MeshException.invalidInput("PRD file " + prd + " is not UTF-8 text");
+        }
+    }
+
+    /**
+     * Runs the crew until every task is shipped or blocked, the waves run out, or {@link #interrupt} is called.
+     *
+     * @return the summary
+     * @throws MeshException (invalid input) for a missing PRD, a plan that is malformed or cyclic;
+     *                       (unexpected state) if another crew run is live or the planner fails
+     */
+    public Summary run() {
+        long t0 = System.currentTimeMillis();
+        String prdText = checkInputs(mesh, settings.prd());
+        long runId = claimRun();
+        long planningMs = 0;
+        long wavesMs = 0;
+        int waves = 0;
+        String status = "failed";
+        try {
+            requeueOrphans();
+            if (settings.replan() || tasks.list().isEmpty()) {
+                long p0 = System.currentTimeMillis();
+                plan(prdText);
+                planningMs = System.currentTimeMillis() - p0;
+            } else {
+                log.accept("crew: continuing the plan in the store (" + tasks.list().size() + " tasks; --replan plans again)");
+            }
+            reviewUnreviewed();
+            while (!stopped && waves < settings.maxWaves()) {
+                List<Task> ready = readyForCrew();
+                if (ready.isEmpty()) {
+                    break;
+                }
+                waves++;
+                long w0 = System.currentTimeMillis();
+                log.accept("wave " + waves + ": " + ready.stream().map(Task::id).collect(Collectors.joining(", ")));
+                runWave(ready, waves);
+                wavesMs += System.currentTimeMillis() - w0;
+            }
+            status = stopped ? "interrupted" : outcome();
+            return new Summary(status, tasks.list(), waves, planningMs, wavesMs, workMs.get(), reviewMs.get(),
+                    System.currentTimeMillis() - t0, List.copyOf(started));
+        } finally {
+            if (stopped) {
+                status = "interrupted";
+            }
+            saveRun(runId, t0, status, planningMs, waves);
+            finished.countDown();
+        }
+    }
+
+    /**
+     * Stops the run: kills every agent process group, puts their tasks back to todo, and waits up to
+     * {@code wait} for the run to record its end. Safe to call from a shutdown hook and more than once.
+     */
+    public void interrupt(Duration wait) {
+        stopped = true;
+        live.forEach(AgentProcess::close);
+        try {
+            finished.await(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void plan(String prdText) {
+        String planner = join();
+        try {
+            log.accept("crew: planning " + mesh.project().root().relativize(settings.prd()) + " with planner " + planner + " ...");
+            RunResult r = runAgent(Role.PLANNER, planner, CrewPrompts.plannerSystem(),
+                    CrewPrompts.planner(mesh.project().root().relativize(settings.prd()).toString(), prdText, gitFiles()),
+                    READER_TOOLS, "plan");
+            if (stopped) {
+                return;
+            }
+            if (!r.ok() && r.finalText().isBlank()) {
+                throw MeshException.unexpectedState("the planner " + planner + " failed: " + r.error());
+            }
+            Plan plan;
+            try {
+                plan = Plan.parse(r.finalText());
+            } catch (MeshException e) {
+                throw MeshException.invalidInput("the planner's plan was rejected: " + e.getMessage());
+            }
+            tasks.replacePlan(plan);
+            log.accept("crew: plan has " + plan.tasks().size() + " tasks: " + plan.tasks().stream()
+                    .map(t -> t.id() + (t.dependsOn().isEmpty() ? "" : " (after " + String.join(", ", t.dependsOn()) + ")"))
+                    .collect(Collectors.joining(", ")));
+        } finally {
+            leave(planner);
+        }
+    }
+
+    private void runWave(List<Task> ready, int wave) {
+        Semaphore slots = new Semaphore(settings.concurrency());
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (Task t : ready) {
+                pool.submit(() -> {
+                    slots.acquireUninterruptibly();
+                    try {
+                        if (!stopped) {
+                            work(t, wave);
+                        }
+                    } catch (MeshException e) {
+                        log.accept("  " + t.id() + "  " + e.getMessage());
+                    } finally {
+                        slots.release();
+                    }
+                });
+            }
+        }
+    }
+
+    private void work(Task task, int wave) {
+        String worker = join();
+        Task t;
+        try {
+            t = tasks.start(task.id(), worker, wave);
+        } catch (MeshException e) {
+            leave(worker);
+            log.accept("  " + task.id() + "  not started: " + e.getMessage());
+            return;
+        }
+        long w0 = System.currentTimeMillis();
+        RunResult r;
+        try {
+            log.accept("  " + t.id() + "  worker " + worker + " started (attempt " + t.attempts() + ")");
+            r = runAgent(Role.WORKER, worker, CrewPrompts.workerSystem(worker), CrewPrompts.worker(t, worker),
+                    WORKER_TOOLS, t.id() + "-work-" + t.attempts());
+        } finally {
+            leave(worker);
+            workMs.addAndGet(System.currentTimeMillis() - w0);
+        }
+        Task after = tasks.show(t.id());
+        if (after.status() == Task.Status.IN_PROGRESS) {
+            if (stopped) {
+                tasks.requeue(t.id(), "the crew run was interrupted");
+                return;
+            }
+            Task back = tasks.abandon(t.id(), "worker " + worker + " stopped without task.done"
+                    + (r.error() == null ? "" : ": " + r.error()), settings.maxAttemptsPerTask());
+            log.accept("  " + t.id() + "  " + worker + " stopped without task.done -> " + back.status().wire()
+                    + (r.error() == null ? "" : " (" + r.error() + ")"));
+            return;
+        }
+        if (after.status() != Task.Status.DONE) {
+            log.accept("  " + t.id() + "  is " + after.status().wire() + (after.blockReason() == null ? "" : ": " + after.blockReason()));
+            return;
+        }
+        log.accept("  " + t.id() + "  done by " + worker + " (" + r.progress().toolCalls() + " tool calls, "
+                + seconds(System.currentTimeMillis() - w0) + "): " + oneLine(after.summary()));
+        if (!stopped) {
+            review(after);
+        }
+    }
+
+    private void review(Task t) {
+        String reviewer = join();
+        long r0 = System.currentTimeMillis();
+        try {
+            RunResult r = runAgent(Role.REVIEWER, reviewer, CrewPrompts.reviewerSystem(reviewer),
+                    CrewPrompts.reviewer(t, gitDiff()), READER_TOOLS, t.id() + "-review-" + (t.reviews() + 1));
+            if (stopped) {
+                return;
+            }
+            var verdict = Verdict.parse(r.finalText());
+            if (verdict.isEmpty() && !r.ok()) {
+                log.accept("  " + t.id() + "  review by " + reviewer + " failed (" + r.error() + "); it stays done, unreviewed");
+                return;
+            }
+            Verdict v = verdict.orElse(Verdict.NEEDS_WORK);
+            String feedback = verdict.isPresent() ? r.finalText().strip()
+                    : "the reviewer's answer had no verdict (SHIP, NEEDS_WORK or MAJOR_RETHINK): " + r.finalText().strip();
+            Task after = tasks.review(t.id(), reviewer, v, feedback, settings.reviewMaxIterations());
+            log.accept("  " + t.id() + "  review by " + reviewer + ": " + v + (after.status() == Task.Status.DONE ? ""
+                    : " -> " + after.status().wire()) + (v == Verdict.SHIP ? "" : " (" + oneLine(feedback) + ")"));
+        } finally {
+            leave(reviewer);
+            reviewMs.addAndGet(System.currentTimeMillis() - r0);
+        }
+    }
+
+    private RunResult runAgent(Role role, String name, String system, String prompt, List<String> tools, String label) {
+        String model = settings.models().getOrDefault(role.name().toLowerCase(java.util.Locale.ROOT), settings.defaultModel());
+        String provider = null;
+        String modelId = model;
+        if (model != null && model.contains("/")) {
+            provider = model.substring(0, model.indexOf('/'));
+            modelId = model.substring(model.indexOf('/') + 1);
+        }
+        Path transcript = mesh.project().meshDir().resolve("crew/logs/" + label + "-" + name + ".jsonl");
+        AgentProcess p = launcher.launch(new LaunchSpec(name, mesh.project().root(), provider, modelId, null, tools,
+                system, Map.of(), transcript));
+        live.add(p);
+        try {
+            if (stopped) {
+                return new RunResult(false, "", "interrupted", p.progress());
+            }
+            mesh.presence().setPid(name, p.pid());
+            p.prompt(prompt);
+            return p.awaitEnd(settings.agentTimeout());
+        } finally {
+            p.close();
+            live.remove(p);
+        }
+    }
+
+    private String join() {
+        Agent a = mesh.presence().join(new Presence.JoinRequest(null, ProcessHandle.current().pid(),
+                mesh.project().root().toString(), launcher.runtimeName(), settings.defaultModel(), mesh.project().branch()));
+        started.add(a.name());
+        return a.name();
+    }
+
+    private void leave(String name) {
+        try {
+            mesh.presence().leave(name);
+        } catch (MeshException e) {
+            // already left (e.g. reaped after its process died)
+        }
+    }
+
+    private List<Task> readyForCrew() {
+        List<Task> all = tasks.list();
+        Set<String> shipped = all.stream().filter(t -> t.status() == Task.Status.DONE && t.verdict() == Verdict.SHIP)
+                .map(Task::id).collect(Collectors.toSet());
+        return Tasks.ready(all).stream().filter(t -> shipped.containsAll(t.dependsOn())).toList();
+    }
+
+    private void reviewUnreviewed() {
+        for (Task t : tasks.list()) {
+            if (!stopped && t.status() == Task.Status.DONE && t.verdict() == null) {
+                log.accept("  " + t.id() + "  was done but not reviewed; reviewing it now");
+                review(t);
+            }
+        }
+    }
+
+    private void requeueOrphans() {
+        mesh.presence().reap();
+        Set<String> present = mesh.presence().list(false).stream().map(Agent::name).collect(Collectors.toSet());
+        for (Task t : tasks.list()) {
+            if (t.status() == Task.Status.IN_PROGRESS && (t.assignee() == null || !present.contains(t.assignee()))) {
+                tasks.requeue(t.id(), "its worker " + t.assignee() + " is gone");
+                log.accept("  " + t.id() + "  was in progress by " + t.assignee() + ", who is gone: back to todo");
+            }
+        }
+    }
+
+    private String outcome() {
+        List<Task> all = tasks.list();
+        if (!all.isEmpty() && all.stream().allMatch(t -> t.status() == Task.Status.DONE && t.verdict() == Verdict.SHIP)) {
+            return "done";
+        }
+        return all.stream().anyMatch(t -> t.status() == Task.Status.BLOCKED) ? "blocked" : "incomplete";
+    }
+
+    private long claimRun() {
+        return mesh.store().write(tx -> {
+            var last = tx.tasks().latestRun(mesh.project().key());
+            if (last.isPresent() && last.get().status().equals("running") && last.get().endedAt() == null
+                    && Liveness.host().equals(last.get().host()) && last.get().pid() != ProcessHandle.current().pid()
+                    && ProcessHandle.of(last.get().pid()).map(ProcessHandle::isAlive).orElse(false)) {
+                throw MeshException.unexpectedState("a crew run is already running for " + mesh.project().root()
+                        + " (pid " + last.get().pid() + "); mesh crew status shows its progress");
+            }
+            return tx.tasks().insertRun(mesh.project().key(), mesh.project().root().relativize(settings.prd()).toString(),
+                    ProcessHandle.current().pid(), Liveness.host(), System.currentTimeMillis());
+        });
+    }
+
+    private void saveRun(long id, long t0, String status, long planningMs, int waves) {
+        long now = System.currentTimeMillis();
+        mesh.store().write(tx -> {
+            tx.tasks().saveRun(new CrewRun(id, null, status, 0, null, t0, now, planningMs, workMs.get(), reviewMs.get(), waves));
+            tx.feed().append(mesh.project().key(), now, null, "crew." + status, null, waves + " wave(s)");
+            return null;
+        });
+    }
+
+    private List<String> gitFiles() {
+        return git("ls-files").lines().filter(l -> !l.isBlank()).toList();
+    }
+
+    private String gitDiff() {
+        String status = git("status", "--porcelain", "--untracked-files=all");
+        String diff = git("diff", "HEAD");
+        StringBuilder sb = new StringBuilder("git status:\n").append(status.isBlank() ? "(clean)\n" : status);
+        for (String line : status.lines().toList()) {
+            if (line.startsWith("?? ")) {
+                Path f = mesh.project().root().resolve(line.substring(3).strip());
+                try {
+                    if (Files.isRegularFile(f) && Files.size(f) < 20_000 && !line.contains(".mesh/")) {
+                        sb.append("\nnew file ").append(line.substring(3).strip()).append(":\n").append(Files.readString(f));
+                    }
+                } catch (IOException | java.io.UncheckedIOException e) {
+                    // binary or unreadable: the reviewer can look at it itself
+                }
+            }
+        }
+        return sb.append("\n").append(diff).toString();
+    }
+
+    private String git(String... args) {
+        List<String> cmd = new ArrayList<>(List.of("git", "-C", mesh.project().root().toString()));
+        cmd.addAll(List.of(args));
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            p.getOutputStream().close();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor(30, TimeUnit.SECONDS);
+            return out;
+        } catch (IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
+    }
+
+    private static String oneLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        String one = s.strip().replaceAll("\\s+", " ");
+        return one.length() <= 100 ? one : one.substring(0, 97) + "...";
+    }
+
+    static String seconds(long ms) {
+        return String.format(java.util.Locale.ROOT, "%.1fs", ms / 1000.0);
+    }
+}

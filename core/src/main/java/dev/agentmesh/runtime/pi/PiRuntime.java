@@ -1,0 +1,228 @@
+package dev.agentmesh.runtime.pi;
+
+import dev.agentmesh.MeshException;
+import dev.agentmesh.runtime.AgentProcess;
+import dev.agentmesh.runtime.LaunchSpec;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The pi runtime: starts {@code pi --mode rpc} agents (reference/agent-cli-protocols.md) with a provider, model,
+ * thinking level, tool allow-list and system prompt, plus agentmesh's {@code pi_messenger} extension so the
+ * agent reaches the mesh from inside pi. Each agent runs in its own process group ({@code setsid}) so stopping
+ * it leaves no orphan.
+ */
+public final class PiRuntime implements dev.agentmesh.runtime.AgentLauncher {
+    /** The npm package of pi. */
+    public static final String PACKAGE = "@mariozechner/pi-coding-agent";
+    /** The pinned version installed when no pi is on PATH. */
+    public static final String VERSION = "0.73.1";
+    /** Name of the tool the extension registers. */
+    public static final String MESH_TOOL = "pi_messenger";
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final Path pi;
+    private final Path agentDir;
+    private final Path extension;
+    private final Map<String, String> meshEnv;
+
+    private PiRuntime(Path pi, Path agentDir, Path extension, Map<String, String> meshEnv) {
+        this.pi = pi;
+        this.agentDir = agentDir;
+        this.extension = extension;
+        this.meshEnv = meshEnv;
+    }
+
+    /**
+     * @param pi        the pi executable
+     * @param agentDir  pi's config folder ({@code PI_CODING_AGENT_DIR}), or null for the user's own
+     * @param workDir   folder where the extension file is written
+     * @param meshEnv   environment the extension needs to reach the mesh: {@code MESH_CMD} (JSON array, the
+     *                  mesh command line), {@code MESH_STORE}, {@code MESH_PROJECT}
+     * @throws MeshException (unexpected state) if the extension cannot be written
+     */
+    public static PiRuntime create(Path pi, Path agentDir, Path workDir, Map<String, String> meshEnv) {
+        try {
+            Files.createDirectories(workDir);
+            Path ext = workDir.resolve("agentmesh-pi-extension.ts");
+            try (InputStream in = PiRuntime.class.getResourceAsStream("agentmesh-pi-extension.ts")) {
+                byte[] bytes = in.readAllBytes();
+                if (!Files.exists(ext) || !java.util.Arrays.equals(Files.readAllBytes(ext), bytes)) {
+                    Files.write(ext, bytes);
+                }
+            }
+            return new PiRuntime(pi, agentDir, ext, Map.copyOf(meshEnv));
+        } catch (IOException e) {
+            throw MeshException.unexpectedState("cannot write the pi extension into " + workDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Finds pi: {@code MESH_PI}, else {@code pi} on PATH, else the pinned version in the cache folder
+     * ({@code MESH_CACHE}, default {@code ~/.cache/agentmesh}), installing it there with npm when missing
+     * ({@code MESH_NPM} names another npm).
+     *
+     * @param log receives one line before a slow install
+     * @return the pi executable
+     * @throws MeshException (unexpected state) if pi is missing and cannot be installed, naming the package and why
+     */
+    public static Path locateOrInstall(Map<String, String> env, Consumer<String> log) {
+        String given = env.get("MESH_PI");
+        if (given != null && !given.isBlank()) {
+            Path p = Path.of(given);
+            if (!Files.isExecutable(p)) {
+                throw MeshException.invalidInput("MESH_PI=" + given + " is not an executable file");
+            }
+            return p;
+        }
+        for (String dir : env.getOrDefault("PATH", "").split(":")) {
+            if (!dir.isBlank() && Files.isExecutable(Path.of(dir, "pi"))) {
+                return Path.of(dir, "pi");
+            }
+        }
+        Path prefix = cacheDir(env).resolve("npm/pi-" + VERSION);
+        Path bin = prefix.resolve("node_modules/.bin/pi");
+        if (Files.isExecutable(bin)) {
+            return bin;
+        }
+        String npm = env.getOrDefault("MESH_NPM", "npm");
+        log.accept("installing pi (" + PACKAGE + "@" + VERSION + ") with npm into " + prefix + " ...");
+        String why;
+        try {
+            Files.createDirectories(prefix);
+            Process p = new ProcessBuilder(npm, "install", "--prefix", prefix.toString(), "--save-exact", "--no-audit",
+                    "--no-fund", "--loglevel=error", PACKAGE + "@" + VERSION)
+                    .redirectErrorStream(true).start();
+            p.getOutputStream().close();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            boolean ended = p.waitFor(10, TimeUnit.MINUTES);
+            if (ended && p.exitValue() == 0 && Files.isExecutable(bin)) {
+                return bin;
+            }
+            if (!ended) {
+                p.destroyForcibly();
+            }
+            why = ended ? "npm exited with code " + p.exitValue() + lastLine(out) : "npm did not finish in 10 minutes";
+        } catch (IOException e) {
+            why = "cannot run '" + npm + "': " + e.getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            why = "interrupted";
+        }
+        throw MeshException.unexpectedState("pi is not on PATH and could not be installed (" + PACKAGE + "@" + VERSION
+                + "): " + why + "; install it with npm or set MESH_PI to its path");
+    }
+
+    /** @return the cache folder: {@code MESH_CACHE}, else {@code ~/.cache/agentmesh} */
+    public static Path cacheDir(Map<String, String> env) {
+        String c = env.get("MESH_CACHE");
+        return c != null && !c.isBlank() ? Path.of(c)
+                : Path.of(env.getOrDefault("HOME", System.getProperty("user.home")), ".cache", "agentmesh");
+    }
+
+    /**
+     * Writes a pi config folder whose provider {@code mesh} (model {@code scripted}) is an OpenAI-compatible
+     * endpoint, e.g. agentmesh's scripted model server, with pi's automatic retries off so a model error ends a
+     * run at once.
+     *
+     * @param dir     the folder to write {@code models.json} and {@code settings.json} into
+     * @param baseUrl the endpoint, e.g. {@code http://127.0.0.1:8080/v1}
+     * @return {@code dir}
+     */
+    public static Path writeLocalModelConfig(Path dir, String baseUrl) {
+        ObjectNode model = JSON.createObjectNode().put("id", "scripted").put("reasoning", false)
+                .put("contextWindow", 128000).put("maxTokens", 4096);
+        model.putArray("input").add("text");
+        ObjectNode provider = JSON.createObjectNode().put("baseUrl", baseUrl).put("api", "openai-completions").put("apiKey", "none");
+        provider.putObject("compat").put("supportsDeveloperRole", false).put("supportsReasoningEffort", false);
+        provider.putArray("models").add(model);
+        ObjectNode models = JSON.createObjectNode();
+        models.putObject("providers").set("mesh", provider);
+        ObjectNode settings = JSON.createObjectNode();
+        settings.putObject("retry").put("enabled", false).putObject("provider").put("maxRetries", 0);
+        try {
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve("models.json"), JSON.writeValueAsString(models));
+            Files.writeString(dir.resolve("settings.json"), JSON.writeValueAsString(settings));
+        } catch (IOException e) {
+            throw MeshException.unexpectedState("cannot write the pi config into " + dir + ": " + e.getMessage(), e);
+        }
+        return dir;
+    }
+
+    @Override
+    public String runtimeName() {
+        return "pi";
+    }
+
+    /** @return the pi executable in use */
+    public Path executable() {
+        return pi;
+    }
+
+    /**
+     * Starts an agent; it waits for a {@link AgentProcess#prompt}.
+     *
+     * @return the running agent
+     * @throws MeshException (unexpected state) if pi cannot be started
+     */
+    @Override
+    public AgentProcess launch(LaunchSpec spec) {
+        List<String> cmd = new ArrayList<>(List.of("setsid", pi.toString(), "--mode", "rpc", "--no-session",
+                "--no-extensions", "--no-skills", "--no-context-files", "-e", extension.toString()));
+        if (spec.provider() != null) {
+            cmd.addAll(List.of("--provider", spec.provider()));
+        }
+        if (spec.model() != null) {
+            cmd.addAll(List.of("--model", spec.model()));
+        }
+        if (spec.thinking() != null) {
+            cmd.addAll(List.of("--thinking", spec.thinking()));
+        }
+        cmd.addAll(List.of("--tools", String.join(",", spec.tools())));
+        if (spec.systemPrompt() != null) {
+            cmd.addAll(List.of("--append-system-prompt", spec.systemPrompt()));
+        }
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(spec.cwd().toFile());
+        Map<String, String> env = pb.environment();
+        env.putAll(meshEnv);
+        env.putAll(spec.env());
+        env.put("MESH_AGENT", spec.agentName());
+        env.put("MESH_RUNTIME", "pi");
+        env.put("PI_OFFLINE", "1");
+        env.merge("NO_PROXY", "127.0.0.1,localhost", (a, b) -> a + ",127.0.0.1,localhost");
+        if (agentDir != null) {
+            env.put("PI_CODING_AGENT_DIR", agentDir.toString());
+        }
+        try {
+            if (spec.transcript() != null) {
+                Files.createDirectories(spec.transcript().getParent());
+            }
+            return new PiProcess(pb.start(), spec.transcript());
+        } catch (IOException e) {
+            throw MeshException.unexpectedState("cannot start pi (" + pi + "): " + e.getMessage(), e);
+        }
+    }
+
+    private static String lastLine(String out) {
+        List<String> lines = out.lines().filter(l -> !l.isBlank()).toList();
+        return lines.isEmpty() ? "" : ": " + lines.get(lines.size() - 1).strip();
+    }
+
+    static Map<String, String> copy(Map<String, String> m) {
+        return new HashMap<>(m);
+    }
+}
