@@ -1,7 +1,52 @@
 package dev.agentmesh.cli;
 
+import dev.agentmesh.crew.CrewRunner;
+import dev.agentmesh.project.MeshConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
-@Command(name = "crew", description = "(in progress)")
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** {@code mesh crew ...}: run a crew from a PRD, and watch it. */
+@Command(name = "crew", description = "Crews: plan a PRD into tasks and run them in waves with workers and reviewers.")
 final class CrewCommand {
+
+    @Command(name = "run", description = {"Plan a PRD into tasks and run them: workers in parallel waves, a reviewer on every task.",
+            "State is in the store: run it again to continue after an interruption.",
+            "Exit 0 when every task is SHIP, 1 when some are blocked or left, 2 for bad input, 3 when something is unreachable."})
+    static int run(@Option(names = "--prd", required = true, paramLabel = "FILE", description = "The PRD (Markdown).") Path prd,
+                   @Option(names = "--concurrency", paramLabel = "N", description = "Tasks at once, 1..10 (default: config crew.concurrency, 2).") Integer concurrency,
+                   @Option(names = "--model", paramLabel = "PROVIDER/MODEL", description = "Model for every role (default: config crew.models, else pi's default).") String model,
+                   @Option(names = "--model-url", paramLabel = "URL", description = "An OpenAI-compatible endpoint to use, e.g. mesh model serve's.") String modelUrl,
+                   @Option(names = "--timeout", paramLabel = "SECONDS", description = "Wall time of one agent run (default: config crew.workerTimeoutSeconds, 900).") Integer timeout,
+                   @Option(names = "--replan", description = "Plan again even when the project has tasks.") boolean replan,
+                   @Mixin Options.Json json) {
+        var env = Cli.meshEnv();
+        var mesh = Cli.mesh();
+        MeshConfig.Crew c = env.config().crew();
+        var settings = new CrewRunner.Settings(Cli.cwd().resolve(prd).toAbsolutePath().normalize(),
+                concurrency != null ? concurrency : c.concurrency(), c.maxAttemptsPerTask(), c.reviewMaxIterations(),
+                c.maxWaves(), Duration.ofSeconds(timeout != null ? timeout : c.workerTimeoutSeconds()),
+                model != null || modelUrl != null ? java.util.Map.of() : c.models(),
+                modelUrl != null ? "mesh/scripted" : model, replan);
+        var summary = CrewSetup.run(env, mesh, settings, modelUrl, Cli.env(), Cli.out());
+        if (json.json) {
+            Cli.print(Cli.out(), true, "", Cli.JSON.valueToTree(summary));
+        } else {
+            CrewSetup.printSummary(Cli.out(), summary);
+        }
+        return summary.status().equals("done") ? 0 : 1;
+    }
+
+    @Command(name = "status", description = "Show the crew's progress: tasks by status, the last run, agents present.")
+    static int status(@Mixin Options.Json json) {
+        return Cli.action(null, json.json, Cli.out(), Cli.args("crew.status"));
+    }
+
+    @Command(name = "validate", description = "Validate the stored plan's dependencies.")
+    static int validate(@Mixin Options.Json json) {
+        return Cli.action(null, json.json, Cli.out(), Cli.args("crew.validate"));
+    }
 }

@@ -1,7 +1,149 @@
 package dev.agentmesh.cli;
 
+import dev.agentmesh.MeshException;
+import dev.agentmesh.crew.CrewRunner;
+import dev.agentmesh.mesh.Mesh;
+import dev.agentmesh.model.Script;
+import dev.agentmesh.model.ScriptedModelServer;
+import dev.agentmesh.project.MeshEnv;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-@Command(name = "demo", description = "(in progress)")
-final class DemoCommand {
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * {@code mesh demo}: the main job end to end with no API key. Copies the example project into a folder, starts
+ * the scripted model server, runs a crew of real pi agents on it, runs the example's own tests and prints a
+ * summary. Exits 0 only when every task is SHIP and the example's tests pass.
+ */
+@Command(name = "demo", description = {"Run the main job on the example project: a crew of real pi agents plans, builds and reviews it,",
+        "driven by the scripted model server (no API key). Exit 0 when every task is SHIP and the example's tests pass."})
+final class DemoCommand implements Callable<Integer> {
+    private static final Pattern COUNT = Pattern.compile("(?m)^# (pass|fail) (\\d+)$");
+
+    @Option(names = "--dir", paramLabel = "DIR", description = "Folder for the example (new or empty; default: a new temporary folder, kept).")
+    Path dir;
+
+    @Option(names = "--concurrency", defaultValue = "2", paramLabel = "N", description = "Tasks at once (default ${DEFAULT-VALUE}).")
+    int concurrency;
+
+    @Override
+    public Integer call() throws Exception {
+        var out = Cli.out();
+        Path home = home();
+        Path example = home.resolve("examples/textkit");
+        Path scriptFile = home.resolve("examples/textkit-model-script.yaml");
+        Path target = prepare(dir);
+        long t0 = System.currentTimeMillis();
+        out.println("demo: example project copied to " + target);
+        copy(example, target);
+        run(target, "git", "init", "-q", "-b", "main");
+        run(target, "git", "add", "-A");
+        run(target, "git", "-c", "user.name=agentmesh demo", "-c", "user.email=demo@agentmesh.invalid", "commit", "-q", "-m", "textkit: PRD and failing tests");
+        Files.createDirectories(target.resolve(".mesh"));
+        Files.writeString(target.resolve(".mesh/config.json"), "{\"store\": \".mesh/mesh.db\"}\n");
+        int[] before = tests(target);
+        out.println("demo: the example's tests before: " + before[0] + " pass, " + before[1] + " fail");
+        Map<String, String> env = new HashMap<>(Cli.env());
+        env.remove("MESH_PROJECT");
+        MeshEnv meshEnv = MeshEnv.resolve(target, env);
+        Mesh mesh = Mesh.create(meshEnv.openStore(), meshEnv.project());
+        CrewRunner.Summary summary;
+        try (ScriptedModelServer server = ScriptedModelServer.start(Script.load(scriptFile), 0)) {
+            out.println("demo: scripted model server on " + server.baseUrl() + " (" + scriptFile.getFileName() + ")");
+            out.println("demo: store " + meshEnv.storePath() + "; watch from another terminal: cd " + target + " && " + launcherHint() + " crew status");
+            out.flush();
+            var settings = new CrewRunner.Settings(target.resolve("PRD.md"), concurrency, 5, 3, 50, Duration.ofMinutes(5),
+                    Map.of(), "mesh/scripted", false);
+            summary = CrewSetup.run(meshEnv, mesh, settings, server.baseUrl(), env, out);
+        }
+        int[] after = tests(target);
+        CrewSetup.printSummary(out, summary);
+        out.println("  example's tests: " + after[0] + " pass, " + after[1] + " fail (before: " + before[0] + " pass, " + before[1] + " fail)");
+        boolean ok = summary.status().equals("done") && after[1] == 0 && after[0] > 0;
+        out.printf(java.util.Locale.ROOT, "demo %s in %.1fs; the project is in %s%n", ok ? "passed" : "FAILED",
+                (System.currentTimeMillis() - t0) / 1000.0, target);
+        out.flush();
+        return ok ? 0 : 1;
+    }
+
+    private static Path home() {
+        String h = System.getProperty("mesh.home");
+        Path home = h == null ? null : Path.of(h);
+        if (home == null || !Files.isDirectory(home.resolve("examples/textkit"))) {
+            throw MeshException.unexpectedState("mesh demo needs the examples/ folder of an agentmesh clone; run it as bin/mesh demo from the clone");
+        }
+        return home;
+    }
+
+    private static Path prepare(Path dir) throws IOException {
+        if (dir == null) {
+            return Files.createTempDirectory("agentmesh-demo-").toRealPath();
+        }
+        Path d = Cli.cwd().resolve(dir).toAbsolutePath().normalize();
+        if (Files.exists(d) && !Files.isDirectory(d)) {
+            throw MeshException.invalidInput("demo folder " + d + " is a file");
+        }
+        if (Files.isDirectory(d)) {
+            try (Stream<Path> s = Files.list(d)) {
+                if (s.findAny().isPresent()) {
+                    throw MeshException.invalidInput("demo folder " + d + " is not empty; give a new or empty folder");
+                }
+            }
+        }
+        return Files.createDirectories(d).toRealPath();
+    }
+
+    private static void copy(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path p : files.toList()) {
+                Path dest = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(dest);
+                } else {
+                    Files.copy(p, dest);
+                }
+            }
+        }
+    }
+
+    /** @return {pass, fail} counts of {@code npm test} in {@code dir} (node's test runner) */
+    private static int[] tests(Path dir) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("npm", "test", "--silent").directory(dir.toFile()).redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor(5, TimeUnit.MINUTES);
+        int[] counts = {0, 0};
+        Matcher m = COUNT.matcher(out);
+        while (m.find()) {
+            counts[m.group(1).equals("pass") ? 0 : 1] = Integer.parseInt(m.group(2));
+        }
+        return counts;
+    }
+
+    private static void run(Path dir, String... cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(List.of(cmd)).directory(dir.toFile()).redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(2, TimeUnit.MINUTES) || p.exitValue() != 0) {
+            throw MeshException.unexpectedState(String.join(" ", cmd) + " failed in " + dir + ": " + out.strip());
+        }
+    }
+
+    private static String launcherHint() {
+        String l = System.getProperty("mesh.launcher");
+        return l == null ? "mesh" : l;
+    }
 }

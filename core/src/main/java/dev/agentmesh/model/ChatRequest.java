@@ -1,0 +1,90 @@
+package dev.agentmesh.model;
+
+import tools.jackson.databind.JsonNode;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What the script needs from an OpenAI Chat Completions request body.
+ *
+ * @param model     the requested model id; {@code scripted} when the request names none
+ * @param stream    whether the client asked for an SSE stream
+ * @param tools     the names of the tools the request offers; empty for title or summary requests
+ * @param prompt    the text of the last message with role {@code user} (text parts joined by newlines); empty if none
+ * @param step      the number of assistant messages after that user message: the index of the step to play
+ * @param bodyChars the length of the request body in characters, to estimate prompt tokens
+ */
+record ChatRequest(String model, boolean stream, List<String> tools, String prompt, int step, int bodyChars) {
+
+    /**
+     * Reads a request body.
+     *
+     * @throws IllegalArgumentException with a message for the client when the body is not an object or
+     *                                  {@code messages} is not an array
+     */
+    static ChatRequest of(JsonNode body, int bodyChars) {
+        if (body == null || !body.isObject()) {
+            throw new IllegalArgumentException("the request body must be a JSON object with 'messages'");
+        }
+        JsonNode messages = body.get("messages");
+        if (messages == null || !messages.isArray()) {
+            throw new IllegalArgumentException("'messages' must be an array of chat messages");
+        }
+        int lastUser = -1;
+        for (int i = 0; i < messages.size(); i++) {
+            if ("user".equals(text(messages.get(i).get("role")))) {
+                lastUser = i;
+            }
+        }
+        int step = 0;
+        for (int i = lastUser + 1; i < messages.size(); i++) {
+            if ("assistant".equals(text(messages.get(i).get("role")))) {
+                step++;
+            }
+        }
+        String prompt = lastUser < 0 ? "" : content(messages.get(lastUser).get("content"));
+        List<String> tools = new ArrayList<>();
+        JsonNode t = body.get("tools");
+        if (t != null && t.isArray()) {
+            for (JsonNode tool : t) {
+                JsonNode fn = tool.get("function");
+                String name = text(fn != null ? fn.get("name") : tool.get("name"));
+                tools.add(name == null ? "" : name);
+            }
+        }
+        String model = text(body.get("model"));
+        JsonNode stream = body.get("stream");
+        return new ChatRequest(model == null || model.isEmpty() ? "scripted" : model,
+                stream != null && stream.isBoolean() && stream.booleanValue(), List.copyOf(tools), prompt, step, bodyChars);
+    }
+
+    /** @return whether the request offers any tool; requests without tools get a short text and play no step */
+    boolean hasTools() {
+        return !tools.isEmpty();
+    }
+
+    /** A message's text: a string, or the {@code text} of its parts (e.g. {@code {type:"text",text}}), one per line. */
+    private static String content(JsonNode content) {
+        if (content == null) {
+            return "";
+        }
+        if (content.isString()) {
+            return content.stringValue();
+        }
+        List<String> parts = new ArrayList<>();
+        if (content.isArray()) {
+            for (JsonNode part : content) {
+                String s = part.isString() ? part.stringValue() : text(part.get("text"));
+                if (s != null) {
+                    parts.add(s);
+                }
+            }
+        }
+        return String.join("\n", parts);
+    }
+
+    private static String text(JsonNode node) {
+        return node != null && node.isString() ? node.stringValue() : null;
+    }
+}

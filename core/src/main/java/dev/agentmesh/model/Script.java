@@ -1,0 +1,279 @@
+package dev.agentmesh.model;
+
+import dev.agentmesh.MeshException;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.exceptions.Mark;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A model script: rules that pick scripted tool calls and final texts by a phrase in the user's prompt, played by
+ * {@link ScriptedModelServer}. Loaded from YAML (JSON is valid YAML too):
+ *
+ * <pre>{@code
+ * rules:                                  # tried in order; the first whose phrases all occur in the prompt wins
+ *   - match: "[crew planner]"             # a string, or a list of strings that must ALL occur
+ *     steps:
+ *       - tool: read                      # a tool call: tool name + args mapping (args optional, default {})
+ *         args: {path: PRD.md}
+ *       - text: Plan below.               # a final text
+ * default: "No script rule matches."      # optional; the text for prompts no rule matches
+ * }</pre>
+ *
+ * <p>Phrases match case-sensitively as substrings. Every rule needs at least one non-empty phrase and one step.
+ *
+ * @param source      where the script came from (a file name), for messages
+ * @param rules       the rules in the order they are tried; never empty
+ * @param defaultText the text for prompts no rule matches; {@link #BUILT_IN_DEFAULT} when the script gives none
+ */
+public record Script(String source, List<Rule> rules, String defaultText) {
+    /** The text for unmatched prompts when the script has no {@code default}. */
+    public static final String BUILT_IN_DEFAULT = "No script rule matches this prompt.";
+
+    private static final Set<String> TOP_KEYS = Set.of("rules", "default");
+    private static final Set<String> RULE_KEYS = Set.of("match", "steps");
+    private static final Set<String> STEP_KEYS = Set.of("tool", "args", "text");
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    public Script {
+        rules = List.copyOf(rules);
+        defaultText = defaultText == null ? BUILT_IN_DEFAULT : defaultText;
+    }
+
+    /**
+     * One rule: when all its phrases occur in the prompt, its steps are played one per model request.
+     *
+     * @param match the phrases, at least one, none empty
+     * @param steps the steps in order, at least one
+     */
+    public record Rule(List<String> match, List<Step> steps) {
+        public Rule {
+            match = List.copyOf(match);
+            steps = List.copyOf(steps);
+        }
+
+        /** @return whether every phrase of this rule occurs in {@code prompt} (case-sensitive substring) */
+        public boolean matches(String prompt) {
+            return match.stream().allMatch(prompt::contains);
+        }
+    }
+
+    /** One model answer: either a tool call or a final text. */
+    public sealed interface Step permits ToolCall, Text {
+    }
+
+    /**
+     * A step that calls one tool.
+     *
+     * @param tool      the tool's name, as the agent CLI offers it (e.g. pi's {@code write})
+     * @param arguments the arguments as compact JSON object text, e.g. {@code {"path":"a.txt"}}; {@code {}} if none
+     */
+    public record ToolCall(String tool, String arguments) implements Step {
+    }
+
+    /**
+     * A step that answers with a final text.
+     *
+     * @param text the text, possibly empty
+     */
+    public record Text(String text) implements Step {
+    }
+
+    /**
+     * Reads and validates a script file (UTF-8 YAML or JSON).
+     *
+     * @throws MeshException (invalid input) when the file is missing, unreadable, not UTF-8, or not a valid script
+     *                       (see {@link #parse})
+     */
+    public static Script load(Path file) {
+        if (!Files.exists(file)) {
+            throw MeshException.invalidInput("script file " + file + " does not exist");
+        }
+        if (Files.isDirectory(file)) {
+            throw MeshException.invalidInput("script file " + file + " is a directory; give a YAML file");
+        }
+        String yaml;
+        try {
+            yaml = Files.readString(file);
+        } catch (CharacterCodingException e) {
+            throw MeshException.invalidInput("script file " + file + " is not UTF-8 text");
+        } catch (IOException e) {
+            throw MeshException.invalidInput("cannot read script file " + file + ": " + e.getMessage());
+        }
+        return parse(yaml, file.toString());
+    }
+
+    /**
+     * Parses and validates a script. Errors are one line starting with {@code sourceName}, naming the rule and
+     * step (both 1-based) and the offending key, e.g. {@code s.yaml: rule 2, step 1: has both 'tool' and 'text'}.
+     * YAML syntax errors give the parser's line and column (1-based). Input is limited by the YAML parser to
+     * 3 MB of text and 50 aliases.
+     *
+     * @param yaml       the script text
+     * @param sourceName names the script in messages (a file name)
+     * @throws MeshException (invalid input) for an empty text, a YAML syntax error, a missing or empty
+     *                       {@code rules} list, a rule without {@code match} or {@code steps}, a step with both or
+     *                       neither of {@code tool}/{@code text}, {@code args} that is not a mapping, a value of the
+     *                       wrong type, or an unknown key
+     */
+    public static Script parse(String yaml, String sourceName) {
+        Object root;
+        try {
+            root = new Load(LoadSettings.builder().setLabel(sourceName).build()).loadFromString(yaml);
+        } catch (MarkedYamlEngineException e) {
+            Optional<Mark> mark = e.getProblemMark().or(e::getContextMark);
+            String where = mark.map(m -> " line " + (m.getLine() + 1) + ", column " + (m.getColumn() + 1)).orElse("");
+            String problem = e.getProblem() != null ? e.getProblem() : firstLine(e.getMessage());
+            throw MeshException.invalidInput(sourceName + where + ": YAML syntax error: " + problem);
+        } catch (YamlEngineException e) {
+            throw MeshException.invalidInput(sourceName + ": YAML error: " + firstLine(e.getMessage()));
+        }
+        if (root == null) {
+            throw MeshException.invalidInput(sourceName + " is empty; a script needs 'rules', a list of {match, steps}");
+        }
+        if (!(root instanceof Map<?, ?> top)) {
+            throw MeshException.invalidInput(sourceName + ": the top level must be a mapping with 'rules', not "
+                    + describe(root));
+        }
+        checkKeys(top, TOP_KEYS, sourceName + ": unknown top-level key");
+        if (!top.containsKey("rules")) {
+            throw MeshException.invalidInput(sourceName + ": missing 'rules', a list of {match, steps}");
+        }
+        if (!(top.get("rules") instanceof List<?> list) || list.isEmpty()) {
+            throw MeshException.invalidInput(sourceName + ": 'rules' must be a non-empty list of {match, steps}, not "
+                    + describe(top.get("rules")));
+        }
+        List<Rule> rules = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            rules.add(rule(list.get(i), sourceName + ": rule " + (i + 1)));
+        }
+        Object dflt = top.get("default");
+        if (top.containsKey("default") && !(dflt instanceof String)) {
+            throw MeshException.invalidInput(sourceName + ": 'default' must be a text, not " + describe(dflt));
+        }
+        return new Script(sourceName, rules, (String) dflt);
+    }
+
+    /** @return the first rule whose phrases all occur in {@code prompt}, or empty when none does */
+    public Optional<Rule> ruleFor(String prompt) {
+        return rules.stream().filter(r -> r.matches(prompt)).findFirst();
+    }
+
+    private static Rule rule(Object value, String where) {
+        if (!(value instanceof Map<?, ?> map)) {
+            throw MeshException.invalidInput(where + ": must be a mapping with 'match' and 'steps', not " + describe(value));
+        }
+        checkKeys(map, RULE_KEYS, where + ": unknown key");
+        if (!map.containsKey("match")) {
+            throw MeshException.invalidInput(where + ": missing 'match' (a phrase, or a list of phrases that must all occur)");
+        }
+        if (!map.containsKey("steps")) {
+            throw MeshException.invalidInput(where + ": missing 'steps' (a list of {tool, args} calls and {text} answers)");
+        }
+        List<String> match = new ArrayList<>();
+        Object m = map.get("match");
+        if (m instanceof List<?> phrases && !phrases.isEmpty()) {
+            for (Object p : phrases) {
+                match.add(phrase(p, where));
+            }
+        } else if (m instanceof String) {
+            match.add(phrase(m, where));
+        } else {
+            throw MeshException.invalidInput(where + ": 'match' must be a phrase or a non-empty list of phrases, not "
+                    + describe(m));
+        }
+        if (!(map.get("steps") instanceof List<?> steps) || steps.isEmpty()) {
+            throw MeshException.invalidInput(where + ": 'steps' must be a non-empty list of steps, not "
+                    + describe(map.get("steps")));
+        }
+        List<Step> parsed = new ArrayList<>();
+        for (int i = 0; i < steps.size(); i++) {
+            parsed.add(step(steps.get(i), where + ", step " + (i + 1)));
+        }
+        return new Rule(match, parsed);
+    }
+
+    private static String phrase(Object p, String where) {
+        if (!(p instanceof String s) || s.isEmpty()) {
+            throw MeshException.invalidInput(where + ": a 'match' phrase must be a non-empty text, not " + describe(p));
+        }
+        return s;
+    }
+
+    private static Step step(Object value, String where) {
+        if (!(value instanceof Map<?, ?> map)) {
+            throw MeshException.invalidInput(where + ": must be a mapping with 'tool' (and 'args') or 'text', not "
+                    + describe(value));
+        }
+        checkKeys(map, STEP_KEYS, where + ": unknown key");
+        boolean tool = map.containsKey("tool");
+        boolean text = map.containsKey("text");
+        if (tool == text) {
+            throw MeshException.invalidInput(where + (tool ? ": has both 'tool' and 'text'" : ": has neither 'tool' nor 'text'")
+                    + "; a step is either one tool call or one final text");
+        }
+        if (text) {
+            if (map.containsKey("args")) {
+                throw MeshException.invalidInput(where + ": 'args' belongs to a tool call, not to a 'text' step");
+            }
+            if (!(map.get("text") instanceof String s)) {
+                throw MeshException.invalidInput(where + ": 'text' must be a text (quote it), not " + describe(map.get("text")));
+            }
+            return new Text(s);
+        }
+        if (!(map.get("tool") instanceof String name) || name.isBlank()) {
+            throw MeshException.invalidInput(where + ": 'tool' must be a tool name, not " + describe(map.get("tool")));
+        }
+        Object args = map.containsKey("args") ? map.get("args") : Map.of();
+        if (!(args instanceof Map<?, ?>)) {
+            throw MeshException.invalidInput(where + ": 'args' must be a mapping of argument names to values, not "
+                    + describe(args));
+        }
+        try {
+            return new ToolCall(name, JSON.writeValueAsString(args));
+        } catch (JacksonException e) {
+            throw MeshException.invalidInput(where + ": 'args' cannot be written as JSON: " + firstLine(e.getOriginalMessage()));
+        }
+    }
+
+    private static void checkKeys(Map<?, ?> map, Set<String> allowed, String prefix) {
+        for (Object key : map.keySet()) {
+            if (!allowed.contains(key)) {
+                throw MeshException.invalidInput(prefix + " '" + key + "'; the keys are "
+                        + String.join(", ", allowed.stream().sorted().toList()));
+            }
+        }
+    }
+
+    private static String describe(Object value) {
+        return switch (value) {
+            case null -> "nothing";
+            case Map<?, ?> m -> "a mapping";
+            case List<?> l -> l.isEmpty() ? "an empty list" : "a list";
+            case String s -> s.isEmpty() ? "an empty text" : "the text '" + abbreviate(s) + "'";
+            default -> "the " + value.getClass().getSimpleName().toLowerCase() + " " + value;
+        };
+    }
+
+    private static String abbreviate(String s) {
+        String line = firstLine(s);
+        return line.length() > 40 ? line.substring(0, 40) + "..." : line;
+    }
+
+    private static String firstLine(String s) {
+        return s == null ? "" : s.lines().findFirst().orElse("");
+    }
+}
