@@ -48,6 +48,7 @@ public record Script(String source, List<Rule> rules, String defaultText) {
     private static final Set<String> STEP_KEYS = Set.of("tool", "args", "text");
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
+    /** Copies {@code rules}; a null {@code defaultText} becomes {@link #BUILT_IN_DEFAULT}. No other check: use {@link #parse}. */
     public Script {
         rules = List.copyOf(rules);
         defaultText = defaultText == null ? BUILT_IN_DEFAULT : defaultText;
@@ -60,6 +61,7 @@ public record Script(String source, List<Rule> rules, String defaultText) {
      * @param steps the steps in order, at least one
      */
     public record Rule(List<String> match, List<Step> steps) {
+        /** Copies both lists; no other check (see {@link Script#parse}). */
         public Rule {
             match = List.copyOf(match);
             steps = List.copyOf(steps);

@@ -1,0 +1,150 @@
+package dev.agentmesh.model;
+
+import dev.agentmesh.MeshException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Scripts load from YAML or JSON; a bad script is refused with one line naming the file, rule and step. */
+class ScriptLoadingTest {
+
+    static final String EXAMPLE = """
+            # rules are tried in order; the first whose phrases all occur in the last real user message wins
+            rules:
+              - match: "[crew planner]"
+                steps:
+                  - tool: read
+                    args: {path: PRD.md}
+                  - text: |
+                      Plan below.
+              - match: ["[crew worker]", "task-1:"]
+                steps:
+                  - tool: write
+                    args: {path: src/a.js, content: "..."}
+                  - tool: bash
+                  - text: done
+            default: "No script rule matches this prompt."
+            """;
+
+    @Test
+    void theDocumentedExampleLoads(@TempDir Path tmp) throws Exception {
+        Path file = tmp.resolve("crew.yaml");
+        Files.writeString(file, EXAMPLE);
+
+        Script script = Script.load(file);
+
+        assertThat(script.source()).isEqualTo(file.toString());
+        assertThat(script.rules()).extracting(Script.Rule::match)
+                .containsExactly(List.of("[crew planner]"), List.of("[crew worker]", "task-1:"));
+        assertThat(script.rules().getFirst().steps()).containsExactly(
+                new Script.ToolCall("read", "{\"path\":\"PRD.md\"}"), new Script.Text("Plan below.\n"));
+        assertThat(script.rules().get(1).steps()).containsExactly(
+                new Script.ToolCall("write", "{\"path\":\"src/a.js\",\"content\":\"...\"}"),
+                new Script.ToolCall("bash", "{}"), new Script.Text("done"));
+        assertThat(script.defaultText()).isEqualTo("No script rule matches this prompt.");
+    }
+
+    @Test
+    void theFirstRuleWhosePhrasesAllOccurWins() {
+        Script script = Script.parse(EXAMPLE, "crew.yaml");
+
+        assertThat(script.ruleFor("[crew worker] task-2: do it")).isEmpty();
+        assertThat(script.ruleFor("[crew worker] task-1: do it")).contains(script.rules().get(1));
+        assertThat(script.ruleFor("[crew planner] and [crew worker] task-1:")).contains(script.rules().getFirst());
+        assertThat(script.ruleFor("[CREW PLANNER]")).isEmpty();
+    }
+
+    @Test
+    void aJsonScriptLoadsAndTheDefaultIsBuiltIn() {
+        Script script = Script.parse("""
+                {"rules": [{"match": "hi", "steps": [{"tool": "bash", "args": {"command": "ls", "timeout": 5}}]}]}
+                """, "s.json");
+
+        assertThat(script.rules().getFirst().steps()).containsExactly(new Script.ToolCall("bash", "{\"command\":\"ls\",\"timeout\":5}"));
+        assertThat(script.defaultText()).isEqualTo(Script.BUILT_IN_DEFAULT);
+    }
+
+    static Stream<Arguments> badScripts() {
+        return Stream.of(
+                Arguments.of("", "s.yaml is empty; a script needs 'rules', a list of {match, steps}"),
+                Arguments.of("# only a comment\n", "s.yaml is empty; a script needs 'rules', a list of {match, steps}"),
+                Arguments.of("- a\n- b\n", "s.yaml: the top level must be a mapping with 'rules', not a list"),
+                Arguments.of("default: hi\n", "s.yaml: missing 'rules', a list of {match, steps}"),
+                Arguments.of("rules: []\n", "s.yaml: 'rules' must be a non-empty list of {match, steps}, not an empty list"),
+                Arguments.of("rules:\n  - match: a\n    steps: [{text: x}]\nextra: 1\n",
+                        "s.yaml: unknown top-level key 'extra'; the keys are default, rules"),
+                Arguments.of("rules:\n  - match: a\n    steps: [{text: x}]\n  - steps: [{text: y}]\n",
+                        "s.yaml: rule 2: missing 'match' (a phrase, or a list of phrases that must all occur)"),
+                Arguments.of("rules:\n  - match: a\n",
+                        "s.yaml: rule 1: missing 'steps' (a list of {tool, args} calls and {text} answers)"),
+                Arguments.of("rules:\n  - match: a\n    step: [{text: x}]\n",
+                        "s.yaml: rule 1: unknown key 'step'; the keys are match, steps"),
+                Arguments.of("rules:\n  - match: []\n    steps: [{text: x}]\n",
+                        "s.yaml: rule 1: 'match' must be a phrase or a non-empty list of phrases, not an empty list"),
+                Arguments.of("rules:\n  - match: [a, \"\"]\n    steps: [{text: x}]\n",
+                        "s.yaml: rule 1: a 'match' phrase must be a non-empty text, not an empty text"),
+                Arguments.of("rules:\n  - match: a\n    steps: []\n",
+                        "s.yaml: rule 1: 'steps' must be a non-empty list of steps, not an empty list"),
+                Arguments.of("rules:\n  - match: a\n    steps:\n      - text: x\n      - {tool: write, text: y}\n",
+                        "s.yaml: rule 1, step 2: has both 'tool' and 'text'; a step is either one tool call or one final text"),
+                Arguments.of("rules:\n  - match: a\n    steps:\n      - args: {path: x}\n",
+                        "s.yaml: rule 1, step 1: has neither 'tool' nor 'text'; a step is either one tool call or one final text"),
+                Arguments.of("rules:\n  - match: a\n    steps:\n      - tool: read\n        args: [x]\n",
+                        "s.yaml: rule 1, step 1: 'args' must be a mapping of argument names to values, not a list"),
+                Arguments.of("rules:\n  - match: a\n    steps:\n      - tool: read\n        argz: {path: x}\n",
+                        "s.yaml: rule 1, step 1: unknown key 'argz'; the keys are args, text, tool"),
+                Arguments.of("rules:\n  - match: a\n    steps:\n      - text: 42\n",
+                        "s.yaml: rule 1, step 1: 'text' must be a text (quote it), not the integer 42"),
+                Arguments.of("rules:\n  - match: a\n    steps: [{text: x}]\ndefault: [x]\n",
+                        "s.yaml: 'default' must be a text, not a list"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("badScripts")
+    void aBadScriptIsRefusedWithOneLine(String yaml, String message) {
+        assertThatThrownBy(() -> Script.parse(yaml, "s.yaml"))
+                .isInstanceOfSatisfying(MeshException.class, e -> assertThat(e.kind()).isEqualTo(MeshException.Kind.INVALID_INPUT))
+                .hasMessage(message);
+    }
+
+    @Test
+    void aYamlSyntaxErrorNamesTheLine() {
+        String yaml = "rules:\n  - match: a\n    steps:\n      - text: \"unterminated\n";
+
+        assertThatThrownBy(() -> Script.parse(yaml, "s.yaml"))
+                .hasMessageStartingWith("s.yaml line 5, column 1: YAML syntax error: ")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    }
+
+    @Test
+    void aDuplicateKeyIsASyntaxError() {
+        String yaml = "rules:\n  - match: a\n    match: b\n    steps: [{text: x}]\n";
+
+        assertThatThrownBy(() -> Script.parse(yaml, "s.yaml")).hasMessageStartingWith("s.yaml line 3").hasMessageContaining("match");
+    }
+
+    @Test
+    void aMissingFileOrAFolderIsRefused(@TempDir Path tmp) {
+        assertThatThrownBy(() -> Script.load(tmp.resolve("nope.yaml")))
+                .hasMessage("script file " + tmp.resolve("nope.yaml") + " does not exist");
+        assertThatThrownBy(() -> Script.load(tmp))
+                .hasMessage("script file " + tmp + " is a directory; give a YAML file");
+    }
+
+    @Test
+    void anEmptyFileIsRefused(@TempDir Path tmp) throws Exception {
+        Path file = Files.createFile(tmp.resolve("empty.yaml"));
+
+        assertThatThrownBy(() -> Script.load(file)).hasMessage(file + " is empty; a script needs 'rules', a list of {match, steps}");
+    }
+}
