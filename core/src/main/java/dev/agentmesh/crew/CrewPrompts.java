@@ -71,7 +71,7 @@ final class CrewPrompts {
 
     static String reviewer(Task t, String diff) {
         return "[crew reviewer] " + t.id() + ": " + t.title() + "\n\n"
-                + "Review task " + t.id() + ", done by " + t.assignee() + ".\n\n## Task\n" + t.title() + "\n"
+                + "Review task " + t.id() + " (review " + (t.reviews() + 1) + "), done by " + t.assignee() + ".\n\n## Task\n" + t.title() + "\n"
                 + (t.description().isBlank() ? "" : t.description().strip() + "\n")
                 + "\n## Worker's summary\n" + (t.summary() == null ? "(none)" : t.summary()) + "\n\n"
                 + "## Changes in the working tree\n" + excerpt(diff) + "\n\n"
