@@ -33,15 +33,15 @@ final class CrewSetup {
     static CrewRunner.Summary run(MeshEnv env, Mesh mesh, CrewRunner.Settings settings, String modelUrl,
                                   Map<String, String> processEnv, PrintWriter out) {
         CrewRunner.checkInputs(mesh, settings.prd());
-        java.nio.file.Path agentDir = null;
         if (modelUrl != null) {
             checkReachable(modelUrl);
-            agentDir = PiRuntime.writeLocalModelConfig(mesh.project().meshDir().resolve("pi-agent"), modelUrl);
         }
         var pi = PiRuntime.locateOrInstall(processEnv, line -> {
             out.println("crew: " + line);
             out.flush();
         });
+        java.nio.file.Path agentDir = modelUrl == null ? null
+                : PiRuntime.writeLocalModelConfig(mesh.project().meshDir().resolve("pi-agent"), modelUrl);
         PiRuntime runtime = PiRuntime.create(pi, agentDir, mesh.project().meshDir().resolve("pi"), Map.of(
                 "MESH_CMD", Cli.JSON.writeValueAsString(selfCommand()),
                 "MESH_STORE", env.storePath().toString(),
@@ -102,8 +102,10 @@ final class CrewSetup {
         } catch (MeshException e) {
             throw e;
         } catch (Exception e) {
-            throw MeshException.unexpectedState("model server " + baseUrl + " is not reachable: "
-                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+            String why = e instanceof java.net.ConnectException ? "connection refused"
+                    : e instanceof java.net.http.HttpTimeoutException ? "no answer within 5 s"
+                    : e.getMessage() == null ? "the connection failed" : e.getMessage();
+            throw MeshException.unexpectedState("model server " + baseUrl + " is not reachable: " + why);
         }
     }
 

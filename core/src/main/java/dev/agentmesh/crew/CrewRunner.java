@@ -63,6 +63,10 @@ public final class CrewRunner {
             if (maxAttemptsPerTask < 1 || reviewMaxIterations < 1 || maxWaves < 1) {
                 throw MeshException.invalidInput("attempts, review iterations and waves must be at least 1");
             }
+            if (agentTimeout == null || agentTimeout.isNegative() || agentTimeout.isZero()) {
+                throw MeshException.invalidInput("agent timeout " + (agentTimeout == null ? null : agentTimeout.toSeconds() + " s")
+                        + " must be positive");
+            }
         }
     }
 
@@ -119,6 +123,9 @@ public final class CrewRunner {
      */
     public static String checkInputs(Mesh mesh, Path prd) {
         mesh.project().requireGit("mesh crew run");
+        if (prd != null && Files.isDirectory(prd)) {
+            throw MeshException.invalidInput("PRD " + prd + " is a folder; give the PRD file");
+        }
         if (prd == null || !Files.isRegularFile(prd)) {
             throw MeshException.invalidInput("PRD file " + prd + " does not exist");
         }

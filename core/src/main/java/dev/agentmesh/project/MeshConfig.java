@@ -106,6 +106,7 @@ public record MeshConfig(String store, Crew crew) {
     }
 
     private static String firstLine(String s) {
-        return s == null ? "" : s.lines().findFirst().orElse(s);
+        String line = s == null ? "" : s.lines().findFirst().orElse(s);
+        return line.replaceAll(" ?\\(class [\\w.$]+\\)", "").replaceAll("\\s+$", "");
     }
 }

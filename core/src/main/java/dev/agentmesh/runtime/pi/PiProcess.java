@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -146,6 +147,7 @@ final class PiProcess implements AgentProcess {
             return;
         }
         closed = true;
+        List<ProcessHandle> tree = process.descendants().toList();
         try {
             stdin.close();
         } catch (IOException e) {
@@ -156,7 +158,7 @@ final class PiProcess implements AgentProcess {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        ProcessGroups.stop(process, 2000);
+        ProcessGroups.stop(process, tree, 2000);
         finish(new RunResult(false, lastText, "stopped", progress()));
         synchronized (lock) {
             if (transcript != null) {

@@ -122,6 +122,13 @@ public final class PiRuntime implements dev.agentmesh.runtime.AgentLauncher {
             Thread.currentThread().interrupt();
             why = "interrupted";
         }
+        try (var left = Files.list(prefix)) {
+            if (left.findAny().isEmpty()) {
+                Files.delete(prefix);
+            }
+        } catch (IOException e) {
+            // leave the folder: a later install reuses it
+        }
         throw MeshException.unexpectedState("pi is not on PATH and could not be installed (" + PACKAGE + "@" + VERSION
                 + "): " + why + "; install it with npm or set MESH_PI to its path");
     }

@@ -1,0 +1,234 @@
+package dev.agentmesh.cli;
+
+import dev.agentmesh.crew.TaskSpec;
+import dev.agentmesh.mesh.Message;
+import dev.agentmesh.model.Script;
+import dev.agentmesh.model.ScriptedModelServer;
+import dev.agentmesh.runtime.pi.PiRuntime;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Bad input gets one clear line and a non-zero exit, never a stack trace, and changes nothing in the store:
+ * exit 2 for invalid input, 3 for unexpected state; stderr is one line {@code mesh: ...} naming the offending value.
+ */
+class BadInputTest {
+    @TempDir
+    Path tmp;
+    CliRunner mesh;
+
+    @BeforeEach
+    void aProjectWithTwoAgentsATaskAndAMessage() throws IOException {
+        mesh = CliRunner.inGitProject(tmp);
+        mesh.ok("join", "--name", "Alice");
+        mesh.ok("join", "--name", "Bob");
+        mesh.ok("send", "Alice", "welcome", "--as", "Bob");
+        mesh.plan(new TaskSpec("task-1", "Write the parser", "", List.of()));
+    }
+
+    /** Runs {@code args}, asserting it is refused with {@code code}, one stderr line holding {@code named}, and no change. */
+    private CliRunner.Result refused(int code, String named, String... args) {
+        CliRunner.Snapshot before = mesh.snapshot();
+        CliRunner.Result r = mesh.run(args);
+        assertOneLineRefusal(r, code, named);
+        assertThat(r.out()).as("stdout of a refused command").isEmpty();
+        assertThat(mesh.snapshot()).as("the store after a refused command").isEqualTo(before);
+        return r;
+    }
+
+    static void assertOneLineRefusal(CliRunner.Result r, int code, String named) {
+        assertThat(r.code()).as("exit code; stderr: %s", r.err()).isEqualTo(code);
+        assertThat(r.errLines()).as("stderr").hasSize(1);
+        assertThat(r.err()).startsWith("mesh: ").contains(named).doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
+    @Test
+    void sendToAnUnknownAgentIsRefused() {
+        refused(2, "Nobody", "send", "Nobody", "hi", "--as", "Alice");
+    }
+
+    @Test
+    void sendToAKnownAndAnUnknownAgentDeliversToNeither() {
+        refused(2, "Nobody", "send", "Bob,Nobody", "hi", "--as", "Alice");
+        List<Message> bobs = mesh.inStore(m -> m.messenger().inbox("Bob", 100, true));
+        assertThat(bobs).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"send Bob hi", "broadcast hi", "inbox", "reserve src/a.js", "release", "set-status busy",
+            "rename Zed", "leave", "task start task-1"})
+    void commandsActingAsAnAgentNeedAnIdentity(String command) {
+        CliRunner.Result r = refused(2, "join", command.split(" "));
+        assertThat(r.err()).contains("MESH_AGENT");
+    }
+
+    @Test
+    void reservingAParentPathIsRefused() {
+        refused(2, "../x", "reserve", "../x", "--as", "Alice");
+    }
+
+    @Test
+    void reservingAnAbsolutePathOutsideTheProjectIsRefused() {
+        refused(2, "/etc/passwd", "reserve", "/etc/passwd", "--as", "Alice");
+    }
+
+    @Test
+    void reservingThroughASymlinkPointingOutsideIsRefused() throws IOException {
+        Path outside = Files.createDirectories(tmp.resolve("outside"));
+        Files.createSymbolicLink(mesh.root.resolve("link"), outside);
+        refused(2, "link/secret.txt", "reserve", "link/secret.txt", "--as", "Alice");
+    }
+
+    @Test
+    void aConflictingReservationNamesHolderPatternAndReason() {
+        mesh.ok("reserve", "src/", "--reason", "refactoring src", "--as", "Bob");
+        CliRunner.Result r = refused(3, "Bob", "reserve", "src/a.js", "--as", "Alice");
+        assertThat(r.err()).contains("src/a.js").contains("(src/)").contains("refactoring src");
+    }
+
+    @Test
+    void crewRunWithAMissingPrdIsRefused() {
+        refused(2, "missing.md", "crew", "run", "--prd", "missing.md");
+    }
+
+    @Test
+    void crewRunOutsideAGitRepositoryIsRefused() throws IOException {
+        Path plain = Files.createDirectories(tmp.resolve("plain")).toRealPath();
+        Files.writeString(plain.resolve("PRD.md"), "# Build a thing\n");
+        CliRunner.Snapshot before = mesh.snapshot();
+        CliRunner.Result r = mesh.runIn(plain, "crew", "run", "--prd", "PRD.md");
+        assertOneLineRefusal(r, 2, plain.toString());
+        assertThat(r.err()).contains("git");
+        assertThat(mesh.snapshot()).isEqualTo(before);
+    }
+
+    @Test
+    void crewRunWithAnUnreachableModelServerIsRefused() throws IOException {
+        Files.writeString(mesh.root.resolve("PRD.md"), "# Build a thing\n");
+        CliRunner.Result r = refused(3, "http://127.0.0.1:9/v1",
+                "crew", "run", "--prd", "PRD.md", "--model-url", "http://127.0.0.1:9/v1");
+        assertThat(r.err()).contains("is not reachable");
+    }
+
+    @Test
+    void crewRunWithAModelUrlThatIsNotAUrlIsRefused() throws IOException {
+        Files.writeString(mesh.root.resolve("PRD.md"), "# Build a thing\n");
+        refused(2, "notaurl", "crew", "run", "--prd", "PRD.md", "--model-url", "notaurl");
+    }
+
+    @Test
+    void crewRunWithANonPositiveTimeoutIsRefusedBeforeContactingTheModel() throws IOException {
+        Files.writeString(mesh.root.resolve("PRD.md"), "# Build a thing\n");
+        refused(2, "-5", "crew", "run", "--prd", "PRD.md", "--timeout", "-5", "--model-url", "http://127.0.0.1:9/v1");
+    }
+
+    @Test
+    void crewRunWhenPiCannotBeInstalledIsRefusedAndStartsNothing() throws IOException {
+        CliRunner fresh = CliRunner.inGitProject(tmp.resolve("fresh"));
+        Files.writeString(fresh.root.resolve("PRD.md"), "# Build a thing\n");
+        Path emptyPath = Files.createDirectories(tmp.resolve("bin"));
+        Path cache = Files.createDirectories(tmp.resolve("cache"));
+        fresh.env("PATH", emptyPath.toString()).env("MESH_CACHE", cache.toString()).env("MESH_NPM", "/nonexistent/npm");
+        try (ScriptedModelServer server = ScriptedModelServer.start(
+                Script.parse("rules:\n  - match: hello\n    steps:\n      - text: hi\n", "t"), 0)) {
+            CliRunner.Result r = fresh.run("crew", "run", "--prd", "PRD.md", "--model-url", server.baseUrl());
+            assertOneLineRefusal(r, 3, PiRuntime.PACKAGE + "@" + PiRuntime.VERSION);
+            assertThat(r.err()).contains("@mariozechner/pi-coding-agent@0.73.1").contains("could not be installed");
+        }
+        CliRunner.Snapshot after = fresh.snapshot();
+        assertThat(after.tasks()).isEmpty();
+        assertThat(after.agents()).isEmpty();
+    }
+
+    @Test
+    void toolArgumentsThatAreNotJsonAreRefused() {
+        CliRunner.Result r = refused(2, "not valid JSON", "tool", "pi_messenger", "not json");
+        assertThat(r.err()).contains("'not'");
+    }
+
+    @Test
+    void anUnknownToolIsRefused() {
+        refused(2, "'other'", "tool", "other", "{}");
+    }
+
+    @Test
+    void anUnknownToolActionIsRefusedListingTheKnownOnes() {
+        CliRunner.Result r = refused(2, "'fly'", "tool", "pi_messenger", "{\"action\":\"fly\"}");
+        assertThat(r.err()).contains("known actions").contains("send").contains("task.list");
+    }
+
+    @Test
+    void toolArgumentsThatAreNotAnObjectAreRefused() {
+        refused(2, "[1]", "tool", "pi_messenger", "[1]");
+    }
+
+    @Test
+    void showingAnUnknownTaskIsRefused() {
+        refused(2, "task-9", "task", "show", "task-9");
+    }
+
+    @Test
+    void startingAnUnknownTaskIsRefused() {
+        refused(2, "task-9", "task", "start", "task-9", "--as", "Alice");
+    }
+
+    @Test
+    void finishingATodoTaskIsRefused() {
+        CliRunner.Result r = refused(3, "task-1", "task", "done", "task-1", "--as", "Alice");
+        assertThat(r.err()).contains("todo");
+    }
+
+    @Test
+    void aProjectConfigWithAnUnknownKeyIsRefused() throws IOException {
+        Path config = writeConfig("{\"colour\": \"red\"}");
+        CliRunner.Result r = refused(2, config.toString(), "list");
+        assertThat(r.err()).contains("colour");
+    }
+
+    @Test
+    void aProjectConfigWithMalformedJsonIsRefused() throws IOException {
+        Path config = writeConfig("{\"crew\": ");
+        refused(2, config.toString(), "list");
+    }
+
+    private Path writeConfig(String json) throws IOException {
+        Path f = Files.createDirectories(mesh.root.resolve(".mesh")).resolve("config.json");
+        Files.writeString(f, json);
+        return f;
+    }
+
+    @Test
+    void anUnknownSubcommandIsRefused() {
+        refused(2, "fly", "fly");
+    }
+
+    @Test
+    void anUnknownOptionIsRefused() {
+        refused(2, "--frobnicate", "list", "--frobnicate");
+    }
+
+    @Test
+    void joiningWithAnInvalidNameIsRefused() {
+        refused(2, "1bad name", "join", "--name", "1bad name");
+    }
+
+    @Test
+    void joiningWithAReservedNameIsRefused() {
+        refused(2, "all", "join", "--name", "all");
+    }
+
+    @Test
+    void anInboxLimitOfZeroIsRefused() {
+        refused(2, "limit 0", "inbox", "--limit", "0", "--as", "Alice");
+    }
+}

@@ -1,0 +1,50 @@
+package dev.agentmesh.cli;
+
+import dev.agentmesh.crew.Review;
+import dev.agentmesh.crew.Task;
+import dev.agentmesh.crew.Verdict;
+import dev.agentmesh.mesh.Agent;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The main job end to end: {@code bin/mesh demo} runs a crew of real pi processes against the scripted model
+ * server on the textkit example, and leaves every task SHIP, no lease, no agent and no process behind, and the
+ * example's own tests green.
+ */
+class CrewDemoIT {
+
+    @Test
+    void theDemoShipsEveryTaskAndTheExampleTestsPass(@TempDir Path tmp) throws Exception {
+        Path dir = tmp.resolve("demo");
+
+        ItSupport.Result r = ItSupport.mesh(tmp, ItSupport.env(null), Duration.ofMinutes(8), "demo", "--dir", dir.toString());
+
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.out()).contains("crew done: 3/3 tasks SHIP").contains("example's tests: 6 pass, 0 fail")
+                .contains("demo passed");
+        var s = ItSupport.open(dir.resolve(".mesh/mesh.db"), dir);
+        assertThat(s.tasks().list()).extracting(Task::id, Task::status, Task::verdict).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("task-1", Task.Status.DONE, Verdict.SHIP),
+                org.assertj.core.groups.Tuple.tuple("task-2", Task.Status.DONE, Verdict.SHIP),
+                org.assertj.core.groups.Tuple.tuple("task-3", Task.Status.DONE, Verdict.SHIP));
+        assertThat(s.tasks().list()).extracting(Task::wave).containsExactly(1, 1, 2);
+        assertThat(s.tasks().reviews()).extracting(Review::verdict).containsOnly(Verdict.SHIP).hasSize(3);
+        assertThat(s.mesh().reservations().list()).isEmpty();
+        assertThat(s.mesh().presence().list(false)).isEmpty();
+        assertThat(s.mesh().presence().list(true)).hasSize(7)
+                .allSatisfy(a -> assertThat(ProcessHandle.of(a.pid()).map(ProcessHandle::isAlive).orElse(false))
+                        .as("process of %s", a.name()).isFalse());
+        assertThat(s.mesh().presence().list(true)).extracting(Agent::runtime).containsOnly("pi");
+        assertThat(ItSupport.processesIn(dir)).isEmpty();
+        assertThat(s.mesh().feed().latest(1000, 0)).extracting(e -> e.kind())
+                .contains("reserve", "release", "task.done", "task.review", "crew.done");
+        String tests = ItSupport.run(dir, "npm", "test");
+        assertThat(tests).contains("# pass 6").contains("# fail 0");
+    }
+}

@@ -1,0 +1,134 @@
+package dev.agentmesh.cli;
+
+import dev.agentmesh.crew.Tasks;
+import dev.agentmesh.mesh.Mesh;
+import dev.agentmesh.project.Project;
+import dev.agentmesh.store.Store;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Runs bin/mesh as a real process for the integration tests, and looks at what it left behind. */
+final class ItSupport {
+    private ItSupport() {
+    }
+
+    /** The output of a finished command. */
+    record Result(int exitCode, String out, String err) {
+        @Override
+        public String toString() {
+            return "exit " + exitCode + "\n--- stdout\n" + out + "\n--- stderr\n" + err;
+        }
+    }
+
+    static Path repoRoot() {
+        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+            if (Files.isExecutable(p.resolve("bin/mesh")) && Files.isDirectory(p.resolve("examples"))) {
+                return p;
+            }
+        }
+        throw new IllegalStateException("no agentmesh clone above " + Path.of("").toAbsolutePath());
+    }
+
+    static Map<String, String> env(Path store) {
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.remove("MESH_AGENT");
+        env.remove("MESH_PROJECT");
+        if (store == null) {
+            env.remove("MESH_STORE");
+        } else {
+            env.put("MESH_STORE", store.toString());
+        }
+        return env;
+    }
+
+    static Process start(Path cwd, Map<String, String> env, Path outFile, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(repoRoot().resolve("bin/mesh").toString());
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile()).redirectErrorStream(true)
+                .redirectOutput(outFile.toFile());
+        pb.environment().clear();
+        pb.environment().putAll(env);
+        return pb.start();
+    }
+
+    static Result mesh(Path cwd, Map<String, String> env, Duration timeout, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(repoRoot().resolve("bin/mesh").toString());
+        cmd.addAll(List.of(args));
+        Path out = Files.createTempFile("mesh-out", ".txt");
+        Path err = Files.createTempFile("mesh-err", ".txt");
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile());
+        pb.environment().clear();
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        p.getOutputStream().close();
+        if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            throw new AssertionError("mesh " + String.join(" ", args) + " did not finish in " + timeout + "\n" + Files.readString(out));
+        }
+        return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    /** Runs a command in {@code dir}, failing the test when it fails. @return its output */
+    static String run(Path dir, String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(2, TimeUnit.MINUTES) || p.exitValue() != 0) {
+            throw new AssertionError(String.join(" ", cmd) + " failed in " + dir + ":\n" + out);
+        }
+        return out;
+    }
+
+    /** Makes {@code dir} a git repository with everything in it committed. */
+    static void commitAll(Path dir) throws Exception {
+        run(dir, "git", "init", "-q", "-b", "main");
+        run(dir, "git", "add", "-A");
+        run(dir, "git", "-c", "user.name=t", "-c", "user.email=t@agentmesh.invalid", "commit", "-q", "-m", "start");
+    }
+
+    /**
+     * @return live processes (pid and command) whose working directory is {@code dir} or below, this JVM excluded;
+     *         found through /proc because pi rewrites its own command line
+     */
+    static List<String> processesIn(Path dir) throws Exception {
+        Path real = dir.toRealPath();
+        List<String> found = new ArrayList<>();
+        try (var procs = Files.list(Path.of("/proc"))) {
+            for (Path p : procs.filter(x -> x.getFileName().toString().matches("\\d+")).toList()) {
+                if (p.getFileName().toString().equals(String.valueOf(ProcessHandle.current().pid()))) {
+                    continue;
+                }
+                try {
+                    if (Files.readSymbolicLink(p.resolve("cwd")).startsWith(real)) {
+                        found.add(p.getFileName() + " " + Files.readString(p.resolve("cmdline")).replace('\0', ' ').strip());
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // the process ended while we looked, or is not ours to read
+                }
+            }
+        }
+        return found;
+    }
+
+    /** The store of a project, opened for assertions. */
+    record Opened(Store store, Mesh mesh, Tasks tasks) {
+    }
+
+    static Opened open(Path storeFile, Path projectDir) {
+        Store store = Store.openSqlite(storeFile);
+        Mesh mesh = Mesh.create(store, Project.locate(projectDir));
+        return new Opened(store, mesh, Tasks.create(store, mesh.project().key()));
+    }
+}
