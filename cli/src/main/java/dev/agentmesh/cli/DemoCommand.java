@@ -36,6 +36,9 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--dir", paramLabel = "DIR", description = "Folder for the example (new or empty; default: a new temporary folder, kept).")
     Path dir;
 
+    @picocli.CommandLine.Mixin
+    Options.Json json;
+
     @Option(names = "--concurrency", defaultValue = "2", paramLabel = "N", description = "Tasks at once (default ${DEFAULT-VALUE}).")
     int concurrency;
 
@@ -70,9 +73,17 @@ final class DemoCommand implements Callable<Integer> {
             summary = CrewSetup.run(meshEnv, mesh, settings, server.baseUrl(), env, out);
         }
         int[] after = tests(target);
+        boolean ok = summary.status().equals("done") && after[1] == 0 && after[0] > 0;
+        if (json.json) {
+            var data = Cli.JSON.createObjectNode().put("passed", ok).put("dir", target.toString());
+            data.set("crew", Cli.JSON.valueToTree(summary));
+            data.putObject("testsBefore").put("pass", before[0]).put("fail", before[1]);
+            data.putObject("testsAfter").put("pass", after[0]).put("fail", after[1]);
+            Cli.print(out, true, "", data);
+            return ok ? 0 : 1;
+        }
         CrewSetup.printSummary(out, summary);
         out.println("  example's tests: " + after[0] + " pass, " + after[1] + " fail (before: " + before[0] + " pass, " + before[1] + " fail)");
-        boolean ok = summary.status().equals("done") && after[1] == 0 && after[0] > 0;
         out.printf(java.util.Locale.ROOT, "demo %s in %.1fs; the project is in %s%n", ok ? "passed" : "FAILED",
                 (System.currentTimeMillis() - t0) / 1000.0, target);
         out.flush();

@@ -20,7 +20,8 @@ import java.util.concurrent.Callable;
         description = {"agentmesh: coordination runtime for teams of AI coding agents.",
                 "Agents join a mesh, message each other, reserve files, and run crews of workers from a PRD."},
         subcommands = {TaskCommand.class, CrewCommand.class, ToolCommand.class, McpCommand.class, ModelCommand.class,
-                DemoCommand.class, CommandLine.HelpCommand.class})
+                DemoCommand.class, CommandLine.HelpCommand.class,
+                picocli.AutoComplete.GenerateCompletion.class})
 public final class MeshCommand implements Callable<Integer> {
 
     @Option(names = {"-x", "--trace"}, description = "Print the stack trace of an error (accepted anywhere on the line).")

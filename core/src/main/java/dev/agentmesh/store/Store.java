@@ -1,6 +1,8 @@
 package dev.agentmesh.store;
 
 import dev.agentmesh.MeshException;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -15,7 +17,8 @@ import java.util.function.Function;
 /**
  * The store: every state that matters is a row, changed in a transaction. Wraps an embedded SQLite file
  * (WAL journal, 30 s busy timeout, write transactions begun IMMEDIATE so concurrent writers in several
- * processes queue instead of failing) migrated by Flyway on open.
+ * processes queue instead of failing) migrated by Flyway on open. Connections are pooled (HikariCP, at most 4
+ * a process), as opening a SQLite connection for each transaction costs more than the transaction.
  *
  * <p>All SQL lives in this package; services see only {@link StoreTx} and its tables, so another database
  * (PostgreSQL, DESIGN.md) can follow without touching them. Thread-safe; one instance per process is enough.
@@ -28,9 +31,12 @@ public final class Store implements AutoCloseable {
     private final Jdbi jdbi;
     private final String location;
 
-    private Store(Jdbi jdbi, String location) {
+    private final HikariDataSource pool;
+
+    private Store(Jdbi jdbi, String location, HikariDataSource pool) {
         this.jdbi = jdbi;
         this.location = location;
+        this.pool = pool;
     }
 
     /**
@@ -67,7 +73,16 @@ public final class Store implements AutoCloseable {
         } catch (Exception e) {
             throw MeshException.unexpectedState("cannot open the store " + abs + ": " + rootMessage(e), e);
         }
-        return new Store(Jdbi.create(ds), abs.toString());
+        HikariConfig pool = new HikariConfig();
+        pool.setDataSource(ds);
+        pool.setPoolName("mesh-store");
+        pool.setMaximumPoolSize(4);
+        pool.setMinimumIdle(0);
+        pool.setIdleTimeout(30_000);
+        pool.setConnectionTimeout(BUSY_TIMEOUT_MS);
+        pool.setInitializationFailTimeout(-1);
+        HikariDataSource pooled = new HikariDataSource(pool);
+        return new Store(Jdbi.create(pooled), abs.toString(), pooled);
     }
 
     /**
@@ -107,9 +122,10 @@ public final class Store implements AutoCloseable {
         return location;
     }
 
+    /** Closes the pooled connections; the store must not be used afterwards. */
     @Override
     public void close() {
-        // SQLiteDataSource holds no pooled connections: every handle is closed after its transaction.
+        pool.close();
     }
 
     static String rootMessage(Throwable e) {
