@@ -1,7 +1,42 @@
 package dev.agentmesh.cli;
 
+import dev.agentmesh.cli.mcp.MeshMcpServer;
+import dev.agentmesh.tool.PiMessengerTool;
+import dev.agentmesh.tool.ToolSession;
 import picocli.CommandLine.Command;
 
-@Command(name = "mcp", description = "(in progress)")
-final class McpCommand {
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code mesh mcp}: serves the {@code pi_messenger} tool to one MCP client over stdio until the client closes
+ * stdin, then exits 0; a line that is not JSON ends it with exit code 2 and a one-line error. Stdout carries
+ * protocol frames only; everything else goes to stderr. The caller is {@code MESH_AGENT} until it joins; the pid
+ * recorded on join is the client's (the parent process), the runtime {@code MESH_RUNTIME} or {@code mcp}.
+ */
+@Command(name = "mcp", mixinStandardHelpOptions = true, versionProvider = MeshCommand.Version.class,
+        description = {"Serve the pi_messenger tool over MCP (stdio) until stdin closes.",
+                "Register it with an MCP client as the command: mesh mcp (MESH_AGENT names the agent, if already joined)."})
+final class McpCommand implements Callable<Integer> {
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PiMessengerTool tool = PiMessengerTool.create(Cli.mesh());
+        ToolSession session = new ToolSession(Cli.agent(null), Cli.cwd(), Cli.callerPid(),
+                Cli.env().getOrDefault("MESH_RUNTIME", "mcp"), Cli.env().get("MESH_MODEL"));
+        String v = MeshCommand.class.getPackage().getImplementationVersion();
+        PrintStream protocol = System.out;
+        PrintWriter cliOut = Cli.out();
+        // Anything printed by mistake must not corrupt the protocol stream.
+        System.setOut(System.err);
+        Cli.out(new PrintWriter(System.err, true));
+        try {
+            MeshMcpServer.serve(tool, session, v == null ? "0.1.0" : v, System.in, protocol);
+        } finally {
+            System.setOut(protocol);
+            Cli.out(cliOut);
+        }
+        return 0;
+    }
 }

@@ -92,7 +92,18 @@ public final class MeshCommand implements Callable<Integer> {
             }
         }
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        addHelpOptions(cl);
         return cl;
+    }
+
+    /** Gives every subcommand {@code -h/--help} and {@code -V/--version}, as the top command has. */
+    private static void addHelpOptions(CommandLine cl) {
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            if (sub.getCommandSpec().optionsMap().get("--help") == null && !(sub.getCommand() instanceof CommandLine.HelpCommand)) {
+                sub.getCommandSpec().mixinStandardHelpOptions(true);
+            }
+            addHelpOptions(sub);
+        }
     }
 
     static String firstLine(String s) {

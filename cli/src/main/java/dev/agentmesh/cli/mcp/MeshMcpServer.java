@@ -1,0 +1,164 @@
+package dev.agentmesh.cli.mcp;
+
+import dev.agentmesh.MeshException;
+import dev.agentmesh.tool.PiMessengerTool;
+import dev.agentmesh.tool.ToolResult;
+import dev.agentmesh.tool.ToolSession;
+import io.modelcontextprotocol.json.McpJsonMapper;
+import io.modelcontextprotocol.json.TypeRef;
+import io.modelcontextprotocol.json.jackson3.JacksonMcpJsonMapper;
+import io.modelcontextprotocol.server.McpServer;
+import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
+import io.modelcontextprotocol.server.McpSyncServer;
+import io.modelcontextprotocol.server.transport.StdioServerTransportProvider;
+import io.modelcontextprotocol.spec.McpSchema;
+import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import io.modelcontextprotocol.spec.McpSchema.ServerCapabilities;
+import io.modelcontextprotocol.spec.McpSchema.Tool;
+import io.modelcontextprotocol.spec.McpServerSession;
+import io.modelcontextprotocol.spec.McpServerTransport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The MCP server of {@code mesh mcp}: one tool, {@code pi_messenger}, served over stdio (newline-delimited
+ * JSON-RPC, official MCP Java SDK) for one client connection.
+ *
+ * <p>Every call of the connection shares one {@link ToolSession}, so {@code join} and {@code rename} carry over
+ * to later calls. A {@link MeshException} becomes an error result ({@code isError: true}) whose text is the
+ * exception's one-line message; any other failure becomes the error result {@code internal error: ...} and is
+ * logged with its stack trace to stderr. The input schema documents the parameters; the tool itself checks the
+ * arguments (so {@code "limit": "5"} is accepted and an unknown action is named in the error). Calls of the
+ * connection run one at a time, in the order they arrive.
+ */
+public final class MeshMcpServer {
+    private static final Logger LOG = LoggerFactory.getLogger(MeshMcpServer.class);
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final PiMessengerTool tool;
+    private final ToolSession session;
+
+    private MeshMcpServer(PiMessengerTool tool, ToolSession session) {
+        this.tool = tool;
+        this.session = session;
+    }
+
+    /**
+     * Serves one client until its input ends and returns, once the requests read have been answered (at most
+     * {@code 30 s} after the end). Blank lines are skipped. Does not close {@code in} or {@code out}.
+     *
+     * @param tool    the tool to serve
+     * @param session the caller: its agent name (from {@code MESH_AGENT}, or null until {@code join}), cwd and pid
+     * @param version the server version reported on initialize
+     * @param in      where requests arrive, one JSON-RPC message per line
+     * @param out     where responses go; nothing else may write to it
+     * @throws MeshException        (invalid input) when a line is not a JSON object: the requests before it are
+     *                               answered, then the connection is closed; the message names the line
+     * @throws InterruptedException if interrupted while serving
+     */
+    public static void serve(PiMessengerTool tool, ToolSession session, String version, InputStream in,
+                             OutputStream out) throws InterruptedException {
+        McpJsonMapper mapper = new JacksonMcpJsonMapper(JsonMapper.builder().build());
+        MeshMcpServer handler = new MeshMcpServer(tool, session);
+        Tool piMessenger = Tool.builder(PiMessengerTool.NAME, mapper, PiMessengerSchema.inputSchema(tool.actions()))
+                .description(PiMessengerSchema.DESCRIPTION)
+                .build();
+        // The SDK's stdio threads are not daemons and outlive the end of input; the session closes its
+        // transport when input ends (the guard also ends it at a bad line), which is when we stop.
+        CountDownLatch closed = new CountDownLatch(1);
+        StdioGuard guard = new StdioGuard();
+        var transport = new StdioServerTransportProvider(mapper, guard.input(in), guard.output(out)) {
+            @Override
+            public void setSessionFactory(McpServerSession.Factory factory) {
+                super.setSessionFactory(t -> factory.create(new ClosingTransport(t, closed)));
+            }
+        };
+        McpSyncServer server = McpServer.sync(transport)
+                .serverInfo("agentmesh", version)
+                .capabilities(ServerCapabilities.builder().tools(false).logging().build())
+                // The tool checks its arguments itself, leniently and with messages that say what to do.
+                .validateToolInputs(false)
+                // Calls run in the order they arrive, so a pipelined join is done before the next call.
+                .immediateExecution(true)
+                .tools(SyncToolSpecification.builder().tool(piMessenger)
+                        .callHandler((exchange, request) -> handler.call(request.arguments()))
+                        .build())
+                .build();
+        try {
+            closed.await();
+        } finally {
+            server.close();
+        }
+        if (guard.rejected() != null) {
+            throw MeshException.invalidInput("mcp input " + guard.rejected()
+                    + " (MCP over stdio takes one JSON-RPC message per line); connection closed");
+        }
+    }
+
+    /** Runs one tool call; the lock guards the shared session should the SDK ever run calls in parallel. */
+    private CallToolResult call(Map<String, Object> arguments) {
+        try {
+            JsonNode args = JSON.valueToTree(arguments == null ? Map.of() : arguments);
+            ToolResult r;
+            synchronized (session) {
+                r = tool.call(session, args);
+            }
+            return CallToolResult.builder().addTextContent(r.text()).isError(false).build();
+        } catch (MeshException e) {
+            return error(firstLine(e.getMessage()));
+        } catch (RuntimeException e) {
+            LOG.warn("pi_messenger failed", e);
+            return error("internal error: " + firstLine(String.valueOf(e.getMessage())) + " ("
+                    + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    private static CallToolResult error(String text) {
+        return CallToolResult.builder().addTextContent(text).isError(true).build();
+    }
+
+    private static String firstLine(String s) {
+        return s == null ? "" : s.lines().findFirst().orElse("");
+    }
+
+    /** Delegates to the session's transport and counts down {@code closed} once the session closes it. */
+    private record ClosingTransport(McpServerTransport delegate, CountDownLatch closed) implements McpServerTransport {
+        @Override
+        public Mono<Void> sendMessage(McpSchema.JSONRPCMessage message) {
+            return delegate.sendMessage(message);
+        }
+
+        @Override
+        public <T> T unmarshalFrom(Object data, TypeRef<T> type) {
+            return delegate.unmarshalFrom(data, type);
+        }
+
+        @Override
+        public List<String> protocolVersions() {
+            return delegate.protocolVersions();
+        }
+
+        @Override
+        public Mono<Void> closeGracefully() {
+            return delegate.closeGracefully().doFinally(s -> closed.countDown());
+        }
+
+        @Override
+        public void close() {
+            try {
+                delegate.close();
+            } finally {
+                closed.countDown();
+            }
+        }
+    }
+}

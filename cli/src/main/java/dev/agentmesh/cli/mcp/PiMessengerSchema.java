@@ -1,0 +1,74 @@
+package dev.agentmesh.cli.mcp;
+
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.util.List;
+
+/**
+ * The MCP description and JSON input schema of the {@code pi_messenger} tool. The schema documents the parameters
+ * for the model; the tool itself checks them and explains what is wrong, so the schema stays permissive where the
+ * tool is ({@code to} and {@code paths} take a string or an array of strings).
+ */
+final class PiMessengerSchema {
+    static final String DESCRIPTION = "Coordinate with the other AI coding agents working in this repository "
+            + "(pi-messenger actions). Join the mesh first (action \"join\", optional name), then message other "
+            + "agents (send, broadcast, inbox), see who is here and what they do (list, whois, status, feed, "
+            + "set_status), reserve files before editing them so no two agents change the same file (reserve, "
+            + "release), and work through the crew's task list (task.ready, task.start, task.done, task.block). "
+            + "Results are short texts; an unknown name, a reserved file or a bad parameter gives an error result "
+            + "saying what to do.";
+
+    private PiMessengerSchema() {
+    }
+
+    /**
+     * @param actions the action names the tool accepts, in documentation order
+     * @return a JSON Schema (draft 2020-12 subset) of an object with a required {@code action} among
+     *         {@code actions} and the optional parameters the actions read
+     */
+    static String inputSchema(List<String> actions) {
+        JsonMapper json = JsonMapper.builder().build();
+        ObjectNode schema = json.createObjectNode().put("type", "object");
+        ObjectNode props = schema.putObject("properties");
+        ObjectNode action = props.putObject("action").put("type", "string")
+                .put("description", "What to do: one of " + String.join(", ", actions) + ".");
+        ArrayNode names = action.putArray("enum");
+        actions.forEach(names::add);
+        string(props, "name", "join: the name to take (default: MESH_AGENT or a generated name); rename: the new "
+                + "name; whois: the agent to describe.");
+        stringOrList(props, "to", "send: the recipient agent name(s), as a name, a comma-separated list or an array.");
+        string(props, "message", "send, broadcast: the message text; set_status: the status (absent clears it).");
+        props.putObject("replyTo").put("type", "integer").put("description", "send: id of the message this answers.");
+        stringOrList(props, "paths", "reserve, release: files or globs, relative to the working directory "
+                + "(release without paths releases all of yours).");
+        string(props, "reason", "reserve: why you need the files; task.block: why the task is blocked.");
+        ObjectNode mode = string(props, "mode", "reserve: exclusive (default) or shared.");
+        mode.putArray("enum").add("exclusive").add("shared");
+        string(props, "id", "task.show, task.start, task.done, task.block, task.unblock, task.reset: the task id.");
+        string(props, "summary", "task.done: what was done.");
+        bool(props, "cascade", "task.reset: also reset the tasks that depend on it.");
+        props.putObject("limit").put("type", "integer").put("minimum", 1).put("maximum", 1000)
+                .put("description", "feed: latest events to show (default 20); inbox: most messages to read (default 50).");
+        bool(props, "peek", "inbox: leave the messages unread.");
+        bool(props, "all", "list: include agents who left.");
+        schema.putArray("required").add("action");
+        return json.writeValueAsString(schema);
+    }
+
+    private static ObjectNode string(ObjectNode props, String name, String description) {
+        return props.putObject(name).put("type", "string").put("description", description);
+    }
+
+    private static void bool(ObjectNode props, String name, String description) {
+        props.putObject(name).put("type", "boolean").put("description", description);
+    }
+
+    private static void stringOrList(ObjectNode props, String name, String description) {
+        ObjectNode p = props.putObject(name).put("description", description);
+        ArrayNode any = p.putArray("anyOf");
+        any.addObject().put("type", "string");
+        any.addObject().put("type", "array").putObject("items").put("type", "string");
+    }
+}
