@@ -13,7 +13,7 @@ import java.time.Duration;
 @Command(name = "crew", description = "Crews: plan a PRD into tasks and run them in waves with workers and reviewers.")
 final class CrewCommand {
 
-    @Command(name = "run", description = {"Plan a PRD into tasks and run them: workers in parallel waves, a reviewer on every task.",
+    @Command(mixinStandardHelpOptions = true, name = "run", description = {"Plan a PRD into tasks and run them: workers in parallel waves, a reviewer on every task.",
             "State is in the store: run it again to continue after an interruption.",
             "Exit 0 when every task is SHIP, 1 when some are blocked or left, 2 for bad input, 3 when something is unreachable."})
     static int run(@Option(names = "--prd", required = true, paramLabel = "FILE", description = "The PRD (Markdown).") Path prd,
@@ -40,12 +40,12 @@ final class CrewCommand {
         return summary.status().equals("done") ? 0 : 1;
     }
 
-    @Command(name = "status", description = "Show the crew's progress: tasks by status, the last run, agents present.")
+    @Command(mixinStandardHelpOptions = true, name = "status", description = "Show the crew's progress: tasks by status, the last run, agents present.")
     static int status(@Mixin Options.Json json) {
         return Cli.action(null, json.json, Cli.out(), Cli.args("crew.status"));
     }
 
-    @Command(name = "validate", description = "Validate the stored plan's dependencies.")
+    @Command(mixinStandardHelpOptions = true, name = "validate", description = "Validate the stored plan's dependencies.")
     static int validate(@Mixin Options.Json json) {
         return Cli.action(null, json.json, Cli.out(), Cli.args("crew.validate"));
     }

@@ -99,7 +99,9 @@ public final class MeshCommand implements Callable<Integer> {
     /** Gives every subcommand {@code -h/--help} and {@code -V/--version}, as the top command has. */
     private static void addHelpOptions(CommandLine cl) {
         for (CommandLine sub : cl.getSubcommands().values()) {
-            if (sub.getCommandSpec().optionsMap().get("--help") == null && !(sub.getCommand() instanceof CommandLine.HelpCommand)) {
+            // method commands bind options to parameters by position, so they declare the help options themselves
+            if (sub.getCommandSpec().optionsMap().get("--help") == null && !(sub.getCommand() instanceof CommandLine.HelpCommand)
+                    && !(sub.getCommand() instanceof java.lang.reflect.Method)) {
                 sub.getCommandSpec().mixinStandardHelpOptions(true);
             }
             addHelpOptions(sub);

@@ -9,7 +9,7 @@ import picocli.CommandLine.Parameters;
 @Command
 final class MessageCommands {
 
-    @Command(name = "send", description = "Send a message to one or more agents (comma-separated).")
+    @Command(mixinStandardHelpOptions = true, name = "send", description = "Send a message to one or more agents (comma-separated).")
     static int send(@Parameters(index = "0", paramLabel = "TO", description = "Recipient name(s), e.g. GoldFalcon or A,B.") String to,
              @Parameters(index = "1", paramLabel = "MESSAGE") String message,
              @Option(names = "--reply-to", paramLabel = "ID", description = "Id of the message this answers.") Long replyTo,
@@ -21,19 +21,19 @@ final class MessageCommands {
         return Cli.action(as.as, json.json, Cli.out(), args);
     }
 
-    @Command(name = "broadcast", description = "Send a message to every agent present.")
+    @Command(mixinStandardHelpOptions = true, name = "broadcast", description = "Send a message to every agent present.")
     static int broadcast(@Parameters(paramLabel = "MESSAGE") String message, @Mixin Options.As as, @Mixin Options.Json json) {
         return Cli.action(as.as, json.json, Cli.out(), Cli.args("broadcast").put("message", message));
     }
 
-    @Command(name = "inbox", description = "Read your new messages (each is handed out once).")
+    @Command(mixinStandardHelpOptions = true, name = "inbox", description = "Read your new messages (each is handed out once).")
     static int inbox(@Option(names = "--peek", description = "Leave them unread.") boolean peek,
               @Option(names = "--limit", defaultValue = "50", description = "At most this many (1..1000, default ${DEFAULT-VALUE}).") int limit,
               @Mixin Options.As as, @Mixin Options.Json json) {
         return Cli.action(as.as, json.json, Cli.out(), Cli.args("inbox").put("peek", peek).put("limit", limit));
     }
 
-    @Command(name = "feed", description = "Show the activity feed: joins, messages, reservations, task events.")
+    @Command(mixinStandardHelpOptions = true, name = "feed", description = "Show the activity feed: joins, messages, reservations, task events.")
     static int feed(@Option(names = "--limit", defaultValue = "20", description = "Latest events to show (1..1000, default ${DEFAULT-VALUE}).") int limit,
              @Mixin Options.Json json) {
         return Cli.action(null, json.json, Cli.out(), Cli.args("feed").put("limit", limit));

@@ -9,7 +9,7 @@ import picocli.CommandLine.Parameters;
 @Command
 final class PresenceCommands {
 
-    @Command(name = "join", description = {"Join the mesh of this project.",
+    @Command(mixinStandardHelpOptions = true, name = "join", description = {"Join the mesh of this project.",
             "Prints the name to use with --as or MESH_AGENT; a name is generated when none is given."})
     static int join(@Option(names = "--name", paramLabel = "NAME", description = "Wanted name (default: $MESH_AGENT or a generated one).") String name,
              @Mixin Options.As as, @Mixin Options.Json json) {
@@ -24,33 +24,33 @@ final class PresenceCommands {
         return rc;
     }
 
-    @Command(name = "leave", description = "Leave the mesh; your reservations are released, your inbox is kept.")
+    @Command(mixinStandardHelpOptions = true, name = "leave", description = "Leave the mesh; your reservations are released, your inbox is kept.")
     static int leave(@Mixin Options.As as, @Mixin Options.Json json) {
         return Cli.action(as.as, json.json, Cli.out(), Cli.args("leave"));
     }
 
-    @Command(name = "list", description = "List agents with presence info.")
+    @Command(mixinStandardHelpOptions = true, name = "list", description = "List agents with presence info.")
     static int list(@Option(names = "--all", description = "Include agents who left.") boolean all, @Mixin Options.Json json) {
         return Cli.action(null, json.json, Cli.out(), Cli.args("list").put("all", all));
     }
 
-    @Command(name = "whois", description = "Show details of an agent.")
+    @Command(mixinStandardHelpOptions = true, name = "whois", description = "Show details of an agent.")
     static int whois(@Parameters(paramLabel = "NAME") String name, @Mixin Options.Json json) {
         return Cli.action(null, json.json, Cli.out(), Cli.args("whois").put("name", name));
     }
 
-    @Command(name = "status", description = "Show your status and the crew's progress.")
+    @Command(mixinStandardHelpOptions = true, name = "status", description = "Show your status and the crew's progress.")
     static int status(@Mixin Options.As as, @Mixin Options.Json json) {
         return Cli.action(as.as, json.json, Cli.out(), Cli.args("status"));
     }
 
-    @Command(name = "set-status", aliases = "set_status", description = "Set your status message (none clears it).")
+    @Command(mixinStandardHelpOptions = true, name = "set-status", aliases = "set_status", description = "Set your status message (none clears it).")
     static int setStatus(@Parameters(paramLabel = "MESSAGE", arity = "0..1") String message, @Mixin Options.As as,
                   @Mixin Options.Json json) {
         return Cli.action(as.as, json.json, Cli.out(), Cli.args("set_status").put("message", message));
     }
 
-    @Command(name = "rename", description = "Change your name.")
+    @Command(mixinStandardHelpOptions = true, name = "rename", description = "Change your name.")
     static int rename(@Parameters(paramLabel = "NEW_NAME") String name, @Mixin Options.As as, @Mixin Options.Json json) {
         return Cli.action(as.as, json.json, Cli.out(), Cli.args("rename").put("name", name));
     }

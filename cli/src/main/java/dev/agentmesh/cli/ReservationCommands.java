@@ -13,7 +13,7 @@ import java.util.List;
 @Command
 final class ReservationCommands {
 
-    @Command(name = "reserve", description = {"Reserve files, folders or globs of the project.",
+    @Command(mixinStandardHelpOptions = true, name = "reserve", description = {"Reserve files, folders or globs of the project.",
             "Another agent's conflicting reservation is refused, naming the holder, the reason and since when."})
     static int reserve(@Parameters(paramLabel = "PATH", arity = "1..*") List<String> paths,
                 @Option(names = "--reason", paramLabel = "TEXT") String reason,
@@ -24,7 +24,7 @@ final class ReservationCommands {
         return Cli.action(as.as, json.json, Cli.out(), args);
     }
 
-    @Command(name = "release", description = "Release your reservations of these paths, or all of them.")
+    @Command(mixinStandardHelpOptions = true, name = "release", description = "Release your reservations of these paths, or all of them.")
     static int release(@Parameters(paramLabel = "PATH", arity = "0..*") List<String> paths, @Mixin Options.As as,
                 @Mixin Options.Json json) {
         var args = Cli.args("release");
@@ -34,7 +34,7 @@ final class ReservationCommands {
         return Cli.action(as.as, json.json, Cli.out(), args);
     }
 
-    @Command(name = "reservations", description = "List the live reservations of the project.")
+    @Command(mixinStandardHelpOptions = true, name = "reservations", description = "List the live reservations of the project.")
     static int reservations(@Mixin Options.Json json) {
         List<Reservation> all = Cli.mesh().reservations().list();
         StringBuilder sb = new StringBuilder(all.isEmpty() ? "no reservations" : "");

@@ -20,44 +20,44 @@ final class TaskCommand {
         return Cli.action(as, json, Cli.out(), args);
     }
 
-    @Command(name = "list", description = "List all tasks.")
+    @Command(mixinStandardHelpOptions = true, name = "list", description = "List all tasks.")
     int list(@Mixin Options.Json json) {
         return act("task.list", null, json.json, null, null, null);
     }
 
-    @Command(name = "ready", description = "List tasks ready to work (todo, dependencies done).")
+    @Command(mixinStandardHelpOptions = true, name = "ready", description = "List tasks ready to work (todo, dependencies done).")
     int ready(@Mixin Options.Json json) {
         return act("task.ready", null, json.json, null, null, null);
     }
 
-    @Command(name = "show", description = "Show a task.")
+    @Command(mixinStandardHelpOptions = true, name = "show", description = "Show a task.")
     int show(@Parameters(paramLabel = "ID") String id, @Mixin Options.Json json) {
         return act("task.show", null, json.json, id, null, null);
     }
 
-    @Command(name = "start", description = "Start (claim) a ready task.")
+    @Command(mixinStandardHelpOptions = true, name = "start", description = "Start (claim) a ready task.")
     int start(@Parameters(paramLabel = "ID") String id, @Mixin Options.As as, @Mixin Options.Json json) {
         return act("task.start", as.as, json.json, id, null, null);
     }
 
-    @Command(name = "done", description = "Complete your task with a summary.")
+    @Command(mixinStandardHelpOptions = true, name = "done", description = "Complete your task with a summary.")
     int done(@Parameters(paramLabel = "ID") String id,
              @Option(names = "--summary", paramLabel = "TEXT") String summary, @Mixin Options.As as, @Mixin Options.Json json) {
         return act("task.done", as.as, json.json, id, "summary", summary);
     }
 
-    @Command(name = "block", description = "Block a task with a reason.")
+    @Command(mixinStandardHelpOptions = true, name = "block", description = "Block a task with a reason.")
     int block(@Parameters(paramLabel = "ID") String id, @Option(names = "--reason", required = true, paramLabel = "TEXT") String reason,
               @Mixin Options.As as, @Mixin Options.Json json) {
         return act("task.block", as.as, json.json, id, "reason", reason);
     }
 
-    @Command(name = "unblock", description = "Unblock a task (back to todo).")
+    @Command(mixinStandardHelpOptions = true, name = "unblock", description = "Unblock a task (back to todo).")
     int unblock(@Parameters(paramLabel = "ID") String id, @Mixin Options.As as, @Mixin Options.Json json) {
         return act("task.unblock", as.as, json.json, id, null, null);
     }
 
-    @Command(name = "reset", description = "Reset a task to todo; --cascade also resets the tasks depending on it.")
+    @Command(mixinStandardHelpOptions = true, name = "reset", description = "Reset a task to todo; --cascade also resets the tasks depending on it.")
     int reset(@Parameters(paramLabel = "ID") String id, @Option(names = "--cascade") boolean cascade,
               @Mixin Options.As as, @Mixin Options.Json json) {
         var args = Cli.args("task.reset").put("id", id).put("cascade", cascade);
