@@ -105,8 +105,4 @@ final class Cli {
         out.println(json ? JSON.writeValueAsString(data) : text);
         out.flush();
     }
-
-    static MeshException invalid(String message) {
-        return MeshException.invalidInput(message);
-    }
 }

@@ -6,11 +6,11 @@ import dev.agentmesh.mesh.Mesh;
 import dev.agentmesh.model.Script;
 import dev.agentmesh.model.ScriptedModelServer;
 import dev.agentmesh.project.MeshEnv;
+import dev.agentmesh.runtime.Commands;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,7 +18,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -48,6 +47,7 @@ final class DemoCommand implements Callable<Integer> {
         Path home = home();
         Path example = home.resolve("examples/textkit");
         Path scriptFile = home.resolve("examples/textkit-model-script.yaml");
+        settings(Path.of("PRD.md"));
         Path target = prepare(dir);
         long t0 = System.currentTimeMillis();
         out.println("demo: example project copied to " + target);
@@ -68,8 +68,7 @@ final class DemoCommand implements Callable<Integer> {
             out.println("demo: scripted model server on " + server.baseUrl() + " (" + scriptFile.getFileName() + ")");
             out.println("demo: store " + meshEnv.storePath() + "; watch from another terminal: cd " + target + " && " + launcherHint() + " crew status");
             out.flush();
-            var settings = new CrewRunner.Settings(target.resolve("PRD.md"), concurrency, 5, 3, 50, Duration.ofMinutes(5),
-                    Map.of(), "mesh/scripted", false);
+            var settings = settings(target.resolve("PRD.md"));
             summary = CrewSetup.run(meshEnv, mesh, settings, server.baseUrl(), env, out);
         }
         int[] after = tests(target);
@@ -88,6 +87,11 @@ final class DemoCommand implements Callable<Integer> {
                 (System.currentTimeMillis() - t0) / 1000.0, target);
         out.flush();
         return ok ? 0 : 1;
+    }
+
+    /** @throws MeshException (invalid input) for a bad option, before anything is copied */
+    private CrewRunner.Settings settings(Path prd) {
+        return new CrewRunner.Settings(prd, concurrency, 5, 3, 50, Duration.ofMinutes(5), Map.of(), "mesh/scripted", false);
     }
 
     private static Path home() {
@@ -131,11 +135,8 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     /** @return {pass, fail} counts of {@code npm test} in {@code dir} (node's test runner) */
-    private static int[] tests(Path dir) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("npm", "test", "--silent").directory(dir.toFile()).redirectErrorStream(true).start();
-        p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        p.waitFor(5, TimeUnit.MINUTES);
+    private static int[] tests(Path dir) {
+        String out = Commands.run(dir, Duration.ofMinutes(5), List.of("npm", "test", "--silent")).output();
         int[] counts = {0, 0};
         Matcher m = COUNT.matcher(out);
         while (m.find()) {
@@ -144,12 +145,10 @@ final class DemoCommand implements Callable<Integer> {
         return counts;
     }
 
-    private static void run(Path dir, String... cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(List.of(cmd)).directory(dir.toFile()).redirectErrorStream(true).start();
-        p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(2, TimeUnit.MINUTES) || p.exitValue() != 0) {
-            throw MeshException.unexpectedState(String.join(" ", cmd) + " failed in " + dir + ": " + out.strip());
+    private static void run(Path dir, String... cmd) {
+        Commands.Output out = Commands.run(dir, Duration.ofMinutes(2), List.of(cmd));
+        if (!out.ok()) {
+            throw MeshException.unexpectedState(String.join(" ", cmd) + " failed in " + dir + ": " + out.lastLine());
         }
     }
 

@@ -24,7 +24,7 @@ import java.util.concurrent.Callable;
                 picocli.AutoComplete.GenerateCompletion.class})
 public final class MeshCommand implements Callable<Integer> {
 
-    @Option(names = {"-x", "--trace"}, description = "Print the stack trace of an error (accepted anywhere on the line).")
+    @Option(names = {"-x", "--trace"}, description = "Print the stack trace of an error (give it before the command: mesh -x send ...).")
     boolean trace;
 
 
@@ -53,7 +53,13 @@ public final class MeshCommand implements Callable<Integer> {
         Cli.out(out);
         cl.setOut(out);
         cl.setErr(err);
-        boolean trace = java.util.Arrays.stream(args).anyMatch(a -> a.equals("-x") || a.equals("--trace"));
+        // -x is a global flag before the command (mesh -x send ...): later on the line it may be a value
+        int lead = 0;
+        while (lead < args.length && (args[lead].equals("-x") || args[lead].equals("--trace"))) {
+            lead++;
+        }
+        boolean trace = lead > 0;
+        String[] rest = java.util.Arrays.copyOfRange(args, lead, args.length);
         cl.setParameterExceptionHandler((ex, a) -> {
             ex.getCommandLine().getErr().println("mesh: " + firstLine(ex.getMessage())
                     + " (see: " + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help)");
@@ -79,8 +85,7 @@ public final class MeshCommand implements Callable<Integer> {
             e.flush();
             return MeshException.Kind.INTERNAL.exitCode();
         });
-        return cl.execute(java.util.Arrays.stream(args).filter(a -> !a.equals("-x") && !a.equals("--trace"))
-                .toArray(String[]::new));
+        return cl.execute(rest);
     }
 
     static CommandLine commandLine() {
@@ -109,10 +114,7 @@ public final class MeshCommand implements Callable<Integer> {
     }
 
     static String firstLine(String s) {
-        if (s == null) {
-            return "";
-        }
-        return s.lines().findFirst().orElse(s);
+        return dev.agentmesh.tool.Formats.firstLine(s);
     }
 
     /** Prints the version from the jar manifest, or the build's. */

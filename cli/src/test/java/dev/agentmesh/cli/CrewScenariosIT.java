@@ -12,7 +12,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -218,9 +217,5 @@ class CrewScenariosIT {
         assertThat(s.tasks().show("task-1").verdict()).isEqualTo(Verdict.SHIP);
         assertThat(s.tasks().show("task-1").attempts()).as("the interrupted attempt does not count").isEqualTo(1);
         assertThat(Files.readString(repo.resolve("hello.txt"))).isEqualTo("hello\n");
-    }
-
-    static Map<String, String> none() {
-        return Map.of();
     }
 }

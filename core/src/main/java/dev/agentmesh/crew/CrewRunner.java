@@ -182,11 +182,11 @@ public final class CrewRunner {
             return new Summary(status, tasks.list(), waves, planningMs, wavesMs, workMs.get(), reviewMs.get(),
                     System.currentTimeMillis() - t0, List.copyOf(started));
         } finally {
-            if (stopped) {
-                status = "interrupted";
+            try {
+                saveRun(runId, t0, stopped ? "interrupted" : status, planningMs, waves);
+            } finally {
+                finished.countDown();
             }
-            saveRun(runId, t0, status, planningMs, waves);
-            finished.countDown();
         }
     }
 
@@ -196,7 +196,9 @@ public final class CrewRunner {
      */
     public void interrupt(Duration wait) {
         stopped = true;
-        live.forEach(AgentProcess::close);
+        try (ExecutorService closers = Executors.newVirtualThreadPerTaskExecutor()) {
+            live.forEach(p -> closers.submit(p::close));
+        }
         try {
             finished.await(wait.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
@@ -208,7 +210,7 @@ public final class CrewRunner {
         String planner = join();
         try {
             log.accept("crew: planning " + mesh.project().root().relativize(settings.prd()) + " with planner " + planner + " ...");
-            RunResult r = runAgent(Role.PLANNER, planner, CrewPrompts.plannerSystem(),
+            RunResult r = runAgentSafely(Role.PLANNER, planner, CrewPrompts.plannerSystem(),
                     CrewPrompts.planner(mesh.project().root().relativize(settings.prd()).toString(), prdText, gitFiles()),
                     READER_TOOLS, "plan");
             if (stopped) {
@@ -242,8 +244,8 @@ public final class CrewRunner {
                         if (!stopped) {
                             work(t, wave);
                         }
-                    } catch (MeshException e) {
-                        log.accept("  " + t.id() + "  " + e.getMessage());
+                    } catch (RuntimeException e) {
+                        log.accept("  " + t.id() + "  " + (e instanceof MeshException ? "" : "internal error: ") + e.getMessage());
                     } finally {
                         slots.release();
                     }
@@ -266,7 +268,7 @@ public final class CrewRunner {
         RunResult r;
         try {
             log.accept("  " + t.id() + "  worker " + worker + " started (attempt " + t.attempts() + ")");
-            r = runAgent(Role.WORKER, worker, CrewPrompts.workerSystem(worker), CrewPrompts.worker(t, worker),
+            r = runAgentSafely(Role.WORKER, worker, CrewPrompts.workerSystem(worker), CrewPrompts.worker(t, worker),
                     WORKER_TOOLS, t.id() + "-work-" + t.attempts());
         } finally {
             leave(worker);
@@ -299,7 +301,7 @@ public final class CrewRunner {
         String reviewer = join();
         long r0 = System.currentTimeMillis();
         try {
-            RunResult r = runAgent(Role.REVIEWER, reviewer, CrewPrompts.reviewerSystem(reviewer),
+            RunResult r = runAgentSafely(Role.REVIEWER, reviewer, CrewPrompts.reviewerSystem(reviewer),
                     CrewPrompts.reviewer(t, gitDiff()), READER_TOOLS, t.id() + "-review-" + (t.reviews() + 1));
             if (stopped) {
                 return;
@@ -318,6 +320,15 @@ public final class CrewRunner {
         } finally {
             leave(reviewer);
             reviewMs.addAndGet(System.currentTimeMillis() - r0);
+        }
+    }
+
+    /** Like {@link #runAgent}, but a runtime that fails to start or answer gives a failed result instead of throwing. */
+    private RunResult runAgentSafely(Role role, String name, String system, String prompt, List<String> tools, String label) {
+        try {
+            return runAgent(role, name, system, prompt, tools, label);
+        } catch (RuntimeException e) {
+            return new RunResult(false, "", String.valueOf(e.getMessage()), new dev.agentmesh.runtime.Progress(0, null, 0, 0, 0));
         }
     }
 
@@ -362,17 +373,18 @@ public final class CrewRunner {
     }
 
     private List<Task> readyForCrew() {
-        List<Task> all = tasks.list();
-        Set<String> shipped = all.stream().filter(t -> t.status() == Task.Status.DONE && t.verdict() == Verdict.SHIP)
-                .map(Task::id).collect(Collectors.toSet());
-        return Tasks.ready(all).stream().filter(t -> shipped.containsAll(t.dependsOn())).toList();
+        return Tasks.ready(tasks.list(), true);
     }
 
     private void reviewUnreviewed() {
         for (Task t : tasks.list()) {
             if (!stopped && t.status() == Task.Status.DONE && t.verdict() == null) {
                 log.accept("  " + t.id() + "  was done but not reviewed; reviewing it now");
-                review(t);
+                try {
+                    review(t);
+                } catch (RuntimeException e) {
+                    log.accept("  " + t.id() + "  review failed: " + e.getMessage());
+                }
             }
         }
     }
@@ -399,11 +411,15 @@ public final class CrewRunner {
     private long claimRun() {
         return mesh.store().write(tx -> {
             var last = tx.tasks().latestRun(mesh.project().key());
-            if (last.isPresent() && last.get().status().equals("running") && last.get().endedAt() == null
-                    && Liveness.host().equals(last.get().host()) && last.get().pid() != ProcessHandle.current().pid()
-                    && ProcessHandle.of(last.get().pid()).map(ProcessHandle::isAlive).orElse(false)) {
-                throw MeshException.unexpectedState("a crew run is already running for " + mesh.project().root()
-                        + " (pid " + last.get().pid() + "); mesh crew status shows its progress");
+            if (last.isPresent() && last.get().endedAt() == null && Liveness.host().equals(last.get().host())) {
+                CrewRun prev = last.get();
+                if (ProcessHandle.of(prev.pid()).map(ProcessHandle::isAlive).orElse(false)) {
+                    throw MeshException.unexpectedState("a crew run is already running for " + mesh.project().root()
+                            + " (pid " + prev.pid() + "); mesh crew status shows its progress");
+                }
+                // its process died without recording an end (killed hard): close it as interrupted
+                tx.tasks().saveRun(new CrewRun(prev.id(), prev.prd(), "interrupted", prev.pid(), prev.host(), prev.startedAt(),
+                        System.currentTimeMillis(), prev.planningMs(), prev.workMs(), prev.reviewMs(), prev.waves()));
             }
             return tx.tasks().insertRun(mesh.project().key(), mesh.project().root().relativize(settings.prd()).toString(),
                     ProcessHandle.current().pid(), Liveness.host(), System.currentTimeMillis());
@@ -443,28 +459,17 @@ public final class CrewRunner {
     }
 
     private String git(String... args) {
-        List<String> cmd = new ArrayList<>(List.of("git", "-C", mesh.project().root().toString()));
+        List<String> cmd = new ArrayList<>(List.of("git"));
         cmd.addAll(List.of(args));
         try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            p.getOutputStream().close();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            p.waitFor(30, TimeUnit.SECONDS);
-            return out;
-        } catch (IOException e) {
-            return "";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            return dev.agentmesh.runtime.Commands.run(mesh.project().root(), Duration.ofSeconds(30), cmd).output();
+        } catch (MeshException e) {
             return "";
         }
     }
 
     private static String oneLine(String s) {
-        if (s == null) {
-            return "";
-        }
-        String one = s.strip().replaceAll("\\s+", " ");
-        return one.length() <= 100 ? one : one.substring(0, 97) + "...";
+        return s == null ? "" : dev.agentmesh.tool.Formats.oneLine(s, 100);
     }
 
     static String seconds(long ms) {

@@ -59,20 +59,36 @@ public record Plan(List<TaskSpec> tasks) {
             if (!t.isObject()) {
                 throw MeshException.invalidInput("task " + n + " of the plan is not a JSON object");
             }
-            String id = t.hasNonNull("id") ? t.get("id").asString().strip() : "task-" + n;
-            String title = t.hasNonNull("title") ? t.get("title").asString().strip() : "";
-            String description = t.hasNonNull("description") ? t.get("description").asString() : "";
+            String id = text(t, "id", n, "task-" + n).strip();
+            String title = text(t, "title", n, "").strip();
+            String description = text(t, "description", n, "");
             JsonNode deps = t.has("dependsOn") ? t.get("dependsOn") : t.has("depends_on") ? t.get("depends_on") : t.get("dependencies");
             List<String> dependsOn = new ArrayList<>();
             if (deps != null && !deps.isNull()) {
                 if (!deps.isArray()) {
                     throw MeshException.invalidInput(id + ": dependsOn must be an array of task ids");
                 }
-                deps.forEach(d -> dependsOn.add(d.asString().strip()));
+                for (JsonNode d : deps) {
+                    if (!d.isString()) {
+                        throw MeshException.invalidInput(id + ": dependsOn must hold task ids (strings), not " + d);
+                    }
+                    dependsOn.add(d.asString().strip());
+                }
             }
             specs.add(new TaskSpec(id, title, description, List.copyOf(dependsOn)));
         }
         return validate(specs);
+    }
+
+    private static String text(JsonNode task, String field, int n, String dflt) {
+        JsonNode v = task.get(field);
+        if (v == null || v.isNull()) {
+            return dflt;
+        }
+        if (!v.isString()) {
+            throw MeshException.invalidInput("task " + n + " of the plan: '" + field + "' must be a string, not " + v);
+        }
+        return v.asString();
     }
 
     /**
@@ -104,6 +120,9 @@ public record Plan(List<TaskSpec> tasks) {
             }
         }
         for (TaskSpec s : specs) {
+            if (new java.util.HashSet<>(s.dependsOn()).size() != s.dependsOn().size()) {
+                throw MeshException.invalidInput(s.id() + " lists a dependency twice: " + s.dependsOn());
+            }
             for (String d : s.dependsOn()) {
                 if (d.equals(s.id())) {
                     throw MeshException.invalidInput(s.id() + " depends on itself");

@@ -35,7 +35,8 @@ public record Task(String id, String title, String description, Status status, S
         /** Stopped: a MAJOR_RETHINK verdict, too many attempts, or {@code task.block}. */
         BLOCKED;
 
-        /** @return the wire name, e.g. {@code in_progress} */
+        /** @return the wire name, e.g. {@code in_progress}; JSON output uses it too */
+        @com.fasterxml.jackson.annotation.JsonValue
         public String wire() {
             return name().toLowerCase(java.util.Locale.ROOT);
         }
@@ -44,11 +45,5 @@ public record Task(String id, String title, String description, Status status, S
         public static Status fromWire(String s) {
             return valueOf(s.toUpperCase(java.util.Locale.ROOT));
         }
-    }
-
-    /** @return a copy with the given status and the other fields unchanged */
-    public Task withStatus(Status s) {
-        return new Task(id, title, description, s, assignee, attempts, reviews, verdict, feedback, summary, blockReason,
-                wave, dependsOn, updatedAt);
     }
 }

@@ -62,13 +62,22 @@ public final class Tasks {
         return store.read(tx -> require(tx, id));
     }
 
-    /** @return todo tasks whose dependencies are all done with no pending NEEDS_WORK, in plan order */
+    /**
+     * @return todo tasks whose dependencies are all done (pi-messenger's {@code task.ready}), in plan order; a
+     *         dependency reviewed NEEDS_WORK is todo again, so it does not count
+     */
     public List<Task> ready() {
-        return store.read(tx -> ready(tx.tasks().list(project)));
+        return store.read(tx -> ready(tx.tasks().list(project), false));
     }
 
-    static List<Task> ready(List<Task> all) {
-        Set<String> done = all.stream().filter(t -> t.status() == Task.Status.DONE).map(Task::id).collect(Collectors.toSet());
+    /**
+     * @param shippedOnly count a dependency only once a reviewer shipped it (the crew runner's rule, as every
+     *                    task it runs is reviewed); otherwise done is enough
+     * @return the todo tasks of {@code all} whose dependencies are satisfied, in plan order
+     */
+    static List<Task> ready(List<Task> all, boolean shippedOnly) {
+        Set<String> done = all.stream().filter(t -> t.status() == Task.Status.DONE
+                && (!shippedOnly || t.verdict() == Verdict.SHIP)).map(Task::id).collect(Collectors.toSet());
         return all.stream().filter(t -> t.status() == Task.Status.TODO && done.containsAll(t.dependsOn())).toList();
     }
 
@@ -218,8 +227,9 @@ public final class Tasks {
     public Task review(String id, String reviewer, Verdict verdict, String feedback, int maxIterations) {
         return store.write(tx -> {
             Task t = require(tx, id);
-            if (t.status() != Task.Status.DONE) {
-                throw MeshException.unexpectedState(id + " is " + t.status().wire() + "; only a done task can be reviewed");
+            if (t.status() != Task.Status.DONE || t.verdict() != null) {
+                throw MeshException.unexpectedState(id + " is " + t.status().wire() + (t.verdict() == null ? "" : ", reviewed "
+                        + t.verdict()) + "; only a done task awaiting review can be reviewed");
             }
             long now = System.currentTimeMillis();
             tx.tasks().addReview(project, new Review(id, reviewer, verdict, feedback, now));
@@ -251,16 +261,6 @@ public final class Tasks {
             m.put(s, all.stream().filter(t -> t.status() == s).count());
         }
         return m;
-    }
-
-    /** @return the store (for the crew runner's run records) */
-    Store store() {
-        return store;
-    }
-
-    /** @return the project key */
-    String project() {
-        return project;
     }
 
     private interface Change {

@@ -14,11 +14,12 @@ public enum Verdict {
     MAJOR_RETHINK;
 
     private static final Pattern LABELLED = Pattern.compile("(?im)^\\W*verdict\\W*[:=-]?\\W*(SHIP|NEEDS[_ -]WORK|MAJOR[_ -]RETHINK)\\b");
-    private static final Pattern ANY = Pattern.compile("\\b(SHIP|NEEDS[_ -]WORK|MAJOR[_ -]RETHINK)\\b");
+    private static final Pattern BARE = Pattern.compile("(?i)^\\W*(SHIP|NEEDS[_ -]WORK|MAJOR[_ -]RETHINK)\\W*$");
 
     /**
-     * Finds the verdict in a reviewer's final text: a line {@code VERDICT: X} wins; otherwise the first of the
-     * three words in capitals anywhere.
+     * Finds the verdict in a reviewer's final text: the first line of the form {@code VERDICT: X} (markdown
+     * emphasis allowed), or else a first line that is just the word. A verdict word elsewhere in prose does not
+     * count: "not ready to SHIP" must not ship a task.
      *
      * @return the verdict, or empty when the text holds none
      */
@@ -28,7 +29,7 @@ public enum Verdict {
         }
         Matcher m = LABELLED.matcher(text);
         if (!m.find()) {
-            m = ANY.matcher(text);
+            m = BARE.matcher(text.strip().lines().findFirst().orElse(""));
             if (!m.find()) {
                 return Optional.empty();
             }

@@ -30,12 +30,4 @@ public final class Feed {
         }
         return store.read(tx -> tx.feed().latest(project, limit, afterId));
     }
-
-    /** Appends an event of the system or an agent, e.g. a crew event. */
-    public void append(String actor, String kind, String target, String detail) {
-        store.write(tx -> {
-            tx.feed().append(project, System.currentTimeMillis(), actor, kind, target, detail);
-            return null;
-        });
-    }
 }

@@ -1,6 +1,5 @@
 package dev.agentmesh.mesh;
 
-import dev.agentmesh.mesh.internal.Liveness;
 import dev.agentmesh.project.Project;
 import dev.agentmesh.store.Store;
 
@@ -65,10 +64,5 @@ public final class Mesh {
     /** @return the reservations held by {@code name} */
     public List<Reservation> reservationsOf(String name) {
         return store.read(tx -> Reservations.byAgent(tx, Presence.requireKnown(tx, project.key(), name).id()));
-    }
-
-    /** @return true if the agent's process is known to be gone (on this host) */
-    public static boolean isDead(Agent a) {
-        return Liveness.isDead(a);
     }
 }

@@ -123,7 +123,6 @@ public final class Messenger {
     }
 
     static String preview(String body) {
-        String one = body.strip().replaceAll("\\s+", " ");
-        return one.length() <= 80 ? one : one.substring(0, 77) + "...";
+        return dev.agentmesh.tool.Formats.oneLine(body, 80);
     }
 }

@@ -149,6 +149,7 @@ public final class Presence {
             }
             long now = System.currentTimeMillis();
             tx.agents().rename(a.id(), newName, now);
+            tx.tasks().renameAssignee(project, name, newName, now);
             tx.feed().append(project, now, newName, "rename", name, "was " + name);
             return tx.agents().byId(a.id()).orElseThrow();
         });

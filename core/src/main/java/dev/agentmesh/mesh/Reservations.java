@@ -7,13 +7,9 @@ import dev.agentmesh.store.StoreTx;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * File reservations as leases (DESIGN.md): reserve and release paths, folders or globs of the project.
@@ -25,7 +21,6 @@ import java.util.Optional;
 public final class Reservations {
     /** Most paths in one {@code reserve}. */
     public static final int MAX_PATHS = 100;
-    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
 
     private final Store store;
     private final Path root;
@@ -124,22 +119,11 @@ public final class Reservations {
         });
     }
 
-    /**
-     * @param agent the agent about to write, or null for "anyone"
-     * @param path  a file path (relative to {@code cwd}) about to be written
-     * @return the exclusive lease of another agent covering it, if any
-     */
-    public Optional<Reservation> conflictFor(String agent, Path cwd, String path) {
-        String p = PathPatterns.normalise(root, cwd, path);
-        return list().stream().filter(r -> r.exclusive() && !r.holder().equals(agent) && PathPatterns.overlap(p, r.pattern()))
-                .findFirst();
-    }
-
     /** @return the one-line refusal for {@code pattern} against {@code held} */
     public static String refusal(String pattern, Reservation held, long now) {
         long ago = Math.max(0, (now - held.createdAt()) / 1000);
         return pattern + " is reserved by " + held.holder() + " (" + held.pattern() + ") since "
-                + CLOCK.format(Instant.ofEpochMilli(held.createdAt())) + " (" + ago + "s ago)"
+                + dev.agentmesh.tool.Formats.clock(held.createdAt()) + " (" + ago + "s ago)"
                 + (held.reason() == null || held.reason().isBlank() ? "" : ": " + held.reason())
                 + "; coordinate with them (mesh send " + held.holder() + " ...)";
     }

@@ -276,6 +276,6 @@ public record Script(String source, List<Rule> rules, String defaultText) {
     }
 
     private static String firstLine(String s) {
-        return s == null ? "" : s.lines().findFirst().orElse("");
+        return dev.agentmesh.tool.Formats.firstLine(s);
     }
 }

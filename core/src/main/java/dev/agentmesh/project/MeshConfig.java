@@ -106,7 +106,6 @@ public record MeshConfig(String store, Crew crew) {
     }
 
     private static String firstLine(String s) {
-        String line = s == null ? "" : s.lines().findFirst().orElse(s);
-        return line.replaceAll(" ?\\(class [\\w.$]+\\)", "").replaceAll("\\s+$", "");
+        return dev.agentmesh.tool.Formats.firstLine(s).replaceAll(" ?\\(class [\\w.$]+\\)", "").replaceAll("\\s+$", "");
     }
 }

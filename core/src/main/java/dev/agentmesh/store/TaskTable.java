@@ -68,6 +68,12 @@ public final class TaskTable {
                 .bind("at", at).execute() == 1;
     }
 
+    /** Moves the tasks assigned to agent {@code from} to its new name {@code to}; @return tasks changed */
+    public int renameAssignee(String project, String from, String to, long at) {
+        return h.createUpdate("UPDATE tasks SET assignee = :to, updated_at = :at WHERE project = :p AND assignee = :from")
+                .bind("p", project).bind("from", from).bind("to", to).bind("at", at).execute();
+    }
+
     /** Deletes every task, dependency and review of the project; @return tasks deleted */
     public int deleteAll(String project) {
         h.createUpdate("DELETE FROM task_deps WHERE project = :p").bind("p", project).execute();

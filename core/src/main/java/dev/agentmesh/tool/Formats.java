@@ -18,6 +18,17 @@ public final class Formats {
         return CLOCK.format(Instant.ofEpochMilli(at));
     }
 
+    /** @return the first line of {@code text}, "" for null: error messages are shown one line long */
+    public static String firstLine(String text) {
+        return text == null ? "" : text.lines().findFirst().orElse("");
+    }
+
+    /** @return {@code text} on one line (runs of white space become one space), cut to {@code max} characters with "..." */
+    public static String oneLine(String text, int max) {
+        String one = text.strip().replaceAll("\\s+", " ");
+        return one.length() <= max ? one : one.substring(0, max - 3) + "...";
+    }
+
     /** @return one line: id, status, verdict, assignee, title, dependencies */
     public static String taskLine(Task t) {
         return String.format("%-10s %-11s %-13s %-14s %s%s", t.id(), t.status().wire(),

@@ -34,6 +34,10 @@ import java.util.function.BiFunction;
 public final class PiMessengerTool {
     /** The tool name, as in pi-messenger. */
     public static final String NAME = "pi_messenger";
+    /** The actions, in documentation order. */
+    public static final List<String> ACTIONS = List.of("join", "leave", "list", "status", "whois", "feed", "set_status",
+            "send", "broadcast", "inbox", "reserve", "release", "rename", "task.list", "task.ready", "task.show",
+            "task.start", "task.done", "task.block", "task.unblock", "task.reset", "crew.status", "crew.validate");
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final Mesh mesh;
@@ -94,11 +98,14 @@ public final class PiMessengerTool {
             Plan.validate(all.stream().map(t -> new TaskSpec(t.id(), t.title(), t.description(), t.dependsOn())).toList());
             return result("plan is valid: " + all.size() + " tasks, dependencies known, no cycle", obj().put("valid", true));
         });
+        if (!List.copyOf(actions.keySet()).equals(ACTIONS)) {
+            throw new IllegalStateException("ACTIONS is out of step with the handlers: " + actions.keySet());
+        }
     }
 
     /** @return the action names this tool accepts, in documentation order */
     public List<String> actions() {
-        return List.copyOf(actions.keySet());
+        return ACTIONS;
     }
 
     /**
@@ -230,10 +237,25 @@ public final class PiMessengerTool {
         ObjectNode data = obj();
         c.forEach((k, v) -> data.put(k.wire(), v));
         long total = c.values().stream().mapToLong(Long::longValue).sum();
-        String text = total == 0 ? "crew: no plan yet" : "crew: " + total + " tasks: " + c.get(Task.Status.DONE) + " done, "
-                + c.get(Task.Status.IN_PROGRESS) + " in progress, " + c.get(Task.Status.TODO) + " todo, "
-                + c.get(Task.Status.BLOCKED) + " blocked; ready: " + String.join(", ", tasks.ready().stream().map(Task::id).toList());
-        return result(text.endsWith("ready: ") ? text + "none" : text, data);
+        List<String> ready = tasks.ready().stream().map(Task::id).toList();
+        StringBuilder text = new StringBuilder(total == 0 ? "crew: no plan yet" : "crew: " + total + " tasks: "
+                + c.get(Task.Status.DONE) + " done, " + c.get(Task.Status.IN_PROGRESS) + " in progress, "
+                + c.get(Task.Status.TODO) + " todo, " + c.get(Task.Status.BLOCKED) + " blocked; ready: "
+                + (ready.isEmpty() ? "none" : String.join(", ", ready)));
+        for (Task t : tasks.list()) {
+            text.append("\n  ").append(Formats.taskLine(t));
+        }
+        var run = mesh.store().read(tx -> tx.tasks().latestRun(mesh.project().key()));
+        run.ifPresent(r -> {
+            text.append("\nlast run: ").append(r.status()).append(", started ").append(Formats.clock(r.startedAt()))
+                    .append(r.endedAt() == null ? " (pid " + r.pid() + ")" : ", " + r.waves() + " wave(s)");
+            data.set("lastRun", JSON.valueToTree(r));
+        });
+        List<Agent> present = mesh.presence().list(false);
+        text.append("\nagents present: ").append(present.isEmpty() ? "none"
+                : String.join(", ", present.stream().map(Agent::name).toList()));
+        data.set("agentsPresent", JSON.valueToTree(present.stream().map(Agent::name).toList()));
+        return result(text.toString(), data);
     }
 
     private static String me(ToolSession s) {
@@ -309,7 +331,7 @@ public final class PiMessengerTool {
         if (v == null || v.isNull()) {
             return dflt;
         }
-        if (v.isIntegralNumber()) {
+        if (v.isIntegralNumber() && v.canConvertToInt()) {
             return v.asInt();
         }
         if (v.isString() && v.asString().strip().matches("-?\\d{1,9}")) {
@@ -323,10 +345,10 @@ public final class PiMessengerTool {
         if (v == null || v.isNull()) {
             return null;
         }
-        if (v.isIntegralNumber()) {
+        if (v.isIntegralNumber() && v.canConvertToLong()) {
             return v.asLong();
         }
-        String s = v.asString().strip().replaceFirst("^#", "");
+        String s = v.isString() ? v.asString().strip().replaceFirst("^#", "") : "";
         if (s.matches("\\d{1,18}")) {
             return Long.parseLong(s);
         }

@@ -1,6 +1,7 @@
 package dev.agentmesh.cli.mcp;
 
 import dev.agentmesh.MeshException;
+import dev.agentmesh.tool.PiMessengerSchema;
 import dev.agentmesh.tool.PiMessengerTool;
 import dev.agentmesh.tool.ToolResult;
 import dev.agentmesh.tool.ToolSession;
@@ -127,7 +128,7 @@ public final class MeshMcpServer {
     }
 
     private static String firstLine(String s) {
-        return s == null ? "" : s.lines().findFirst().orElse("");
+        return dev.agentmesh.tool.Formats.firstLine(s);
     }
 
     /** Delegates to the session's transport and counts down {@code closed} once the session closes it. */

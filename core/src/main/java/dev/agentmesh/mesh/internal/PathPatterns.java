@@ -36,12 +36,16 @@ public final class PathPatterns {
         int glob = firstGlob(s);
         String literal = glob < 0 ? s : s.substring(0, s.lastIndexOf('/', glob) + 1);
         String globTail = glob < 0 ? "" : s.substring(literal.length());
+        if (("/" + globTail + "/").contains("/../")) {
+            throw MeshException.invalidInput("pattern '" + raw + "' has '..' after a glob character; write the path without it");
+        }
         Path abs = (literal.isEmpty() ? cwd : cwd.resolve(literal)).toAbsolutePath().normalize();
         Path real = realExistingPrefix(abs);
         if (!abs.startsWith(root) || !real.startsWith(root)) {
             throw MeshException.invalidInput("path '" + raw + "' is outside the project " + root);
         }
-        String rel = root.relativize(abs).toString().replace('\\', '/');
+        // the real path names the file: a symlink alias inside the project leases what it points to
+        String rel = root.relativize(real).toString().replace('\\', '/');
         boolean dir = glob < 0 && (dirHint || Files.isDirectory(abs));
         if (glob >= 0) {
             return (rel.isEmpty() ? "" : rel + "/") + globTail;
@@ -62,19 +66,33 @@ public final class PathPatterns {
         if (!ga && !gb) {
             return covers(a, b) || covers(b, a);
         }
+        if (!ga && mayBecomeFolder(a)) {
+            return globOverlapsLiteral(b, a) || globOverlapsLiteral(b, a + "/");
+        }
+        if (!gb && mayBecomeFolder(b)) {
+            return globOverlapsLiteral(a, b) || globOverlapsLiteral(a, b + "/");
+        }
         if (ga && gb) {
             String pa = literalPrefix(a);
             String pb = literalPrefix(b);
             return pa.startsWith(pb) || pb.startsWith(pa);
         }
-        String glob = ga ? a : b;
-        String lit = ga ? b : a;
+        return globOverlapsLiteral(ga ? a : b, ga ? b : a);
+    }
+
+    private static boolean globOverlapsLiteral(String glob, String lit) {
         if (lit.endsWith("/")) {
             String pg = literalPrefix(glob);
             return pg.startsWith(lit) || lit.startsWith(pg);
         }
-        return FileSystems.getDefault().getPathMatcher("glob:" + glob).matches(Path.of(lit))
-                || (glob.endsWith("**") && lit.startsWith(literalPrefix(glob)));
+        return globMatches(glob, lit) || (glob.endsWith("**") && lit.startsWith(literalPrefix(glob)));
+    }
+
+    /** Java's {@code **}{@code /} needs at least one folder; a reservation's {@code src/**}{@code /*.js} also means {@code src/a.js}. */
+    private static boolean globMatches(String glob, String path) {
+        var fs = FileSystems.getDefault();
+        return fs.getPathMatcher("glob:" + glob).matches(Path.of(path))
+                || (glob.contains("**/") && fs.getPathMatcher("glob:" + glob.replace("**/", "")).matches(Path.of(path)));
     }
 
     /** @return true if {@code pattern} covers the file or folder {@code path} (both normalised) */
@@ -83,9 +101,15 @@ public final class PathPatterns {
             return true;
         }
         if (firstGlob(pattern) >= 0) {
-            return FileSystems.getDefault().getPathMatcher("glob:" + pattern).matches(Path.of(path));
+            return globMatches(pattern, path);
         }
-        return pattern.endsWith("/") && path.startsWith(pattern);
+        // a path reserved before it exists may become a folder: it covers what goes in it
+        return pattern.endsWith("/") ? path.startsWith(pattern) : mayBecomeFolder(pattern) && path.startsWith(pattern + "/");
+    }
+
+    /** A literal without a trailing slash whose last name has no dot ({@code newdir}) may be a folder not made yet. */
+    private static boolean mayBecomeFolder(String literal) {
+        return !literal.endsWith("/") && literal.substring(literal.lastIndexOf('/') + 1).indexOf('.') < 0;
     }
 
     private static String literalPrefix(String p) {

@@ -58,7 +58,7 @@ final class PiProcess implements AgentProcess {
     private String lastError;
     private boolean retrying;
     private long endSeq;
-    private volatile boolean closed;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     PiProcess(Process process, Path transcriptFile) throws IOException {
         this.process = process;
@@ -143,10 +143,9 @@ final class PiProcess implements AgentProcess {
 
     @Override
     public void close() {
-        if (closed) {
+        if (!closed.compareAndSet(false, true)) {
             return;
         }
-        closed = true;
         List<ProcessHandle> tree = process.descendants().toList();
         try {
             stdin.close();

@@ -3,19 +3,21 @@ package dev.agentmesh.runtime.pi;
 import dev.agentmesh.MeshException;
 import dev.agentmesh.runtime.AgentProcess;
 import dev.agentmesh.runtime.LaunchSpec;
+import dev.agentmesh.tool.PiMessengerSchema;
+import dev.agentmesh.tool.PiMessengerTool;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
+import dev.agentmesh.runtime.Commands;
+import dev.agentmesh.runtime.ProcessGroups;
 import java.util.function.Consumer;
 
 /**
@@ -59,7 +61,10 @@ public final class PiRuntime implements dev.agentmesh.runtime.AgentLauncher {
             Files.createDirectories(workDir);
             Path ext = workDir.resolve("agentmesh-pi-extension.ts");
             try (InputStream in = PiRuntime.class.getResourceAsStream("agentmesh-pi-extension.ts")) {
-                byte[] bytes = in.readAllBytes();
+                byte[] bytes = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                        .replace("__DESCRIPTION__", JSON.writeValueAsString(PiMessengerSchema.DESCRIPTION))
+                        .replace("__PARAMETERS__", PiMessengerSchema.inputSchema(PiMessengerTool.ACTIONS))
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
                 if (!Files.exists(ext) || !java.util.Arrays.equals(Files.readAllBytes(ext), bytes)) {
                     Files.write(ext, bytes);
                 }
@@ -77,7 +82,8 @@ public final class PiRuntime implements dev.agentmesh.runtime.AgentLauncher {
      *
      * @param log receives one line before a slow install
      * @return the pi executable
-     * @throws MeshException (unexpected state) if pi is missing and cannot be installed, naming the package and why
+     * @throws MeshException (invalid input) if {@code MESH_PI} is not executable; (unexpected state) if pi is
+     *                       missing and cannot be installed, naming the package and why
      */
     public static Path locateOrInstall(Map<String, String> env, Consumer<String> log) {
         String given = env.get("MESH_PI");
@@ -103,24 +109,14 @@ public final class PiRuntime implements dev.agentmesh.runtime.AgentLauncher {
         String why;
         try {
             Files.createDirectories(prefix);
-            Process p = new ProcessBuilder(npm, "install", "--prefix", prefix.toString(), "--save-exact", "--no-audit",
-                    "--no-fund", "--loglevel=error", PACKAGE + "@" + VERSION)
-                    .redirectErrorStream(true).start();
-            p.getOutputStream().close();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            boolean ended = p.waitFor(10, TimeUnit.MINUTES);
-            if (ended && p.exitValue() == 0 && Files.isExecutable(bin)) {
+            Commands.Output out = Commands.run(prefix, Duration.ofMinutes(10), List.of(npm, "install", "--prefix",
+                    prefix.toString(), "--save-exact", "--no-audit", "--no-fund", "--loglevel=error", PACKAGE + "@" + VERSION));
+            if (out.ok() && Files.isExecutable(bin)) {
                 return bin;
             }
-            if (!ended) {
-                p.destroyForcibly();
-            }
-            why = ended ? "npm exited with code " + p.exitValue() + lastLine(out) : "npm did not finish in 10 minutes";
-        } catch (IOException e) {
-            why = "cannot run '" + npm + "': " + e.getMessage();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            why = "interrupted";
+            why = "npm exited with code " + out.exitCode() + (out.lastLine().isEmpty() ? "" : ": " + out.lastLine());
+        } catch (IOException | MeshException e) {
+            why = e instanceof MeshException ? e.getMessage() : "cannot create " + prefix + ": " + e.getMessage();
         }
         try (var left = Files.list(prefix)) {
             if (left.findAny().isEmpty()) {
@@ -175,11 +171,6 @@ public final class PiRuntime implements dev.agentmesh.runtime.AgentLauncher {
         return "pi";
     }
 
-    /** @return the pi executable in use */
-    public Path executable() {
-        return pi;
-    }
-
     /**
      * Starts an agent; it waits for a {@link AgentProcess#prompt}.
      *
@@ -218,18 +209,16 @@ public final class PiRuntime implements dev.agentmesh.runtime.AgentLauncher {
             if (spec.transcript() != null) {
                 Files.createDirectories(spec.transcript().getParent());
             }
-            return new PiProcess(pb.start(), spec.transcript());
+            Process process = pb.start();
+            try {
+                return new PiProcess(process, spec.transcript());
+            } catch (IOException | RuntimeException e) {
+                ProcessGroups.stop(process, process.descendants().toList(), 500);
+                throw e;
+            }
         } catch (IOException e) {
             throw MeshException.unexpectedState("cannot start pi (" + pi + "): " + e.getMessage(), e);
         }
     }
 
-    private static String lastLine(String out) {
-        List<String> lines = out.lines().filter(l -> !l.isBlank()).toList();
-        return lines.isEmpty() ? "" : ": " + lines.get(lines.size() - 1).strip();
-    }
-
-    static Map<String, String> copy(Map<String, String> m) {
-        return new HashMap<>(m);
-    }
 }

@@ -1,5 +1,6 @@
 // agentmesh extension for pi: registers the pi_messenger tool, which runs the mesh CLI
-// (`mesh tool pi_messenger JSON`) so an agent reaches the mesh from inside pi.
+// (`mesh tool pi_messenger JSON`) so an agent reaches the mesh from inside pi. The description and the
+// parameters are filled in by agentmesh from the same schema as the MCP tool's.
 // The mesh command line comes from MESH_CMD (a JSON array); MESH_AGENT, MESH_STORE and MESH_PROJECT
 // say who the agent is and which store and project it works in.
 import { execFile } from "node:child_process";
@@ -9,37 +10,15 @@ export default function (pi: any) {
   pi.registerTool({
     name: "pi_messenger",
     label: "Mesh",
-    description:
-      "Coordinate with the other agents of this project through the mesh. Pass an action and its parameters: " +
-      "join, list, status, whois {name}, feed {limit}, set_status {message}, send {to, message, replyTo}, " +
-      "broadcast {message}, inbox, reserve {paths, reason}, release {paths}, rename {name}, " +
-      "task.list, task.show {id}, task.ready, task.start {id}, task.done {id, summary}, task.block {id, reason}, " +
-      "task.unblock {id}, task.reset {id, cascade}, crew.status.",
+    description: __DESCRIPTION__,
     promptSnippet: "pi_messenger: talk to other agents, reserve files, and report crew tasks done (task.done).",
-    parameters: {
-      type: "object",
-      properties: {
-        action: { type: "string", description: "The action, e.g. join, send, reserve, task.done" },
-        name: { type: "string" },
-        to: { description: "Recipient name or names", anyOf: [{ type: "string" }, { type: "array", items: { type: "string" } }] },
-        message: { type: "string" },
-        replyTo: { type: "integer" },
-        paths: { type: "array", items: { type: "string" }, description: "Files, folders or globs of the project" },
-        reason: { type: "string" },
-        mode: { type: "string", enum: ["exclusive", "shared"] },
-        id: { type: "string", description: "Task id, e.g. task-1" },
-        summary: { type: "string" },
-        cascade: { type: "boolean" },
-        limit: { type: "integer" },
-        peek: { type: "boolean" },
-        all: { type: "boolean" },
-      },
-      required: ["action"],
-    },
-    async execute(_toolCallId: string, params: any, signal?: AbortSignal, _onUpdate?: any, ctx?: any) {
+    parameters: __PARAMETERS__,
+    // pi's abort signal is not passed on: a mesh call takes well under a second, and stopping it half-way
+    // could lose what it committed (an inbox read marks the messages it returns as delivered).
+    async execute(_toolCallId: string, params: any, _signal?: AbortSignal, _onUpdate?: any, ctx?: any) {
       const out: string = await new Promise((resolve, reject) => {
         execFile(cmd[0], [...cmd.slice(1), "tool", "pi_messenger", JSON.stringify(params)],
-          { cwd: ctx?.cwd, env: process.env, signal, maxBuffer: 16 * 1024 * 1024 },
+          { cwd: ctx?.cwd, env: process.env, maxBuffer: 16 * 1024 * 1024 },
           (err: any, stdout: string, stderr: string) => {
             if (err) {
               const line = (stderr || "").trim() || String(err.message);

@@ -1,4 +1,4 @@
-package dev.agentmesh.cli.mcp;
+package dev.agentmesh.tool;
 
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
@@ -9,10 +9,12 @@ import java.util.List;
 /**
  * The MCP description and JSON input schema of the {@code pi_messenger} tool. The schema documents the parameters
  * for the model; the tool itself checks them and explains what is wrong, so the schema stays permissive where the
- * tool is ({@code to} and {@code paths} take a string or an array of strings).
+ * tool is ({@code to} and {@code paths} take a string or an array of strings). One source for the MCP tool and
+ * the pi extension.
  */
-final class PiMessengerSchema {
-    static final String DESCRIPTION = "Coordinate with the other AI coding agents working in this repository "
+public final class PiMessengerSchema {
+    /** The tool's description, one paragraph. */
+    public static final String DESCRIPTION = "Coordinate with the other AI coding agents working in this repository "
             + "(pi-messenger actions). Join the mesh first (action \"join\", optional name), then message other "
             + "agents (send, broadcast, inbox), see who is here and what they do (list, whois, status, feed, "
             + "set_status), reserve files before editing them so no two agents change the same file (reserve, "
@@ -28,7 +30,7 @@ final class PiMessengerSchema {
      * @return a JSON Schema (draft 2020-12 subset) of an object with a required {@code action} among
      *         {@code actions} and the optional parameters the actions read
      */
-    static String inputSchema(List<String> actions) {
+    public static String inputSchema(List<String> actions) {
         JsonMapper json = JsonMapper.builder().build();
         ObjectNode schema = json.createObjectNode().put("type", "object");
         ObjectNode props = schema.putObject("properties");

@@ -1,0 +1,53 @@
+package dev.agentmesh.tool;
+
+import dev.agentmesh.MeshException;
+import dev.agentmesh.MeshFixture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Parameters of the wrong type are refused naming the parameter, and unread mail is announced. */
+class PiMessengerToolTest {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    @Test
+    void wrongParameterTypesAreInvalidInputNotInternalErrors(@TempDir Path tmp) throws Exception {
+        MeshFixture f = new MeshFixture(tmp);
+        PiMessengerTool tool = PiMessengerTool.create(f.mesh);
+        ToolSession s = new ToolSession(null, f.root, ProcessHandle.current().pid(), "test", null);
+        tool.call(s, JSON.readTree("{\"action\":\"join\",\"name\":\"Ann\"}"));
+
+        for (String bad : new String[]{
+                "{\"action\":\"send\",\"to\":\"Ann\",\"message\":\"hi\",\"replyTo\":{}}",
+                "{\"action\":\"feed\",\"limit\":99999999999}",
+                "{\"action\":\"inbox\",\"peek\":\"maybe\"}",
+                "{\"action\":\"send\",\"to\":[1],\"message\":\"hi\"}",
+                "{\"action\":\"send\",\"to\":\"Ann\",\"message\":{\"a\":1}}"}) {
+            assertThatThrownBy(() -> tool.call(s, JSON.readTree(bad))).as(bad).isInstanceOf(MeshException.class)
+                    .satisfies(e -> assertThat(((MeshException) e).kind()).isEqualTo(MeshException.Kind.INVALID_INPUT))
+                    .hasMessageContaining("parameter '");
+        }
+        assertThatThrownBy(() -> tool.call(s, JSON.readTree("{\"action\":5}"))).hasMessageStartingWith("unknown action '5'; known actions: join,");
+    }
+
+    @Test
+    void aJoinedCallerIsToldOfUnreadMessages(@TempDir Path tmp) throws Exception {
+        MeshFixture f = new MeshFixture(tmp);
+        PiMessengerTool tool = PiMessengerTool.create(f.mesh);
+        ToolSession ann = new ToolSession(null, f.root, ProcessHandle.current().pid(), "test", null);
+        ToolSession ben = new ToolSession(null, f.root, ProcessHandle.current().pid(), "test", null);
+        tool.call(ann, JSON.readTree("{\"action\":\"join\",\"name\":\"Ann\"}"));
+        tool.call(ben, JSON.readTree("{\"action\":\"join\",\"name\":\"Ben\"}"));
+        tool.call(ann, JSON.readTree("{\"action\":\"send\",\"to\":\"Ben\",\"message\":\"ping\"}"));
+
+        assertThat(tool.call(ben, JSON.readTree("{\"action\":\"list\"}")).text())
+                .endsWith("[mesh] 1 unread message(s) for Ben: call pi_messenger with action \"inbox\" to read them.");
+        assertThat(tool.call(ben, JSON.readTree("{\"action\":\"inbox\"}")).text()).contains("Ann: ping");
+        assertThat(tool.call(ben, JSON.readTree("{\"action\":\"list\"}")).text()).doesNotContain("unread");
+    }
+}
