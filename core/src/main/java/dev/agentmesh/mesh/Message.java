@@ -7,7 +7,8 @@ import java.util.List;
  *
  * @param id         store id, increasing in commit order
  * @param sender     name of the sender at send time
- * @param recipients names of the recipients at send time, never empty
+ * @param recipients names of the recipients (as they are named now, when read back from an inbox); empty only for a
+ *                   broadcast sent when nobody else was present
  * @param body       the text, 1..{@link Messenger#MAX_BODY_CHARS} characters
  * @param replyTo    id of the message this answers, or null
  * @param broadcast  true when sent to everyone present

@@ -31,6 +31,7 @@ public interface AgentProcess extends AutoCloseable {
      *
      * @param timeout wall time to wait; when it passes the run is aborted and the result says so
      * @return how it ended, never null
+     * @throws dev.agentmesh.MeshException (unexpected state) if the abort at the timeout cannot be sent (the agent is gone)
      */
     RunResult awaitEnd(Duration timeout);
 

@@ -16,8 +16,8 @@ import java.util.function.Function;
 
 /**
  * The store: every state that matters is a row, changed in a transaction. Wraps an embedded SQLite file
- * (WAL journal, 30 s busy timeout, write transactions begun IMMEDIATE so concurrent writers in several
- * processes queue instead of failing) migrated by Flyway on open. Connections are pooled (HikariCP, at most 4
+ * (WAL journal, 30 s busy timeout, every transaction begun IMMEDIATE so concurrent writers in several
+ * processes queue instead of failing on a lock upgrade) migrated by Flyway on open. Connections are pooled (HikariCP, at most 4
  * a process), as opening a SQLite connection for each transaction costs more than the transaction.
  *
  * <p>All SQL lives in this package; services see only {@link StoreTx} and its tables, so another database
@@ -95,7 +95,10 @@ public final class Store implements AutoCloseable {
         return run(work);
     }
 
-    /** Runs {@code work} in a transaction meant for reading; same guarantees as {@link #write}. */
+    /**
+     * Runs {@code work} in a transaction meant for reading; today the same IMMEDIATE transaction as {@link #write}
+     * (SQLite's mode is set per connection), kept apart so reads can move to shared transactions later.
+     */
     public <T> T read(Function<StoreTx, T> work) {
         return run(work);
     }

@@ -27,10 +27,18 @@ class MigrationsTest {
 
     @Test
     void aStoreOpensMigratedAndReopensAtTheSameVersion(@TempDir Path tmp) throws Exception {
-        Store.openSqlite(tmp.resolve("a/b/mesh.db"));
-        Store.openSqlite(tmp.resolve("a/b/mesh.db"));
+        Store.openSqlite(tmp.resolve("a/b/mesh.db")).close();
         var ds = new org.sqlite.SQLiteDataSource();
         ds.setUrl("jdbc:sqlite:" + tmp.resolve("a/b/mesh.db"));
         assertThat(Store.Migrations.current(ds)).isEqualTo(Store.Migrations.LATEST);
+        try (var c = ds.getConnection(); var st = c.createStatement()) {
+            st.execute("INSERT INTO feed (project, at, kind) VALUES ('p', 1, 'probe')");
+        }
+        Store.openSqlite(tmp.resolve("a/b/mesh.db")).close();
+        try (var c = ds.getConnection(); var st = c.createStatement();
+             var rs = st.executeQuery("SELECT COUNT(*) FROM flyway_schema_history")) {
+            rs.next();
+            assertThat(rs.getInt(1)).as("reopening does not migrate again").isEqualTo(1);
+        }
     }
 }
