@@ -1,6 +1,5 @@
 package dev.agentmesh.cli;
 
-import dev.agentmesh.MeshException;
 import dev.agentmesh.mesh.Mesh;
 import dev.agentmesh.project.MeshEnv;
 import dev.agentmesh.store.Store;

@@ -1,7 +1,6 @@
 package dev.agentmesh.runtime;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
