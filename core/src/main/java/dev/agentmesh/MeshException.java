@@ -53,11 +53,6 @@ public final class MeshException extends RuntimeException {
         return new MeshException(Kind.UNEXPECTED_STATE, message, cause);
     }
 
-    /** @return an internal failure, keeping the cause for {@code -x} (exit code 4) */
-    public static MeshException internal(String message, Throwable cause) {
-        return new MeshException(Kind.INTERNAL, message, cause);
-    }
-
     /** @return the kind of failure, never null */
     public Kind kind() {
         return kind;

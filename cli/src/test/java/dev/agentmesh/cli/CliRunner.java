@@ -120,7 +120,7 @@ final class CliRunner {
                 inboxes.put(a.name(), m.messenger().inbox(a.name(), 1000, true));
             }
             return new Snapshot(agents, inboxes, m.reservations().list(),
-                    Tasks.create(m.store(), m.project().key()).list(), m.feed().latest(1000, 0));
+                    Tasks.create(m.store(), m.project().key()).list(), m.feed().latest(1000));
         });
     }
 }

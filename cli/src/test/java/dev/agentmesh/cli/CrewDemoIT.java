@@ -42,7 +42,7 @@ class CrewDemoIT {
                         .as("process of %s", a.name()).isFalse());
         assertThat(s.mesh().presence().list(true)).extracting(Agent::runtime).containsOnly("pi");
         assertThat(ItSupport.processesIn(dir)).isEmpty();
-        assertThat(s.mesh().feed().latest(1000, 0)).extracting(e -> e.kind())
+        assertThat(s.mesh().feed().latest(1000)).extracting(e -> e.kind())
                 .contains("reserve", "release", "task.done", "task.review", "crew.done");
         String tests = ItSupport.run(dir, "npm", "test");
         assertThat(tests).contains("# pass 6").contains("# fail 0");

@@ -46,14 +46,10 @@ class CrewScenariosIT {
         store = tmp.resolve("mesh.db");
     }
 
-    private ItSupport.Result crew(String script, String... extra) throws Exception {
+    private ItSupport.Result crew(String script) throws Exception {
         try (ScriptedModelServer server = ScriptedModelServer.start(Script.parse(script, "scenario"), 0)) {
-            String[] args = new String[4 + extra.length];
-            System.arraycopy(new String[]{"crew", "run", "--prd", "PRD.md"}, 0, args, 0, 4);
-            System.arraycopy(extra, 0, args, 4, extra.length);
-            String[] all = java.util.stream.Stream.concat(java.util.Arrays.stream(args),
-                    java.util.stream.Stream.of("--model-url", server.baseUrl())).toArray(String[]::new);
-            return ItSupport.mesh(repo, ItSupport.env(store), Duration.ofMinutes(5), all);
+            return ItSupport.mesh(repo, ItSupport.env(store), Duration.ofMinutes(5),
+                    "crew", "run", "--prd", "PRD.md", "--model-url", server.baseUrl());
         }
     }
 

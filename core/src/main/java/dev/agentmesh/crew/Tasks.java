@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
 /**
@@ -90,13 +89,11 @@ public final class Tasks {
      *                       dependency is not done
      */
     public Task start(String id, String agent, Integer wave) {
-        return change(id, agent, "task.start", null, t -> {
+        return change(id, agent, "task.start", null, (tx, t) -> {
             if (t.status() != Task.Status.TODO) {
                 throw MeshException.unexpectedState(id + " is " + t.status().wire()
                         + (t.assignee() == null ? "" : " (" + t.assignee() + ")") + "; only a todo task can be started");
             }
-            return t;
-        }, (tx, t) -> {
             List<Task> all = tx.tasks().list(project);
             List<String> open = t.dependsOn().stream().filter(d -> all.stream()
                     .noneMatch(o -> o.id().equals(d) && o.status() == Task.Status.DONE)).toList();
@@ -117,16 +114,16 @@ public final class Tasks {
      * @throws MeshException (unexpected state) unless the task is in progress and assigned to {@code agent}
      */
     public Task done(String id, String agent, String summary) {
-        return change(id, agent, "task.done", summary, t -> {
+        return change(id, agent, "task.done", summary, (tx, t) -> {
             if (t.status() != Task.Status.IN_PROGRESS) {
                 throw MeshException.unexpectedState(id + " is " + t.status().wire() + "; only an in_progress task can be done (task.start first)");
             }
             if (t.assignee() != null && agent != null && !t.assignee().equals(agent)) {
                 throw MeshException.unexpectedState(id + " is assigned to " + t.assignee() + ", not " + agent);
             }
-            return t;
-        }, (tx, t) -> new Task(t.id(), t.title(), t.description(), Task.Status.DONE, t.assignee(), t.attempts(),
-                t.reviews(), null, t.feedback(), summary, null, t.wave(), t.dependsOn(), t.updatedAt()));
+            return new Task(t.id(), t.title(), t.description(), Task.Status.DONE, t.assignee(), t.attempts(),
+                    t.reviews(), null, t.feedback(), summary, null, t.wave(), t.dependsOn(), t.updatedAt());
+        });
     }
 
     /**
@@ -138,7 +135,7 @@ public final class Tasks {
         if (reason == null || reason.isBlank()) {
             throw MeshException.invalidInput("task.block needs a reason");
         }
-        return change(id, agent, "task.block", reason, t -> t, (tx, t) -> new Task(t.id(), t.title(), t.description(),
+        return change(id, agent, "task.block", reason, (tx, t) -> new Task(t.id(), t.title(), t.description(),
                 Task.Status.BLOCKED, t.assignee(), t.attempts(), t.reviews(), t.verdict(), t.feedback(), t.summary(),
                 reason, t.wave(), t.dependsOn(), t.updatedAt()));
     }
@@ -149,12 +146,12 @@ public final class Tasks {
      * @throws MeshException (unexpected state) unless it is blocked
      */
     public Task unblock(String id, String agent) {
-        return change(id, agent, "task.unblock", null, t -> {
+        return change(id, agent, "task.unblock", null, (tx, t) -> {
             if (t.status() != Task.Status.BLOCKED) {
                 throw MeshException.unexpectedState(id + " is " + t.status().wire() + ", not blocked");
             }
-            return t;
-        }, (tx, t) -> todo(t, t.feedback(), 0, 0));
+            return todo(t, t.feedback(), 0, 0);
+        });
     }
 
     /**
@@ -195,7 +192,7 @@ public final class Tasks {
      * @return the task after the change
      */
     public Task abandon(String id, String why, int maxAttempts) {
-        return change(id, null, "task.abandon", why, t -> t, (tx, t) -> {
+        return change(id, null, "task.abandon", why, (tx, t) -> {
             if (t.status() != Task.Status.IN_PROGRESS) {
                 return t;
             }
@@ -213,7 +210,7 @@ public final class Tasks {
      * @return the task after the change (unchanged unless it was in progress)
      */
     public Task requeue(String id, String why) {
-        return change(id, null, "task.requeue", why, t -> t, (tx, t) -> t.status() != Task.Status.IN_PROGRESS ? t
+        return change(id, null, "task.requeue", why, (tx, t) -> t.status() != Task.Status.IN_PROGRESS ? t
                 : todo(t, t.feedback(), Math.max(0, t.attempts() - 1), t.reviews()));
     }
 
@@ -263,14 +260,14 @@ public final class Tasks {
         return m;
     }
 
+    /** The next state of a task, or a {@link MeshException} when the move is not allowed. */
     private interface Change {
         Task apply(StoreTx tx, Task t);
     }
 
-    private Task change(String id, String agent, String event, String detail, UnaryOperator<Task> check, Change change) {
+    private Task change(String id, String agent, String event, String detail, Change change) {
         return store.write(tx -> {
-            Task t = check.apply(require(tx, id));
-            Task next = change.apply(tx, t);
+            Task next = change.apply(tx, require(tx, id));
             long now = System.currentTimeMillis();
             tx.tasks().save(project, next, now);
             tx.feed().append(project, now, agent, event, id, detail);

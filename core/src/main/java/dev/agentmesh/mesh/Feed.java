@@ -19,15 +19,14 @@ public final class Feed {
     }
 
     /**
-     * @param limit   1..1000 events
-     * @param afterId only events with a larger id (0 for all), to follow the feed
+     * @param limit 1..1000 events
      * @return the latest events, oldest first
      * @throws MeshException (invalid input) for a limit out of range
      */
-    public List<FeedEvent> latest(int limit, long afterId) {
+    public List<FeedEvent> latest(int limit) {
         if (limit < 1 || limit > 1000) {
             throw MeshException.invalidInput("feed limit " + limit + " is out of range 1..1000");
         }
-        return store.read(tx -> tx.feed().latest(project, limit, afterId));
+        return store.read(tx -> tx.feed().latest(project, limit));
     }
 }

@@ -22,11 +22,11 @@ public final class FeedTable {
                 .execute();
     }
 
-    /** @return the latest {@code limit} events with id greater than {@code afterId}, oldest first */
-    public List<FeedEvent> latest(String project, int limit, long afterId) {
+    /** @return the latest {@code limit} events, oldest first */
+    public List<FeedEvent> latest(String project, int limit) {
         List<FeedEvent> events = new ArrayList<>(h.createQuery(
-                        "SELECT * FROM feed WHERE project = :p AND id > :after ORDER BY id DESC LIMIT :lim")
-                .bind("p", project).bind("after", afterId).bind("lim", limit)
+                        "SELECT * FROM feed WHERE project = :p ORDER BY id DESC LIMIT :lim")
+                .bind("p", project).bind("lim", limit)
                 .map((rs, ctx) -> new FeedEvent(rs.getLong("id"), rs.getLong("at"), rs.getString("actor"),
                         rs.getString("kind"), rs.getString("target"), rs.getString("detail")))
                 .list());

@@ -120,11 +120,6 @@ public final class Store implements AutoCloseable {
         }
     }
 
-    /** @return where the store lives (an absolute file path), for messages */
-    public String location() {
-        return location;
-    }
-
     /** Closes the pooled connections; the store must not be used afterwards. */
     @Override
     public void close() {

@@ -60,7 +60,7 @@ public final class PiMessengerTool {
         actions.put("list", (s, a) -> agents(mesh.presence().list(bool(a, "all"))));
         actions.put("status", this::status);
         actions.put("whois", (s, a) -> whois(str(a, "name", true)));
-        actions.put("feed", (s, a) -> feed(mesh.feed().latest(integer(a, "limit", Feed.DEFAULT_LIMIT), 0)));
+        actions.put("feed", (s, a) -> feed(mesh.feed().latest(integer(a, "limit", Feed.DEFAULT_LIMIT))));
         actions.put("set_status", (s, a) -> {
             Agent ag = mesh.presence().setStatus(me(s), str(a, "message", false));
             return result(ag.statusMessage() == null ? "status cleared" : "status: " + ag.statusMessage(), JSON.valueToTree(ag));

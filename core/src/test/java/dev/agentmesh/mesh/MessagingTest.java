@@ -45,7 +45,7 @@ class MessagingTest {
         assertThat(m.recipients()).containsExactly("Bob");
         assertThat(mesh.messenger().inbox("Alice", 10, false)).isEmpty();
         assertThat(mesh.messenger().inbox("Bob", 10, false)).extracting(Message::broadcast).containsExactly(true);
-        assertThat(mesh.feed().latest(20, 0)).extracting(FeedEvent::kind).containsExactly("join", "join", "broadcast");
+        assertThat(mesh.feed().latest(20)).extracting(FeedEvent::kind).containsExactly("join", "join", "broadcast");
     }
 
     @Test
