@@ -1,5 +1,7 @@
 package dev.agentmesh;
 
+import dev.agentmesh.api.LocalMeshApi;
+import dev.agentmesh.crew.Crew;
 import dev.agentmesh.mesh.Mesh;
 import dev.agentmesh.project.Project;
 import dev.agentmesh.store.Store;
@@ -14,6 +16,8 @@ public final class MeshFixture {
     public final Path root;
     public final Store store;
     public final Mesh mesh;
+    public final Crew crew;
+    public final LocalMeshApi api;
 
     public MeshFixture(Path tmp) throws IOException {
         this.dir = tmp;
@@ -22,6 +26,8 @@ public final class MeshFixture {
         Files.createDirectories(root.resolve("src"));
         Files.writeString(root.resolve("src/a.js"), "a");
         this.store = Store.openSqlite(tmp.resolve("mesh.db"));
-        this.mesh = Mesh.create(store, Project.locate(root));
+        this.api = LocalMeshApi.create(store, Project.locate(root));
+        this.mesh = api.mesh();
+        this.crew = api.crew();
     }
 }

@@ -1,11 +1,10 @@
 package dev.agentmesh.cli;
 
-import dev.agentmesh.mesh.Mesh;
+import dev.agentmesh.api.ApiResult;
+import dev.agentmesh.api.Caller;
+import dev.agentmesh.api.LocalMeshApi;
+import dev.agentmesh.api.MeshApi;
 import dev.agentmesh.project.MeshEnv;
-import dev.agentmesh.store.Store;
-import dev.agentmesh.tool.PiMessengerTool;
-import dev.agentmesh.tool.ToolResult;
-import dev.agentmesh.tool.ToolSession;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
@@ -16,8 +15,8 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * What every command shares: the resolved environment, the store, the mesh, and the output conventions
- * (text, or JSON with {@code --json}). Opened lazily, once per process.
+ * What every command shares: the resolved environment, the {@link MeshApi} and the output conventions (text, or
+ * JSON with {@code --json}). Opened lazily, once per process.
  */
 final class Cli {
     static final JsonMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
@@ -26,8 +25,7 @@ final class Cli {
     private static Path cwd = Path.of("").toAbsolutePath();
     private static PrintWriter out = new PrintWriter(System.out, true);
     private static MeshEnv meshEnv;
-    private static Store store;
-    private static Mesh mesh;
+    private static LocalMeshApi local;
 
     private Cli() {
     }
@@ -37,8 +35,7 @@ final class Cli {
         env = environment;
         cwd = workingDir;
         meshEnv = null;
-        store = null;
-        mesh = null;
+        local = null;
     }
 
     /** @return where commands print their results */
@@ -65,12 +62,22 @@ final class Cli {
         return meshEnv;
     }
 
-    static synchronized Mesh mesh() {
-        if (mesh == null) {
-            store = meshEnv().openStore();
-            mesh = Mesh.create(store, meshEnv().project());
+    /** @return the services of this process (the crew runner and the demo run them here) */
+    static synchronized LocalMeshApi local() {
+        if (local == null) {
+            local = LocalMeshApi.open(meshEnv());
         }
-        return mesh;
+        return local;
+    }
+
+    /** @return the API every action goes through */
+    static MeshApi api() {
+        return local();
+    }
+
+    /** @return the caller of this CLI process: {@code --as} or {@code MESH_AGENT}, and the process facts */
+    static Caller caller(String as, String defaultRuntime) {
+        return new Caller(agent(as), cwd, callerPid(), env.getOrDefault("MESH_RUNTIME", defaultRuntime), env.get("MESH_MODEL"));
     }
 
     /** @return the caller's agent name: {@code --as}, else {@code MESH_AGENT}, else null */
@@ -89,9 +96,7 @@ final class Cli {
 
     /** Runs a pi_messenger action as {@code as} and prints its text, or its data with {@code json}. */
     static int action(String as, boolean json, PrintWriter out, ObjectNode args) {
-        ToolSession session = new ToolSession(agent(as), cwd, callerPid(), env.getOrDefault("MESH_RUNTIME", "cli"),
-                env.get("MESH_MODEL"));
-        ToolResult r = PiMessengerTool.create(mesh()).call(session, args);
+        ApiResult r = api().call(caller(as, "cli"), args);
         print(out, json, r.text(), r.data());
         return 0;
     }

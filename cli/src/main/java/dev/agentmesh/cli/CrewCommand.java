@@ -1,5 +1,6 @@
 package dev.agentmesh.cli;
 
+import dev.agentmesh.api.Wire;
 import dev.agentmesh.crew.CrewRunner;
 import dev.agentmesh.project.MeshConfig;
 import picocli.CommandLine.Command;
@@ -24,16 +25,16 @@ final class CrewCommand {
                    @Option(names = "--replan", description = "Plan again even when the project has tasks.") boolean replan,
                    @Mixin Options.Json json) {
         var env = Cli.meshEnv();
-        var mesh = Cli.mesh();
+        var local = Cli.local();
         MeshConfig.Crew c = env.config().crew();
         var settings = new CrewRunner.Settings(Cli.cwd().resolve(prd).toAbsolutePath().normalize(),
                 concurrency != null ? concurrency : c.concurrency(), c.maxAttemptsPerTask(), c.reviewMaxIterations(),
                 c.maxWaves(), Duration.ofSeconds(timeout != null ? timeout : c.workerTimeoutSeconds()),
                 model != null || modelUrl != null ? java.util.Map.of() : c.models(),
                 modelUrl != null ? "mesh/scripted" : model, replan);
-        var summary = CrewSetup.run(env, mesh, settings, modelUrl, Cli.env(), Cli.out());
+        var summary = CrewSetup.run(env, local, settings, modelUrl, Cli.env(), Cli.out());
         if (json.json) {
-            Cli.print(Cli.out(), true, "", Cli.JSON.valueToTree(summary));
+            Cli.print(Cli.out(), true, "", Wire.crewSummary(summary));
         } else {
             CrewSetup.printSummary(Cli.out(), summary);
         }

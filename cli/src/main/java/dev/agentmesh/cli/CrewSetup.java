@@ -1,12 +1,15 @@
 package dev.agentmesh.cli;
 
 import dev.agentmesh.MeshException;
+import dev.agentmesh.api.LocalMeshApi;
+import dev.agentmesh.api.PiMessengerSchema;
 import dev.agentmesh.crew.CrewRunner;
 import dev.agentmesh.crew.Task;
+import dev.agentmesh.crew.TaskFormat;
 import dev.agentmesh.mesh.Mesh;
 import dev.agentmesh.project.MeshEnv;
 import dev.agentmesh.runtime.pi.PiRuntime;
-import dev.agentmesh.tool.Formats;
+import dev.agentmesh.Texts;
 
 import java.io.PrintWriter;
 import java.net.URI;
@@ -30,8 +33,9 @@ final class CrewSetup {
      * @return the summary
      * @throws MeshException for a missing PRD, an unreachable model server, pi not installable, a bad plan
      */
-    static CrewRunner.Summary run(MeshEnv env, Mesh mesh, CrewRunner.Settings settings, String modelUrl,
+    static CrewRunner.Summary run(MeshEnv env, LocalMeshApi local, CrewRunner.Settings settings, String modelUrl,
                                   Map<String, String> processEnv, PrintWriter out) {
+        Mesh mesh = local.mesh();
         CrewRunner.checkInputs(mesh, settings.prd());
         if (modelUrl != null) {
             checkReachable(modelUrl);
@@ -42,11 +46,11 @@ final class CrewSetup {
         });
         java.nio.file.Path agentDir = modelUrl == null ? null
                 : PiRuntime.writeLocalModelConfig(mesh.project().meshDir().resolve("pi-agent"), modelUrl);
-        PiRuntime runtime = PiRuntime.create(pi, agentDir, mesh.project().meshDir().resolve("pi"), Map.of(
+        PiRuntime runtime = PiRuntime.create(pi, agentDir, mesh.project().meshDir().resolve("pi"), PiMessengerSchema.descriptor(), Map.of(
                 "MESH_CMD", Cli.JSON.writeValueAsString(selfCommand()),
                 "MESH_STORE", env.storePath().toString(),
                 "MESH_PROJECT", mesh.project().root().toString()));
-        CrewRunner runner = new CrewRunner(mesh, runtime, settings, line -> {
+        CrewRunner runner = new CrewRunner(mesh, local.crew(), runtime, settings, line -> {
             synchronized (out) {
                 out.println(line);
                 out.flush();
@@ -115,7 +119,7 @@ final class CrewSetup {
         out.println("crew " + s.status() + ": " + s.tasks().stream().filter(t -> t.status() == Task.Status.DONE
                 && t.verdict() != null && t.verdict().name().equals("SHIP")).count() + "/" + s.tasks().size() + " tasks SHIP");
         for (Task t : s.tasks()) {
-            out.println("  " + Formats.taskLine(t));
+            out.println("  " + TaskFormat.line(t));
         }
         out.println("  agents (" + s.agents().size() + "): " + String.join(", ", s.agents()));
         out.printf(java.util.Locale.ROOT, "  waves %d; wall %.1fs = planning %.1fs + waves %.1fs (agent time: workers %.1fs, reviewers %.1fs)%n",

@@ -2,7 +2,8 @@ package dev.agentmesh.cli;
 
 import dev.agentmesh.MeshException;
 import dev.agentmesh.crew.CrewRunner;
-import dev.agentmesh.mesh.Mesh;
+import dev.agentmesh.api.LocalMeshApi;
+import dev.agentmesh.api.Wire;
 import dev.agentmesh.model.Script;
 import dev.agentmesh.model.ScriptedModelServer;
 import dev.agentmesh.project.MeshEnv;
@@ -62,20 +63,20 @@ final class DemoCommand implements Callable<Integer> {
         Map<String, String> env = new HashMap<>(Cli.env());
         env.remove("MESH_PROJECT");
         MeshEnv meshEnv = MeshEnv.resolve(target, env);
-        Mesh mesh = Mesh.create(meshEnv.openStore(), meshEnv.project());
         CrewRunner.Summary summary;
-        try (ScriptedModelServer server = ScriptedModelServer.start(Script.load(scriptFile), 0)) {
+        try (LocalMeshApi local = LocalMeshApi.open(meshEnv);
+             ScriptedModelServer server = ScriptedModelServer.start(Script.load(scriptFile), 0)) {
             out.println("demo: scripted model server on " + server.baseUrl() + " (" + scriptFile.getFileName() + ")");
             out.println("demo: store " + meshEnv.storePath() + "; watch from another terminal: cd " + target + " && " + launcherHint() + " crew status");
             out.flush();
             var settings = settings(target.resolve("PRD.md"));
-            summary = CrewSetup.run(meshEnv, mesh, settings, server.baseUrl(), env, out);
+            summary = CrewSetup.run(meshEnv, local, settings, server.baseUrl(), env, out);
         }
         int[] after = tests(target);
         boolean ok = summary.status().equals("done") && after[1] == 0 && after[0] > 0;
         if (json.json) {
             var data = Cli.JSON.createObjectNode().put("passed", ok).put("dir", target.toString());
-            data.set("crew", Cli.JSON.valueToTree(summary));
+            data.set("crew", Wire.crewSummary(summary));
             data.putObject("testsBefore").put("pass", before[0]).put("fail", before[1]);
             data.putObject("testsAfter").put("pass", after[0]).put("fail", after[1]);
             Cli.print(out, true, "", data);

@@ -1,8 +1,6 @@
 package dev.agentmesh.cli;
 
 import dev.agentmesh.cli.mcp.MeshMcpServer;
-import dev.agentmesh.tool.PiMessengerTool;
-import dev.agentmesh.tool.ToolSession;
 import picocli.CommandLine.Command;
 
 import java.io.PrintStream;
@@ -22,9 +20,8 @@ final class McpCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        PiMessengerTool tool = PiMessengerTool.create(Cli.mesh());
-        ToolSession session = new ToolSession(Cli.agent(null), Cli.cwd(), Cli.callerPid(),
-                Cli.env().getOrDefault("MESH_RUNTIME", "mcp"), Cli.env().get("MESH_MODEL"));
+        var api = Cli.api();
+        var session = Cli.caller(null, "mcp");
         String v = MeshCommand.class.getPackage().getImplementationVersion();
         PrintStream protocol = System.out;
         PrintWriter cliOut = Cli.out();
@@ -32,7 +29,7 @@ final class McpCommand implements Callable<Integer> {
         System.setOut(System.err);
         Cli.out(new PrintWriter(System.err, true));
         try {
-            MeshMcpServer.serve(tool, session, v == null ? "0.1.0" : v, System.in, protocol);
+            MeshMcpServer.serve(api, session, v == null ? "0.1.0" : v, System.in, protocol);
         } finally {
             System.setOut(protocol);
             Cli.out(cliOut);

@@ -114,7 +114,7 @@ public final class MeshCommand implements Callable<Integer> {
     }
 
     static String firstLine(String s) {
-        return dev.agentmesh.tool.Formats.firstLine(s);
+        return dev.agentmesh.Texts.firstLine(s);
     }
 
     /** Prints the version from the jar manifest, or the build's. */

@@ -1,7 +1,5 @@
 package dev.agentmesh.cli;
 
-import dev.agentmesh.mesh.Reservation;
-import dev.agentmesh.tool.Formats;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -36,13 +34,6 @@ final class ReservationCommands {
 
     @Command(mixinStandardHelpOptions = true, name = "reservations", description = "List the live reservations of the project.")
     static int reservations(@Mixin Options.Json json) {
-        List<Reservation> all = Cli.mesh().reservations().list();
-        StringBuilder sb = new StringBuilder(all.isEmpty() ? "no reservations" : "");
-        for (Reservation r : all) {
-            sb.append(String.format("%-30s %-14s %-9s since %s%s%n", r.pattern(), r.holder(), r.exclusive() ? "exclusive" : "shared",
-                    Formats.clock(r.createdAt()), r.reason() == null ? "" : "  " + r.reason()));
-        }
-        Cli.print(Cli.out(), json.json, sb.toString().stripTrailing(), Cli.JSON.valueToTree(all));
-        return 0;
+        return Cli.action(null, json.json, Cli.out(), Cli.args("reservations"));
     }
 }

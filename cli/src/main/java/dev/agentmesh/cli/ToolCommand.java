@@ -1,7 +1,7 @@
 package dev.agentmesh.cli;
 
 import dev.agentmesh.MeshException;
-import dev.agentmesh.tool.PiMessengerTool;
+import dev.agentmesh.api.MeshApi;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
@@ -28,8 +28,8 @@ final class ToolCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (!PiMessengerTool.NAME.equals(tool)) {
-            throw MeshException.invalidInput("unknown tool '" + tool + "'; the tool is " + PiMessengerTool.NAME);
+        if (!MeshApi.TOOL.equals(tool)) {
+            throw MeshException.invalidInput("unknown tool '" + tool + "'; the tool is " + MeshApi.TOOL);
         }
         JsonNode args;
         try {

@@ -60,7 +60,7 @@ class BadInputTest {
     @Test
     void sendToAKnownAndAnUnknownAgentDeliversToNeither() {
         refused(2, "Nobody", "send", "Bob,Nobody", "hi", "--as", "Alice");
-        List<Message> bobs = mesh.inStore(m -> m.messenger().inbox("Bob", 100, true));
+        List<Message> bobs = mesh.inStore(m -> m.mesh().messenger().inbox("Bob", 100, true));
         assertThat(bobs).isEmpty();
     }
 

@@ -43,7 +43,7 @@ class CliHappyPathTest {
     void joinWithANamePrintsItAndThePeersAndTheProject() {
         assertThat(mesh.ok("join", "--name", "Alice")).isEqualTo("joined as Alice (0 peer(s)) in " + mesh.root + "\n");
         assertThat(mesh.ok("join", "--name", "Bob")).startsWith("joined as Bob (1 peer(s))");
-        List<Agent> present = mesh.inStore(m -> m.presence().list(false));
+        List<Agent> present = mesh.inStore(m -> m.mesh().presence().list(false));
         assertThat(present).extracting(Agent::name).containsExactly("Alice", "Bob");
     }
 

@@ -10,6 +10,7 @@ import dev.agentmesh.mesh.Mesh;
 import dev.agentmesh.mesh.Message;
 import dev.agentmesh.mesh.Reservation;
 import dev.agentmesh.project.Project;
+import dev.agentmesh.api.LocalMeshApi;
 import dev.agentmesh.store.Store;
 
 import java.io.IOException;
@@ -100,27 +101,28 @@ final class CliRunner {
     }
 
     /** Opens the store directly and applies {@code query} to the project's mesh. */
-    <T> T inStore(Function<Mesh, T> query) {
+    <T> T inStore(Function<LocalMeshApi, T> query) {
         try (Store s = Store.openSqlite(store)) {
-            return query.apply(Mesh.create(s, Project.locate(root)));
+            return query.apply(LocalMeshApi.create(s, Project.locate(root)));
         }
     }
 
     /** Stores a plan of todo tasks, as a planner would. */
     void plan(TaskSpec... specs) {
-        inStore(m -> Tasks.create(m.store(), m.project().key()).replacePlan(Plan.validate(List.of(specs))));
+        inStore(m -> m.crew().tasks().replacePlan(Plan.validate(List.of(specs))));
     }
 
     /** @return what the store holds now: agents (also those who left), unread inboxes (peeked), leases, tasks, feed */
     Snapshot snapshot() {
-        return inStore(m -> {
+        return inStore(api -> {
+            Mesh m = api.mesh();
             List<Agent> agents = m.presence().list(true);
             Map<String, List<Message>> inboxes = new LinkedHashMap<>();
             for (Agent a : agents) {
                 inboxes.put(a.name(), m.messenger().inbox(a.name(), 1000, true));
             }
             return new Snapshot(agents, inboxes, m.reservations().list(),
-                    Tasks.create(m.store(), m.project().key()).list(), m.feed().latest(1000));
+                    api.crew().tasks().list(), m.feed().latest(1000));
         });
     }
 }

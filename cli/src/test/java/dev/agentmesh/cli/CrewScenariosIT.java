@@ -186,7 +186,7 @@ class CrewScenariosIT {
                 assertThat(s.tasks().show("task-1").status()).isEqualTo(Task.Status.TODO);
                 assertThat(s.mesh().reservations().list()).isEmpty();
                 assertThat(s.mesh().presence().list(false)).isEmpty();
-                assertThat(s.store().read(tx -> tx.tasks().latestRun(s.mesh().project().key())).orElseThrow().status())
+                assertThat(s.crew().runs().latest().orElseThrow().status())
                         .isEqualTo("interrupted");
             } finally {
                 run.descendants().forEach(ProcessHandle::destroyForcibly);

@@ -3,6 +3,8 @@ package dev.agentmesh.cli;
 import dev.agentmesh.crew.Tasks;
 import dev.agentmesh.mesh.Mesh;
 import dev.agentmesh.project.Project;
+import dev.agentmesh.api.LocalMeshApi;
+import dev.agentmesh.crew.Crew;
 import dev.agentmesh.store.Store;
 
 import java.io.IOException;
@@ -123,12 +125,15 @@ final class ItSupport {
     }
 
     /** The store of a project, opened for assertions. */
-    record Opened(Store store, Mesh mesh, Tasks tasks) {
+    record Opened(Store store, Mesh mesh, Crew crew) {
+        Tasks tasks() {
+            return crew.tasks();
+        }
     }
 
     static Opened open(Path storeFile, Path projectDir) {
         Store store = Store.openSqlite(storeFile);
-        Mesh mesh = Mesh.create(store, Project.locate(projectDir));
-        return new Opened(store, mesh, Tasks.create(store, mesh.project().key()));
+        LocalMeshApi api = LocalMeshApi.create(store, Project.locate(projectDir));
+        return new Opened(store, api.mesh(), api.crew());
     }
 }

@@ -7,8 +7,9 @@ import dev.agentmesh.mesh.Mesh;
 import dev.agentmesh.mesh.Presence;
 import dev.agentmesh.project.Project;
 import dev.agentmesh.store.Store;
-import dev.agentmesh.tool.PiMessengerTool;
-import dev.agentmesh.tool.ToolSession;
+import dev.agentmesh.api.Caller;
+import dev.agentmesh.api.MeshApi;
+import dev.agentmesh.api.LocalMeshApi;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -93,7 +94,7 @@ class McpServerTest {
 
         assertThat(r.at("/result/isError").asBoolean()).isTrue();
         assertThat(text(r)).isEqualTo("unknown action 'nope'; known actions: "
-                + String.join(", ", PiMessengerTool.create(mesh).actions()));
+                + String.join(", ", MeshApi.ACTIONS));
     }
 
     @Test
@@ -118,7 +119,7 @@ class McpServerTest {
         String in = lines(call(2, args("join").put("name", "Alice"))) + "this is not json\n"
                 + call(3, args("list")) + "\n";
 
-        assertThatThrownBy(() -> assertTimeoutPreemptively(BOUND, () -> MeshMcpServer.serve(PiMessengerTool.create(mesh),
+        assertThatThrownBy(() -> assertTimeoutPreemptively(BOUND, () -> MeshMcpServer.serve(LocalMeshApi.create(store, mesh.project()),
                 session(null), "test", new ByteArrayInputStream(in.getBytes(StandardCharsets.UTF_8)), protocol)))
                 .isInstanceOf(MeshException.class)
                 .hasMessage("mcp input line 4 is not a JSON-RPC message: this is not json (MCP over stdio takes one "
@@ -134,7 +135,7 @@ class McpServerTest {
         ByteArrayOutputStream protocol = new ByteArrayOutputStream();
         String in = lines() + "\n  \r\n" + call(2, args("feed"));
 
-        assertTimeoutPreemptively(BOUND, () -> MeshMcpServer.serve(PiMessengerTool.create(mesh), session(null), "test",
+        assertTimeoutPreemptively(BOUND, () -> MeshMcpServer.serve(LocalMeshApi.create(store, mesh.project()), session(null), "test",
                 new ByteArrayInputStream(in.getBytes(StandardCharsets.UTF_8)), protocol));
         List<JsonNode> out = parse(protocol);
         assertThat(out).extracting(r -> r.get("id").asInt()).containsExactly(1, 2);
@@ -145,13 +146,13 @@ class McpServerTest {
     private List<JsonNode> serve(String agent, String... calls) {
         ByteArrayOutputStream protocol = new ByteArrayOutputStream();
         byte[] in = lines(calls).getBytes(StandardCharsets.UTF_8);
-        assertTimeoutPreemptively(BOUND, () -> MeshMcpServer.serve(PiMessengerTool.create(mesh), session(agent), "test",
+        assertTimeoutPreemptively(BOUND, () -> MeshMcpServer.serve(LocalMeshApi.create(store, mesh.project()), session(agent), "test",
                 new ByteArrayInputStream(in), protocol));
         return parse(protocol);
     }
 
-    private ToolSession session(String agent) {
-        return new ToolSession(agent, mesh.project().root(), ProcessHandle.current().pid(), "mcp", null);
+    private Caller session(String agent) {
+        return new Caller(agent, mesh.project().root(), ProcessHandle.current().pid(), "mcp", null);
     }
 
     private static String lines(String... calls) {
@@ -167,7 +168,7 @@ class McpServerTest {
 
     private static String call(int id, ObjectNode arguments) {
         ObjectNode req = JSON.createObjectNode().put("jsonrpc", "2.0").put("id", id).put("method", "tools/call");
-        req.putObject("params").put("name", PiMessengerTool.NAME).set("arguments", arguments);
+        req.putObject("params").put("name", MeshApi.TOOL).set("arguments", arguments);
         return JSON.writeValueAsString(req);
     }
 

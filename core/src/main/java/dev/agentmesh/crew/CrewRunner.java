@@ -4,7 +4,6 @@ import dev.agentmesh.MeshException;
 import dev.agentmesh.mesh.Agent;
 import dev.agentmesh.mesh.Mesh;
 import dev.agentmesh.mesh.Presence;
-import dev.agentmesh.mesh.internal.Liveness;
 import dev.agentmesh.runtime.AgentLauncher;
 import dev.agentmesh.runtime.AgentProcess;
 import dev.agentmesh.runtime.LaunchSpec;
@@ -93,6 +92,7 @@ public final class CrewRunner {
     private static final List<String> READER_TOOLS = List.of("read", "bash", "pi_messenger");
 
     private final Mesh mesh;
+    private final Crew crew;
     private final Tasks tasks;
     private final AgentLauncher launcher;
     private final Settings settings;
@@ -107,9 +107,10 @@ public final class CrewRunner {
     /**
      * @param log receives progress lines meant for a person
      */
-    public CrewRunner(Mesh mesh, AgentLauncher launcher, Settings settings, Consumer<String> log) {
+    public CrewRunner(Mesh mesh, Crew crew, AgentLauncher launcher, Settings settings, Consumer<String> log) {
         this.mesh = mesh;
-        this.tasks = Tasks.create(mesh.store(), mesh.project().key());
+        this.crew = crew;
+        this.tasks = crew.tasks();
         this.launcher = launcher;
         this.settings = settings;
         this.log = log;
@@ -152,7 +153,7 @@ public final class CrewRunner {
     public Summary run() {
         long t0 = System.currentTimeMillis();
         String prdText = checkInputs(mesh, settings.prd());
-        long runId = claimRun();
+        long runId = crew.runs().claim(mesh.project().root().relativize(settings.prd()).toString());
         long planningMs = 0;
         long wavesMs = 0;
         int waves = 0;
@@ -183,7 +184,7 @@ public final class CrewRunner {
                     System.currentTimeMillis() - t0, List.copyOf(started));
         } finally {
             try {
-                saveRun(runId, t0, stopped ? "interrupted" : status, planningMs, waves);
+                crew.runs().finish(runId, stopped ? "interrupted" : status, t0, planningMs, workMs.get(), reviewMs.get(), waves);
             } finally {
                 finished.countDown();
             }
@@ -408,33 +409,6 @@ public final class CrewRunner {
         return all.stream().anyMatch(t -> t.status() == Task.Status.BLOCKED) ? "blocked" : "incomplete";
     }
 
-    private long claimRun() {
-        return mesh.store().write(tx -> {
-            var last = tx.tasks().latestRun(mesh.project().key());
-            if (last.isPresent() && last.get().endedAt() == null && Liveness.host().equals(last.get().host())) {
-                CrewRun prev = last.get();
-                if (ProcessHandle.of(prev.pid()).map(ProcessHandle::isAlive).orElse(false)) {
-                    throw MeshException.unexpectedState("a crew run is already running for " + mesh.project().root()
-                            + " (pid " + prev.pid() + "); mesh crew status shows its progress");
-                }
-                // its process died without recording an end (killed hard): close it as interrupted
-                tx.tasks().saveRun(new CrewRun(prev.id(), prev.prd(), "interrupted", prev.pid(), prev.host(), prev.startedAt(),
-                        System.currentTimeMillis(), prev.planningMs(), prev.workMs(), prev.reviewMs(), prev.waves()));
-            }
-            return tx.tasks().insertRun(mesh.project().key(), mesh.project().root().relativize(settings.prd()).toString(),
-                    ProcessHandle.current().pid(), Liveness.host(), System.currentTimeMillis());
-        });
-    }
-
-    private void saveRun(long id, long t0, String status, long planningMs, int waves) {
-        long now = System.currentTimeMillis();
-        mesh.store().write(tx -> {
-            tx.tasks().saveRun(new CrewRun(id, null, status, 0, null, t0, now, planningMs, workMs.get(), reviewMs.get(), waves));
-            tx.feed().append(mesh.project().key(), now, null, "crew." + status, null, waves + " wave(s)");
-            return null;
-        });
-    }
-
     private List<String> gitFiles() {
         return git("ls-files").lines().filter(l -> !l.isBlank()).toList();
     }
@@ -469,7 +443,7 @@ public final class CrewRunner {
     }
 
     private static String oneLine(String s) {
-        return s == null ? "" : dev.agentmesh.tool.Formats.oneLine(s, 100);
+        return s == null ? "" : dev.agentmesh.Texts.oneLine(s, 100);
     }
 
     static String seconds(long ms) {

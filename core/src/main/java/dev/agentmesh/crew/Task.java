@@ -35,8 +35,7 @@ public record Task(String id, String title, String description, Status status, S
         /** Stopped: a MAJOR_RETHINK verdict, too many attempts, or {@code task.block}. */
         BLOCKED;
 
-        /** @return the wire name, e.g. {@code in_progress}; JSON output uses it too */
-        @com.fasterxml.jackson.annotation.JsonValue
+        /** @return the wire name, e.g. {@code in_progress}; the wire records use it */
         public String wire() {
             return name().toLowerCase(java.util.Locale.ROOT);
         }

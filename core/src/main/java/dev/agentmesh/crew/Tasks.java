@@ -1,6 +1,8 @@
 package dev.agentmesh.crew;
 
 import dev.agentmesh.MeshException;
+import dev.agentmesh.crew.internal.TaskTable;
+import dev.agentmesh.mesh.Feed;
 import dev.agentmesh.store.Store;
 import dev.agentmesh.store.StoreTx;
 
@@ -20,12 +22,7 @@ public final class Tasks {
     private final Store store;
     private final String project;
 
-    /** @return the tasks of {@code project} in {@code store} */
-    public static Tasks create(Store store, String project) {
-        return new Tasks(store, project);
-    }
-
-    private Tasks(Store store, String project) {
+    Tasks(Store store, String project) {
         this.store = store;
         this.project = project;
     }
@@ -37,20 +34,20 @@ public final class Tasks {
      */
     public List<Task> replacePlan(Plan plan) {
         return store.write(tx -> {
-            tx.tasks().deleteAll(project);
+            TaskTable.of(tx).deleteAll(project);
             long now = System.currentTimeMillis();
             for (TaskSpec s : plan.tasks()) {
-                tx.tasks().insert(project, new Task(s.id(), s.title(), s.description(), Task.Status.TODO, null, 0, 0,
+                TaskTable.of(tx).insert(project, new Task(s.id(), s.title(), s.description(), Task.Status.TODO, null, 0, 0,
                         null, null, null, null, null, s.dependsOn(), now), now);
             }
-            tx.feed().append(project, now, null, "crew.plan", null, plan.tasks().size() + " tasks");
-            return tx.tasks().list(project);
+            Feed.append(tx, project, now, null, "crew.plan", null, plan.tasks().size() + " tasks");
+            return TaskTable.of(tx).list(project);
         });
     }
 
     /** @return every task in plan order */
     public List<Task> list() {
-        return store.read(tx -> tx.tasks().list(project));
+        return store.read(tx -> TaskTable.of(tx).list(project));
     }
 
     /**
@@ -66,7 +63,7 @@ public final class Tasks {
      *         dependency reviewed NEEDS_WORK is todo again, so it does not count
      */
     public List<Task> ready() {
-        return store.read(tx -> ready(tx.tasks().list(project), false));
+        return store.read(tx -> ready(TaskTable.of(tx).list(project), false));
     }
 
     /**
@@ -94,7 +91,7 @@ public final class Tasks {
                 throw MeshException.unexpectedState(id + " is " + t.status().wire()
                         + (t.assignee() == null ? "" : " (" + t.assignee() + ")") + "; only a todo task can be started");
             }
-            List<Task> all = tx.tasks().list(project);
+            List<Task> all = TaskTable.of(tx).list(project);
             List<String> open = t.dependsOn().stream().filter(d -> all.stream()
                     .noneMatch(o -> o.id().equals(d) && o.status() == Task.Status.DONE)).toList();
             if (!open.isEmpty()) {
@@ -163,7 +160,7 @@ public final class Tasks {
     public List<Task> reset(String id, String agent, boolean cascade) {
         return store.write(tx -> {
             require(tx, id);
-            List<Task> all = tx.tasks().list(project);
+            List<Task> all = TaskTable.of(tx).list(project);
             List<String> ids = new ArrayList<>(List.of(id));
             if (cascade) {
                 for (int i = 0; i < ids.size(); i++) {
@@ -176,8 +173,8 @@ public final class Tasks {
             for (String r : ids) {
                 Task t = require(tx, r);
                 Task reset = todo(t, t.feedback(), t.attempts(), t.reviews());
-                tx.tasks().save(project, reset, now);
-                tx.feed().append(project, now, agent, "task.reset", r, null);
+                TaskTable.of(tx).save(project, reset, now);
+                Feed.append(tx, project, now, agent, "task.reset", r, null);
                 out.add(reset);
             }
             return out;
@@ -229,7 +226,7 @@ public final class Tasks {
                         + t.verdict()) + "; only a done task awaiting review can be reviewed");
             }
             long now = System.currentTimeMillis();
-            tx.tasks().addReview(project, new Review(id, reviewer, verdict, feedback, now));
+            TaskTable.of(tx).addReview(project, new Review(id, reviewer, verdict, feedback, now));
             int reviews = t.reviews() + 1;
             Task next = switch (verdict) {
                 case SHIP -> new Task(t.id(), t.title(), t.description(), Task.Status.DONE, t.assignee(), t.attempts(),
@@ -239,15 +236,15 @@ public final class Tasks {
                         : withReview(todo(t, feedback, t.attempts(), reviews), reviews, verdict, feedback);
                 case MAJOR_RETHINK -> withReview(blocked(t, "reviewer asked for a MAJOR_RETHINK"), reviews, verdict, feedback);
             };
-            tx.tasks().save(project, next, now);
-            tx.feed().append(project, now, reviewer, "task.review", id, verdict.name());
+            TaskTable.of(tx).save(project, next, now);
+            Feed.append(tx, project, now, reviewer, "task.review", id, verdict.name());
             return next;
         });
     }
 
     /** @return all reviews, oldest first */
     public List<Review> reviews() {
-        return store.read(tx -> tx.tasks().reviews(project));
+        return store.read(tx -> TaskTable.of(tx).reviews(project));
     }
 
     /** @return the number of tasks per status (every status present, possibly 0) */
@@ -269,9 +266,9 @@ public final class Tasks {
         return store.write(tx -> {
             Task next = change.apply(tx, require(tx, id));
             long now = System.currentTimeMillis();
-            tx.tasks().save(project, next, now);
-            tx.feed().append(project, now, agent, event, id, detail);
-            return tx.tasks().byId(project, id).orElseThrow();
+            TaskTable.of(tx).save(project, next, now);
+            Feed.append(tx, project, now, agent, event, id, detail);
+            return TaskTable.of(tx).byId(project, id).orElseThrow();
         });
     }
 
@@ -279,7 +276,7 @@ public final class Tasks {
         if (id == null || id.isBlank()) {
             throw MeshException.invalidInput("no task id given");
         }
-        Optional<Task> t = tx.tasks().byId(project, id);
+        Optional<Task> t = TaskTable.of(tx).byId(project, id);
         return t.orElseThrow(() -> MeshException.invalidInput("unknown task '" + id + "' (mesh task list shows the tasks)"));
     }
 

@@ -1,7 +1,9 @@
 package dev.agentmesh.mesh;
 
 import dev.agentmesh.MeshException;
+import dev.agentmesh.mesh.internal.FeedTable;
 import dev.agentmesh.store.Store;
+import dev.agentmesh.store.StoreTx;
 
 import java.util.List;
 
@@ -27,6 +29,19 @@ public final class Feed {
         if (limit < 1 || limit > 1000) {
             throw MeshException.invalidInput("feed limit " + limit + " is out of range 1..1000");
         }
-        return store.read(tx -> tx.feed().latest(project, limit));
+        return store.read(tx -> FeedTable.of(tx).latest(project, limit));
+    }
+
+    /**
+     * Appends an event inside a transaction of another feature (the crew's task events), so the event commits
+     * with the change it reports.
+     *
+     * @param kind   the event kind, e.g. {@code task.done}
+     * @param actor  agent name, or null for the system
+     * @param target what it is about (a task id, a pattern), or null
+     * @param detail free text, or null
+     */
+    public static void append(StoreTx tx, String project, long at, String actor, String kind, String target, String detail) {
+        FeedTable.of(tx).append(project, at, actor, kind, target, detail);
     }
 }

@@ -56,11 +56,6 @@ public final class Mesh {
         return project;
     }
 
-    /** @return the store */
-    public Store store() {
-        return store;
-    }
-
     /** @return the reservations held by {@code name} */
     public List<Reservation> reservationsOf(String name) {
         return store.read(tx -> Reservations.byAgent(tx, Presence.requireKnown(tx, project.key(), name).id()));

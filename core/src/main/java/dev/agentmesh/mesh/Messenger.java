@@ -1,5 +1,8 @@
 package dev.agentmesh.mesh;
 
+import dev.agentmesh.mesh.internal.AgentTable;
+import dev.agentmesh.mesh.internal.MessageTable;
+import dev.agentmesh.mesh.internal.FeedTable;
 import dev.agentmesh.MeshException;
 import dev.agentmesh.store.Store;
 
@@ -53,13 +56,13 @@ public final class Messenger {
             for (String n : names) {
                 ids.add(Presence.requireKnown(tx, project, n).id());
             }
-            if (replyTo != null && !tx.messages().exists(project, replyTo)) {
+            if (replyTo != null && !MessageTable.of(tx).exists(project, replyTo)) {
                 throw MeshException.invalidInput("replyTo " + replyTo + " is not a message of this project");
             }
             long now = System.currentTimeMillis();
-            long id = tx.messages().insert(project, sender.name(), body, replyTo, false, now, ids);
-            tx.agents().touch(sender.id(), now);
-            tx.feed().append(project, now, sender.name(), "message", String.join(",", names), preview(body));
+            long id = MessageTable.of(tx).insert(project, sender.name(), body, replyTo, false, now, ids);
+            AgentTable.of(tx).touch(sender.id(), now);
+            FeedTable.of(tx).append(project, now, sender.name(), "message", String.join(",", names), preview(body));
             return new Message(id, sender.name(), names, body, replyTo, false, now);
         });
     }
@@ -74,12 +77,12 @@ public final class Messenger {
         checkBody(body);
         return store.write(tx -> {
             Agent sender = Presence.requirePresent(tx, project, from);
-            List<Agent> others = tx.agents().list(project, false).stream().filter(a -> a.id() != sender.id()).toList();
+            List<Agent> others = AgentTable.of(tx).list(project, false).stream().filter(a -> a.id() != sender.id()).toList();
             long now = System.currentTimeMillis();
-            long id = tx.messages().insert(project, sender.name(), body, null, true, now,
+            long id = MessageTable.of(tx).insert(project, sender.name(), body, null, true, now,
                     others.stream().map(Agent::id).toList());
-            tx.agents().touch(sender.id(), now);
-            tx.feed().append(project, now, sender.name(), "broadcast", "all", preview(body));
+            AgentTable.of(tx).touch(sender.id(), now);
+            FeedTable.of(tx).append(project, now, sender.name(), "broadcast", "all", preview(body));
             return new Message(id, sender.name(), others.stream().map(Agent::name).toList(), body, null, true, now);
         });
     }
@@ -98,11 +101,11 @@ public final class Messenger {
         }
         return store.write(tx -> {
             Agent me = Presence.requireKnown(tx, project, name);
-            List<Message> msgs = tx.messages().pending(me.id(), limit);
+            List<Message> msgs = MessageTable.of(tx).pending(me.id(), limit);
             if (!peek) {
                 long now = System.currentTimeMillis();
-                tx.messages().markDelivered(me.id(), msgs.stream().map(Message::id).toList(), now);
-                tx.agents().touch(me.id(), now);
+                MessageTable.of(tx).markDelivered(me.id(), msgs.stream().map(Message::id).toList(), now);
+                AgentTable.of(tx).touch(me.id(), now);
             }
             return msgs;
         });
@@ -110,7 +113,7 @@ public final class Messenger {
 
     /** @return how many messages wait for {@code name} */
     public int unread(String name) {
-        return store.read(tx -> tx.messages().unreadCount(Presence.requireKnown(tx, project, name).id()));
+        return store.read(tx -> MessageTable.of(tx).unreadCount(Presence.requireKnown(tx, project, name).id()));
     }
 
     private static void checkBody(String body) {
@@ -123,6 +126,6 @@ public final class Messenger {
     }
 
     static String preview(String body) {
-        return dev.agentmesh.tool.Formats.oneLine(body, 80);
+        return dev.agentmesh.Texts.oneLine(body, 80);
     }
 }

@@ -1,13 +1,18 @@
 package dev.agentmesh.mesh;
 
+import dev.agentmesh.mesh.internal.AgentTable;
+import dev.agentmesh.mesh.internal.ReservationTable;
+import dev.agentmesh.mesh.internal.FeedTable;
 import dev.agentmesh.MeshException;
 import dev.agentmesh.mesh.internal.Liveness;
 import dev.agentmesh.mesh.internal.Names;
+import dev.agentmesh.project.Host;
 import dev.agentmesh.store.Store;
 import dev.agentmesh.store.StoreTx;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Who is on the mesh: join, leave, list, whois, set_status, rename (pi-messenger coordination actions,
@@ -29,8 +34,19 @@ public final class Presence {
     public record JoinRequest(String name, Long pid, String cwd, String runtime, String model, String branch) {
     }
 
+    /**
+     * Keeps another feature's rows in step with a rename, inside the rename's transaction (the crew's task
+     * assignees are names).
+     */
+    @FunctionalInterface
+    public interface RenameHook {
+        /** Called in the rename's transaction; a throw rolls the rename back. */
+        void renamed(StoreTx tx, String from, String to, long at);
+    }
+
     private final Store store;
     private final String project;
+    private final List<RenameHook> renameHooks = new CopyOnWriteArrayList<>();
 
     Presence(Store store, String project) {
         this.store = store;
@@ -55,25 +71,25 @@ public final class Presence {
             reap(tx);
             long now = System.currentTimeMillis();
             String name = req.name() != null ? req.name()
-                    : Names.generate(n -> tx.agents().byName(project, n).isPresent());
-            Agent fresh = new Agent(0, name, req.pid(), Liveness.host(), req.cwd(), req.runtime(), req.model(),
+                    : Names.generate(n -> AgentTable.of(tx).byName(project, n).isPresent());
+            Agent fresh = new Agent(0, name, req.pid(), Host.name(), req.cwd(), req.runtime(), req.model(),
                     req.branch(), null, now, now, null);
-            Optional<Agent> existing = tx.agents().byName(project, name);
+            Optional<Agent> existing = AgentTable.of(tx).byName(project, name);
             long id;
             if (existing.isEmpty()) {
-                id = tx.agents().insert(project, fresh);
+                id = AgentTable.of(tx).insert(project, fresh);
             } else {
                 Agent old = existing.get();
-                boolean sameProcess = old.pid() != null && old.pid().equals(req.pid()) && Liveness.host().equals(old.host());
+                boolean sameProcess = old.pid() != null && old.pid().equals(req.pid()) && Host.name().equals(old.host());
                 if (old.present() && !sameProcess) {
                     throw MeshException.unexpectedState("name " + name + " is taken by a live agent (pid " + old.pid()
                             + " on " + old.host() + "); join with another name or none");
                 }
                 id = old.id();
-                tx.agents().rejoin(id, fresh);
+                AgentTable.of(tx).rejoin(id, fresh);
             }
-            tx.feed().append(project, now, name, "join", null, req.runtime() == null ? null : "runtime " + req.runtime());
-            return tx.agents().byId(id).orElseThrow();
+            FeedTable.of(tx).append(project, now, name, "join", null, req.runtime() == null ? null : "runtime " + req.runtime());
+            return AgentTable.of(tx).byId(id).orElseThrow();
         });
     }
 
@@ -93,13 +109,11 @@ public final class Presence {
 
     /**
      * @param includeLeft also list agents who left
-     * @return agents of the project by name, after reaping dead ones
+     * @return agents of the project by name; a read, it changes nothing (dead agents are reaped by writes and by
+     *         the supervisor's housekeeping)
      */
     public List<Agent> list(boolean includeLeft) {
-        return store.write(tx -> {
-            reap(tx);
-            return tx.agents().list(project, includeLeft);
-        });
+        return store.read(tx -> AgentTable.of(tx).list(project, includeLeft));
     }
 
     /**
@@ -123,9 +137,9 @@ public final class Presence {
         return store.write(tx -> {
             Agent a = requirePresent(tx, name);
             long now = System.currentTimeMillis();
-            tx.agents().setStatus(a.id(), msg, now);
-            tx.feed().append(project, now, name, "status", null, msg);
-            return tx.agents().byId(a.id()).orElseThrow();
+            AgentTable.of(tx).setStatus(a.id(), msg, now);
+            FeedTable.of(tx).append(project, now, name, "status", null, msg);
+            return AgentTable.of(tx).byId(a.id()).orElseThrow();
         });
     }
 
@@ -141,24 +155,31 @@ public final class Presence {
         }
         return store.write(tx -> {
             Agent a = requirePresent(tx, name);
-            Optional<Agent> other = tx.agents().byName(project, newName);
+            Optional<Agent> other = AgentTable.of(tx).byName(project, newName);
             if (other.isPresent() && other.get().id() != a.id()) {
-                if (other.get().present() || !tx.agents().deleteIfUnreferenced(other.get().id())) {
+                if (other.get().present() || !AgentTable.of(tx).deleteIfUnreferenced(other.get().id())) {
                     throw MeshException.invalidInput("name " + newName + " is taken; choose another");
                 }
             }
             long now = System.currentTimeMillis();
-            tx.agents().rename(a.id(), newName, now);
-            tx.tasks().renameAssignee(project, name, newName, now);
-            tx.feed().append(project, now, newName, "rename", name, "was " + name);
-            return tx.agents().byId(a.id()).orElseThrow();
+            AgentTable.of(tx).rename(a.id(), newName, now);
+            for (RenameHook hook : renameHooks) {
+                hook.renamed(tx, name, newName, now);
+            }
+            FeedTable.of(tx).append(project, now, newName, "rename", name, "was " + name);
+            return AgentTable.of(tx).byId(a.id()).orElseThrow();
         });
+    }
+
+    /** Adds a hook run inside every rename's transaction. */
+    public void onRename(RenameHook hook) {
+        renameHooks.add(hook);
     }
 
     /** Records the pid of an agent whose process started after it joined (a runtime's child). */
     public void setPid(String name, long pid) {
         store.write(tx -> {
-            tx.agents().setPid(requirePresent(tx, name).id(), pid);
+            AgentTable.of(tx).setPid(requirePresent(tx, name).id(), pid);
             return null;
         });
     }
@@ -173,7 +194,7 @@ public final class Presence {
     }
 
     List<String> reap(StoreTx tx) {
-        return tx.agents().list(project, false).stream().filter(Liveness::isDead)
+        return AgentTable.of(tx).list(project, false).stream().filter(Liveness::isDead)
                 .map(a -> {
                     leave(tx, a, "process " + a.pid() + " is gone");
                     return a.name();
@@ -182,9 +203,9 @@ public final class Presence {
 
     private int leave(StoreTx tx, Agent a, String why) {
         long now = System.currentTimeMillis();
-        int released = tx.reservations().deleteByAgent(a.id());
-        tx.agents().markLeft(a.id(), now);
-        tx.feed().append(project, now, a.name(), "leave", null,
+        int released = ReservationTable.of(tx).deleteByAgent(a.id());
+        AgentTable.of(tx).markLeft(a.id(), now);
+        FeedTable.of(tx).append(project, now, a.name(), "leave", null,
                 (why == null ? "" : why + "; ") + released + " reservation(s) released");
         return released;
     }
@@ -193,7 +214,7 @@ public final class Presence {
         if (name == null || name.isBlank()) {
             throw MeshException.invalidInput("no agent name given");
         }
-        return tx.agents().byName(project, name).orElseThrow(() -> MeshException.invalidInput(
+        return AgentTable.of(tx).byName(project, name).orElseThrow(() -> MeshException.invalidInput(
                 "unknown agent '" + name + "' in project " + project + " (mesh list shows who is here)"));
     }
 

@@ -1,5 +1,8 @@
 package dev.agentmesh.mesh;
 
+import dev.agentmesh.mesh.internal.AgentTable;
+import dev.agentmesh.mesh.internal.ReservationTable;
+import dev.agentmesh.mesh.internal.FeedTable;
 import dev.agentmesh.MeshException;
 import dev.agentmesh.mesh.internal.PathPatterns;
 import dev.agentmesh.store.Store;
@@ -63,8 +66,8 @@ public final class Reservations {
             presence.reap(tx);
             Agent me = Presence.requirePresent(tx, root.toString(), agent);
             long now = System.currentTimeMillis();
-            tx.reservations().expire(root.toString(), now);
-            List<Reservation> live = tx.reservations().list(root.toString());
+            ReservationTable.of(tx).expire(root.toString(), now);
+            List<Reservation> live = ReservationTable.of(tx).live(root.toString(), now);
             for (String pattern : patterns) {
                 for (Reservation r : live) {
                     if (!r.holder().equals(me.name()) && (exclusive || r.exclusive()) && PathPatterns.overlap(pattern, r.pattern())) {
@@ -76,12 +79,12 @@ public final class Reservations {
             Long expires = ttl == null ? null : now + ttl.toMillis();
             for (String pattern : patterns) {
                 live.stream().filter(r -> r.holder().equals(me.name()) && r.pattern().equals(pattern))
-                        .forEach(r -> tx.reservations().delete(r.id()));
-                long id = tx.reservations().insert(root.toString(), me.id(), pattern, exclusive, reason, now, expires);
+                        .forEach(r -> ReservationTable.of(tx).delete(r.id()));
+                long id = ReservationTable.of(tx).insert(root.toString(), me.id(), pattern, exclusive, reason, now, expires);
                 held.add(new Reservation(id, me.name(), pattern, exclusive, reason, now, expires));
-                tx.feed().append(root.toString(), now, me.name(), "reserve", pattern, reason);
+                FeedTable.of(tx).append(root.toString(), now, me.name(), "reserve", pattern, reason);
             }
-            tx.agents().touch(me.id(), now);
+            AgentTable.of(tx).touch(me.id(), now);
             return held;
         });
     }
@@ -99,36 +102,33 @@ public final class Reservations {
             Agent me = Presence.requireKnown(tx, root.toString(), agent);
             long now = System.currentTimeMillis();
             List<String> released = new ArrayList<>();
-            for (Reservation r : tx.reservations().byAgent(me.id())) {
+            for (Reservation r : ReservationTable.of(tx).byAgent(me.id())) {
                 if (patterns.isEmpty() || patterns.contains(r.pattern())) {
-                    tx.reservations().delete(r.id());
+                    ReservationTable.of(tx).delete(r.id());
                     released.add(r.pattern());
-                    tx.feed().append(root.toString(), now, me.name(), "release", r.pattern(), null);
+                    FeedTable.of(tx).append(root.toString(), now, me.name(), "release", r.pattern(), null);
                 }
             }
             return released;
         });
     }
 
-    /** @return the live leases of the project, oldest first */
+    /** @return the live leases of the project (TTL not run out), oldest first; a read, it changes nothing */
     public List<Reservation> list() {
-        return store.write(tx -> {
-            presence.reap(tx);
-            tx.reservations().expire(root.toString(), System.currentTimeMillis());
-            return tx.reservations().list(root.toString());
-        });
+        long now = System.currentTimeMillis();
+        return store.read(tx -> ReservationTable.of(tx).live(root.toString(), now));
     }
 
     /** @return the one-line refusal for {@code pattern} against {@code held} */
     public static String refusal(String pattern, Reservation held, long now) {
         long ago = Math.max(0, (now - held.createdAt()) / 1000);
         return pattern + " is reserved by " + held.holder() + " (" + held.pattern() + ") since "
-                + dev.agentmesh.tool.Formats.clock(held.createdAt()) + " (" + ago + "s ago)"
+                + dev.agentmesh.Texts.clock(held.createdAt()) + " (" + ago + "s ago)"
                 + (held.reason() == null || held.reason().isBlank() ? "" : ": " + held.reason())
                 + "; coordinate with them (mesh send " + held.holder() + " ...)";
     }
 
     static List<Reservation> byAgent(StoreTx tx, long agentId) {
-        return tx.reservations().byAgent(agentId);
+        return ReservationTable.of(tx).byAgent(agentId);
     }
 }

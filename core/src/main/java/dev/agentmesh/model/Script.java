@@ -276,6 +276,6 @@ public record Script(String source, List<Rule> rules, String defaultText) {
     }
 
     private static String firstLine(String s) {
-        return dev.agentmesh.tool.Formats.firstLine(s);
+        return dev.agentmesh.Texts.firstLine(s);
     }
 }

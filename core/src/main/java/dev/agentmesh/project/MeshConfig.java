@@ -106,6 +106,6 @@ public record MeshConfig(String store, Crew crew) {
     }
 
     private static String firstLine(String s) {
-        return dev.agentmesh.tool.Formats.firstLine(s).replaceAll(" ?\\(class [\\w.$]+\\)", "").replaceAll("\\s+$", "");
+        return dev.agentmesh.Texts.firstLine(s).replaceAll(" ?\\(class [\\w.$]+\\)", "").replaceAll("\\s+$", "");
     }
 }

@@ -2,39 +2,64 @@ package dev.agentmesh.store;
 
 import org.jdbi.v3.core.Handle;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
 /**
- * One open transaction and the tables reachable through it. Valid only inside the
- * {@link Store#write}/{@link Store#read} callback that created it.
+ * One open transaction. Valid only inside the {@link Store#write}/{@link Store#read} callback that created it;
+ * not thread-safe. Each feature owns its tables (e.g. {@code mesh.internal.MessageTable}) and reaches them with
+ * {@link #table}, so this package imports no feature.
  */
 public final class StoreTx {
     private final Handle handle;
+    private final boolean readOnly;
+    private final List<Runnable> unitActions = new ArrayList<>();
+    private final List<Runnable> batchActions = new ArrayList<>();
 
-    StoreTx(Handle handle) {
+    StoreTx(Handle handle, boolean readOnly) {
         this.handle = handle;
+        this.readOnly = readOnly;
     }
 
-    /** @return the agents table (presence) */
-    public AgentTable agents() {
-        return new AgentTable(handle);
+    /**
+     * @param factory a table's constructor, e.g. {@code AgentTable::new}
+     * @return the table bound to this transaction
+     */
+    public <T> T table(Function<Handle, T> factory) {
+        return factory.apply(handle);
     }
 
-    /** @return the messages and deliveries tables */
-    public MessageTable messages() {
-        return new MessageTable(handle);
+    /** @return true inside {@link Store#read}: a statement that writes fails there */
+    public boolean readOnly() {
+        return readOnly;
     }
 
-    /** @return the reservations table (file leases) */
-    public ReservationTable reservations() {
-        return new ReservationTable(handle);
+    /**
+     * Runs {@code action} on the writer thread right after this unit's changes commit, and never if they roll
+     * back; for waking waiters in memory (no I/O, no blocking: it delays the next batch).
+     *
+     * @throws IllegalStateException in a read transaction
+     */
+    public void afterCommit(Runnable action) {
+        if (readOnly) {
+            throw new IllegalStateException("afterCommit in a read transaction");
+        }
+        unitActions.add(action);
     }
 
-    /** @return the activity feed */
-    public FeedTable feed() {
-        return new FeedTable(handle);
+    void keepAfterCommit() {
+        batchActions.addAll(unitActions);
+        unitActions.clear();
     }
 
-    /** @return the crew tables: tasks, dependencies, reviews and runs */
-    public TaskTable tasks() {
-        return new TaskTable(handle);
+    void discardAfterCommit() {
+        unitActions.clear();
+    }
+
+    List<Runnable> takeAfterCommit() {
+        List<Runnable> out = List.copyOf(batchActions);
+        batchActions.clear();
+        return out;
     }
 }

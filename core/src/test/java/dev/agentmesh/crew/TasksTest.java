@@ -21,7 +21,7 @@ class TasksTest {
     @BeforeEach
     void plan(@TempDir Path tmp) throws Exception {
         f = new MeshFixture(tmp);
-        tasks = Tasks.create(f.store, f.mesh.project().key());
+        tasks = f.crew.tasks();
         tasks.replacePlan(Plan.validate(List.of(new TaskSpec("t1", "One", "", List.of()),
                 new TaskSpec("t2", "Two", "", List.of("t1")))));
         f.mesh.presence().join(new Presence.JoinRequest("Ann", ProcessHandle.current().pid(), null, "cli", null, null));

@@ -1,10 +1,10 @@
 package dev.agentmesh.cli.mcp;
 
 import dev.agentmesh.MeshException;
-import dev.agentmesh.tool.PiMessengerSchema;
-import dev.agentmesh.tool.PiMessengerTool;
-import dev.agentmesh.tool.ToolResult;
-import dev.agentmesh.tool.ToolSession;
+import dev.agentmesh.api.ApiResult;
+import dev.agentmesh.api.Caller;
+import dev.agentmesh.api.MeshApi;
+import dev.agentmesh.api.PiMessengerSchema;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.TypeRef;
 import io.modelcontextprotocol.json.jackson3.JacksonMcpJsonMapper;
@@ -34,8 +34,9 @@ import java.util.concurrent.CountDownLatch;
  * The MCP server of {@code mesh mcp}: one tool, {@code pi_messenger}, served over stdio (newline-delimited
  * JSON-RPC, official MCP Java SDK) for one client connection.
  *
- * <p>Every call of the connection shares one {@link ToolSession}, so {@code join} and {@code rename} carry over
- * to later calls. A {@link MeshException} becomes an error result ({@code isError: true}) whose text is the
+ * <p>Every call of the connection shares one {@link Caller}, so {@code join} and {@code rename} carry over
+ * to later calls. A result carries the action's text as text content and its data as {@code structuredContent}
+ * (an array as {@code {"items": [...]}}). A {@link MeshException} becomes an error result ({@code isError: true}) whose text is the
  * exception's one-line message; any other failure becomes the error result {@code internal error: ...} and is
  * logged with its stack trace to stderr. The input schema documents the parameters; the tool itself checks the
  * arguments (so {@code "limit": "5"} is accepted and an unknown action is named in the error). Calls of the
@@ -45,10 +46,10 @@ public final class MeshMcpServer {
     private static final Logger LOG = LoggerFactory.getLogger(MeshMcpServer.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private final PiMessengerTool tool;
-    private final ToolSession session;
+    private final MeshApi tool;
+    private final Caller session;
 
-    private MeshMcpServer(PiMessengerTool tool, ToolSession session) {
+    private MeshMcpServer(MeshApi tool, Caller session) {
         this.tool = tool;
         this.session = session;
     }
@@ -66,11 +67,11 @@ public final class MeshMcpServer {
      *                               answered, then the connection is closed; the message names the line
      * @throws InterruptedException if interrupted while serving
      */
-    public static void serve(PiMessengerTool tool, ToolSession session, String version, InputStream in,
+    public static void serve(MeshApi tool, Caller session, String version, InputStream in,
                              OutputStream out) throws InterruptedException {
         McpJsonMapper mapper = new JacksonMcpJsonMapper(JsonMapper.builder().build());
         MeshMcpServer handler = new MeshMcpServer(tool, session);
-        Tool piMessenger = Tool.builder(PiMessengerTool.NAME, mapper, PiMessengerSchema.inputSchema(tool.actions()))
+        Tool piMessenger = Tool.builder(MeshApi.TOOL, mapper, PiMessengerSchema.inputSchema(MeshApi.ACTIONS))
                 .description(PiMessengerSchema.DESCRIPTION)
                 .build();
         // The SDK's stdio threads are not daemons and outlive the end of input; the session closes its
@@ -109,11 +110,12 @@ public final class MeshMcpServer {
     private CallToolResult call(Map<String, Object> arguments) {
         try {
             JsonNode args = JSON.valueToTree(arguments == null ? Map.of() : arguments);
-            ToolResult r;
+            ApiResult r;
             synchronized (session) {
                 r = tool.call(session, args);
             }
-            return CallToolResult.builder().addTextContent(r.text()).isError(false).build();
+            return CallToolResult.builder().addTextContent(r.text()).structuredContent(structured(r.data()))
+                    .isError(false).build();
         } catch (MeshException e) {
             return error(firstLine(e.getMessage()));
         } catch (RuntimeException e) {
@@ -123,12 +125,18 @@ public final class MeshMcpServer {
         }
     }
 
+    /** MCP's structuredContent is an object: an array result comes as {@code {"items": [...]}}. */
+    private static Map<String, Object> structured(JsonNode data) {
+        JsonNode obj = data.isObject() ? data : JSON.createObjectNode().set("items", data);
+        return JSON.convertValue(obj, new tools.jackson.core.type.TypeReference<Map<String, Object>>() { });
+    }
+
     private static CallToolResult error(String text) {
         return CallToolResult.builder().addTextContent(text).isError(true).build();
     }
 
     private static String firstLine(String s) {
-        return dev.agentmesh.tool.Formats.firstLine(s);
+        return dev.agentmesh.Texts.firstLine(s);
     }
 
     /** Delegates to the session's transport and counts down {@code closed} once the session closes it. */

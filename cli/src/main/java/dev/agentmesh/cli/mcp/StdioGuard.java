@@ -1,6 +1,5 @@
 package dev.agentmesh.cli.mcp;
 
-import dev.agentmesh.store.Store;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -27,7 +26,7 @@ import java.time.Duration;
  */
 final class StdioGuard {
     /** Longest wait for outstanding responses once input has ended: a call waits this long at most for the store. */
-    static final Duration LIMIT = Duration.ofMillis(Store.BUSY_TIMEOUT_MS);
+    static final Duration LIMIT = Duration.ofSeconds(30);
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final int PREVIEW = 80;
 

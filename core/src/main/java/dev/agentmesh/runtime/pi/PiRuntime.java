@@ -3,8 +3,7 @@ package dev.agentmesh.runtime.pi;
 import dev.agentmesh.MeshException;
 import dev.agentmesh.runtime.AgentProcess;
 import dev.agentmesh.runtime.LaunchSpec;
-import dev.agentmesh.tool.PiMessengerSchema;
-import dev.agentmesh.tool.PiMessengerTool;
+import dev.agentmesh.runtime.ToolDescriptor;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -52,18 +51,19 @@ public final class PiRuntime implements dev.agentmesh.runtime.AgentLauncher {
      * @param pi        the pi executable
      * @param agentDir  pi's config folder ({@code PI_CODING_AGENT_DIR}), or null for the user's own
      * @param workDir   folder where the extension file is written
+     * @param tool      the mesh tool the extension registers
      * @param meshEnv   environment the extension needs to reach the mesh: {@code MESH_CMD} (JSON array, the
      *                  mesh command line), {@code MESH_STORE}, {@code MESH_PROJECT}
      * @throws MeshException (unexpected state) if the extension cannot be written
      */
-    public static PiRuntime create(Path pi, Path agentDir, Path workDir, Map<String, String> meshEnv) {
+    public static PiRuntime create(Path pi, Path agentDir, Path workDir, ToolDescriptor tool, Map<String, String> meshEnv) {
         try {
             Files.createDirectories(workDir);
             Path ext = workDir.resolve("agentmesh-pi-extension.ts");
             try (InputStream in = PiRuntime.class.getResourceAsStream("agentmesh-pi-extension.ts")) {
                 byte[] bytes = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
-                        .replace("__DESCRIPTION__", JSON.writeValueAsString(PiMessengerSchema.DESCRIPTION))
-                        .replace("__PARAMETERS__", PiMessengerSchema.inputSchema(PiMessengerTool.ACTIONS))
+                        .replace("__DESCRIPTION__", JSON.writeValueAsString(tool.description()))
+                        .replace("__PARAMETERS__", tool.inputSchema())
                         .getBytes(java.nio.charset.StandardCharsets.UTF_8);
                 if (!Files.exists(ext) || !java.util.Arrays.equals(Files.readAllBytes(ext), bytes)) {
                     Files.write(ext, bytes);

@@ -1,4 +1,4 @@
-package dev.agentmesh.tool;
+package dev.agentmesh.api;
 
 import dev.agentmesh.MeshException;
 import dev.agentmesh.MeshFixture;
@@ -12,14 +12,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Parameters of the wrong type are refused naming the parameter, and unread mail is announced. */
-class PiMessengerToolTest {
+class LocalMeshApiTest {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     @Test
     void wrongParameterTypesAreInvalidInputNotInternalErrors(@TempDir Path tmp) throws Exception {
         MeshFixture f = new MeshFixture(tmp);
-        PiMessengerTool tool = PiMessengerTool.create(f.mesh);
-        ToolSession s = new ToolSession(null, f.root, ProcessHandle.current().pid(), "test", null);
+        MeshApi tool = f.api;
+        Caller s = new Caller(null, f.root, ProcessHandle.current().pid(), "test", null);
         tool.call(s, JSON.readTree("{\"action\":\"join\",\"name\":\"Ann\"}"));
 
         for (String bad : new String[]{
@@ -38,9 +38,9 @@ class PiMessengerToolTest {
     @Test
     void aJoinedCallerIsToldOfUnreadMessages(@TempDir Path tmp) throws Exception {
         MeshFixture f = new MeshFixture(tmp);
-        PiMessengerTool tool = PiMessengerTool.create(f.mesh);
-        ToolSession ann = new ToolSession(null, f.root, ProcessHandle.current().pid(), "test", null);
-        ToolSession ben = new ToolSession(null, f.root, ProcessHandle.current().pid(), "test", null);
+        MeshApi tool = f.api;
+        Caller ann = new Caller(null, f.root, ProcessHandle.current().pid(), "test", null);
+        Caller ben = new Caller(null, f.root, ProcessHandle.current().pid(), "test", null);
         tool.call(ann, JSON.readTree("{\"action\":\"join\",\"name\":\"Ann\"}"));
         tool.call(ben, JSON.readTree("{\"action\":\"join\",\"name\":\"Ben\"}"));
         tool.call(ann, JSON.readTree("{\"action\":\"send\",\"to\":\"Ben\",\"message\":\"ping\"}"));

@@ -1,6 +1,8 @@
-package dev.agentmesh.store;
+package dev.agentmesh.mesh.internal;
 
 import dev.agentmesh.mesh.Reservation;
+import dev.agentmesh.store.Rows;
+import dev.agentmesh.store.StoreTx;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
 
@@ -17,8 +19,14 @@ public final class ReservationTable {
 
     private final Handle h;
 
-    ReservationTable(Handle h) {
+    /** @param h the open transaction's handle (see {@link StoreTx#table}) */
+    public ReservationTable(Handle h) {
         this.h = h;
+    }
+
+    /** @return this table in the transaction {@code tx} */
+    public static ReservationTable of(StoreTx tx) {
+        return tx.table(ReservationTable::new);
     }
 
     /** Deletes leases whose TTL ran out before {@code now}; @return how many */
@@ -27,9 +35,10 @@ public final class ReservationTable {
                 .bind("p", project).bind("now", now).execute();
     }
 
-    /** @return the live leases of the project, oldest first */
-    public List<Reservation> list(String project) {
-        return h.createQuery(SELECT + " WHERE r.project = :p ORDER BY r.id").bind("p", project).map(MAPPER).list();
+    /** @return the leases of the project live at {@code now} (TTL not run out), oldest first */
+    public List<Reservation> live(String project, long now) {
+        return h.createQuery(SELECT + " WHERE r.project = :p AND (r.expires_at IS NULL OR r.expires_at > :now) ORDER BY r.id")
+                .bind("p", project).bind("now", now).map(MAPPER).list();
     }
 
     /** @return the leases held by agent {@code agentId}, oldest first */

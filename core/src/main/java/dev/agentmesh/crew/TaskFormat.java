@@ -1,43 +1,19 @@
-package dev.agentmesh.tool;
+package dev.agentmesh.crew;
 
-import dev.agentmesh.crew.Task;
-
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
-
-/** Text shapes shared by the tool and the CLI: clock times and task lines. */
-public final class Formats {
-    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
-
-    private Formats() {
-    }
-
-    /** @return {@code HH:mm:ss} in the local zone for epoch ms {@code at} */
-    public static String clock(long at) {
-        return CLOCK.format(Instant.ofEpochMilli(at));
-    }
-
-    /** @return the first line of {@code text}, "" for null: error messages are shown one line long */
-    public static String firstLine(String text) {
-        return text == null ? "" : text.lines().findFirst().orElse("");
-    }
-
-    /** @return {@code text} on one line (runs of white space become one space), cut to {@code max} characters with "..." */
-    public static String oneLine(String text, int max) {
-        String one = text.strip().replaceAll("\\s+", " ");
-        return one.length() <= max ? one : one.substring(0, max - 3) + "...";
+/** How a task reads as text, for agents and people: one line in lists, several lines in {@code task.show}. */
+public final class TaskFormat {
+    private TaskFormat() {
     }
 
     /** @return one line: id, status, verdict, assignee, title, dependencies */
-    public static String taskLine(Task t) {
+    public static String line(Task t) {
         return String.format("%-10s %-11s %-13s %-14s %s%s", t.id(), t.status().wire(),
                 t.verdict() == null ? "" : t.verdict().name(), t.assignee() == null ? "" : t.assignee(), t.title(),
                 t.dependsOn().isEmpty() ? "" : "  (after " + String.join(", ", t.dependsOn()) + ")");
     }
 
     /** @return several lines with every field worth reading */
-    public static String taskDetail(Task t) {
+    public static String detail(Task t) {
         StringBuilder sb = new StringBuilder();
         sb.append(t.id()).append(": ").append(t.title()).append("\n  status ").append(t.status().wire())
                 .append(t.assignee() == null ? "" : ", assignee " + t.assignee())

@@ -1,5 +1,6 @@
-package dev.agentmesh.tool;
+package dev.agentmesh.api;
 
+import dev.agentmesh.runtime.ToolDescriptor;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -25,6 +26,11 @@ public final class PiMessengerSchema {
     private PiMessengerSchema() {
     }
 
+    /** @return the {@code pi_messenger} tool with every action of {@link MeshApi#ACTIONS}, for a runtime to register */
+    public static ToolDescriptor descriptor() {
+        return new ToolDescriptor(MeshApi.TOOL, DESCRIPTION, inputSchema(MeshApi.ACTIONS));
+    }
+
     /**
      * @param actions the action names the tool accepts, in documentation order
      * @return a JSON Schema (draft 2020-12 subset) of an object with a required {@code action} among
@@ -46,6 +52,8 @@ public final class PiMessengerSchema {
         stringOrList(props, "paths", "reserve, release: files or globs, relative to the working directory "
                 + "(release without paths releases all of yours).");
         string(props, "reason", "reserve: why you need the files; task.block: why the task is blocked.");
+        props.putObject("ttl").put("type", "integer").put("minimum", 1)
+                .put("description", "reserve: lease time in seconds (default: until released, or until you leave).");
         ObjectNode mode = string(props, "mode", "reserve: exclusive (default) or shared.");
         mode.putArray("enum").add("exclusive").add("shared");
         string(props, "id", "task.show, task.start, task.done, task.block, task.unblock, task.reset: the task id.");

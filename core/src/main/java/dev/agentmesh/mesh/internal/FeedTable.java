@@ -1,6 +1,7 @@
-package dev.agentmesh.store;
+package dev.agentmesh.mesh.internal;
 
 import dev.agentmesh.mesh.FeedEvent;
+import dev.agentmesh.store.StoreTx;
 import org.jdbi.v3.core.Handle;
 
 import java.util.ArrayList;
@@ -11,8 +12,14 @@ import java.util.List;
 public final class FeedTable {
     private final Handle h;
 
-    FeedTable(Handle h) {
+    /** @param h the open transaction's handle (see {@link StoreTx#table}) */
+    public FeedTable(Handle h) {
         this.h = h;
+    }
+
+    /** @return this table in the transaction {@code tx} */
+    public static FeedTable of(StoreTx tx) {
+        return tx.table(FeedTable::new);
     }
 
     /** Appends an event. */

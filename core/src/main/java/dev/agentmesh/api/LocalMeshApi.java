@@ -1,8 +1,17 @@
-package dev.agentmesh.tool;
+package dev.agentmesh.api;
+
+import static dev.agentmesh.api.Args.bool;
+import static dev.agentmesh.api.Args.integer;
+import static dev.agentmesh.api.Args.longArg;
+import static dev.agentmesh.api.Args.str;
+import static dev.agentmesh.api.Args.strList;
 
 import dev.agentmesh.MeshException;
+import dev.agentmesh.Texts;
+import dev.agentmesh.crew.Crew;
 import dev.agentmesh.crew.Plan;
 import dev.agentmesh.crew.Task;
+import dev.agentmesh.crew.TaskFormat;
 import dev.agentmesh.crew.TaskSpec;
 import dev.agentmesh.crew.Tasks;
 import dev.agentmesh.mesh.Agent;
@@ -12,46 +21,60 @@ import dev.agentmesh.mesh.Mesh;
 import dev.agentmesh.mesh.Message;
 import dev.agentmesh.mesh.Presence;
 import dev.agentmesh.mesh.Reservation;
+import dev.agentmesh.project.MeshEnv;
+import dev.agentmesh.project.Project;
+import dev.agentmesh.store.Store;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
-import java.util.ArrayList;
+import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
 
 /**
- * The {@code pi_messenger} tool: one entry point taking an {@code action} and its parameters, with the action
- * names and parameters of pi-messenger (seeds/001), so a skill written for pi-messenger works unchanged. The MCP
- * server, the {@code mesh tool} command and the pi extension all call {@link #call}.
+ * {@link MeshApi} over this process's services: the {@code pi_messenger} actions of pi-messenger (seeds/001) on a
+ * project's {@link Mesh} and {@link Crew}. Used by the supervisor, and by every face when the supervisor is off
+ * ({@code MESH_SERVE=off}). Results carry {@link Wire} records as data. Thread-safe.
  *
- * <p>Implemented actions: coordination ({@code join list status whois feed set_status send broadcast reserve
- * release rename}, plus {@code inbox} and {@code leave}) and crew task actions ({@code task.list task.show
- * task.start task.done task.block task.unblock task.ready task.reset crew.status crew.validate}). A joined caller
- * with unread messages gets a one-line notice appended to the result.
+ * <p>Actions: coordination ({@code join leave list status whois feed set_status send broadcast inbox reserve
+ * release reservations rename}) and crew tasks ({@code task.list task.ready task.show task.start task.done
+ * task.block task.unblock task.reset crew.status crew.validate}).
  */
-public final class PiMessengerTool {
-    /** The tool name, as in pi-messenger. */
-    public static final String NAME = "pi_messenger";
-    /** The actions, in documentation order. */
-    public static final List<String> ACTIONS = List.of("join", "leave", "list", "status", "whois", "feed", "set_status",
-            "send", "broadcast", "inbox", "reserve", "release", "rename", "task.list", "task.ready", "task.show",
-            "task.start", "task.done", "task.block", "task.unblock", "task.reset", "crew.status", "crew.validate");
+public final class LocalMeshApi implements MeshApi, AutoCloseable {
+    /** Longest reservation TTL, in seconds: one week. */
+    public static final int MAX_TTL_SECONDS = 7 * 24 * 3600;
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
+    private final Store store;
+    private final boolean ownsStore;
     private final Mesh mesh;
+    private final Crew crew;
     private final Tasks tasks;
-    private final Map<String, BiFunction<ToolSession, JsonNode, ToolResult>> actions = new java.util.LinkedHashMap<>();
+    private final Map<String, BiFunction<Caller, JsonNode, ApiResult>> actions = new LinkedHashMap<>();
 
-    /** @return the tool over {@code mesh} and the project's crew tasks */
-    public static PiMessengerTool create(Mesh mesh) {
-        return new PiMessengerTool(mesh);
+    /**
+     * Opens the store of {@code env} and the services of its project; {@link #close} closes the store.
+     *
+     * @throws MeshException (unexpected state) if the store cannot be opened
+     */
+    public static LocalMeshApi open(MeshEnv env) {
+        return new LocalMeshApi(env.openStore(), env.project(), true);
     }
 
-    private PiMessengerTool(Mesh mesh) {
-        this.mesh = mesh;
-        this.tasks = Tasks.create(mesh.store(), mesh.project().key());
+    /** @return the API over {@code project} in an open {@code store}, which stays open on {@link #close} */
+    public static LocalMeshApi create(Store store, Project project) {
+        return new LocalMeshApi(store, project, false);
+    }
+
+    private LocalMeshApi(Store store, Project project, boolean ownsStore) {
+        this.store = store;
+        this.ownsStore = ownsStore;
+        this.mesh = Mesh.create(store, project);
+        this.crew = Crew.create(store, mesh);
+        this.tasks = crew.tasks();
         actions.put("join", this::join);
         actions.put("leave", (s, a) -> {
             int n = mesh.presence().leave(me(s));
@@ -63,7 +86,7 @@ public final class PiMessengerTool {
         actions.put("feed", (s, a) -> feed(mesh.feed().latest(integer(a, "limit", Feed.DEFAULT_LIMIT))));
         actions.put("set_status", (s, a) -> {
             Agent ag = mesh.presence().setStatus(me(s), str(a, "message", false));
-            return result(ag.statusMessage() == null ? "status cleared" : "status: " + ag.statusMessage(), JSON.valueToTree(ag));
+            return result(ag.statusMessage() == null ? "status cleared" : "status: " + ag.statusMessage(), tree(Wire.AgentWire.of(ag)));
         });
         actions.put("send", (s, a) -> sent(mesh.messenger().send(me(s), strList(a, "to", true), str(a, "message", true),
                 longArg(a, "replyTo"))));
@@ -71,18 +94,19 @@ public final class PiMessengerTool {
         actions.put("inbox", (s, a) -> inbox(mesh.messenger().inbox(me(s), integer(a, "limit", 50), bool(a, "peek"))));
         actions.put("reserve", (s, a) -> {
             List<Reservation> r = mesh.reservations().reserve(me(s), s.cwd(), strList(a, "paths", true),
-                    str(a, "reason", false), !"shared".equals(str(a, "mode", false)), null);
-            return result("reserved " + String.join(", ", r.stream().map(Reservation::pattern).toList()), JSON.valueToTree(r));
+                    str(a, "reason", false), exclusive(a), ttl(a));
+            return result("reserved " + String.join(", ", r.stream().map(Reservation::pattern).toList()), tree(r.stream().map(Wire.ReservationWire::of).toList()));
         });
         actions.put("release", (s, a) -> {
             List<String> released = mesh.reservations().release(me(s), s.cwd(), strList(a, "paths", false));
             return result(released.isEmpty() ? "nothing to release" : "released " + String.join(", ", released),
-                    JSON.valueToTree(released));
+                    tree(released));
         });
+        actions.put("reservations", (s, a) -> reservations(mesh.reservations().list()));
         actions.put("rename", (s, a) -> {
             Agent ag = mesh.presence().rename(me(s), str(a, "name", true));
             s.agent(ag.name());
-            return result("you are now " + ag.name(), JSON.valueToTree(ag));
+            return result("you are now " + ag.name(), tree(Wire.AgentWire.of(ag)));
         });
         actions.put("task.list", (s, a) -> taskList(tasks.list()));
         actions.put("task.ready", (s, a) -> taskList(tasks.ready()));
@@ -103,9 +127,22 @@ public final class PiMessengerTool {
         }
     }
 
-    /** @return the action names this tool accepts, in documentation order */
-    public List<String> actions() {
-        return ACTIONS;
+    /** @return the mesh services (presence, messages, reservations, feed) */
+    public Mesh mesh() {
+        return mesh;
+    }
+
+    /** @return the crew services (tasks, runs) */
+    public Crew crew() {
+        return crew;
+    }
+
+    /** Closes the store when this API opened it. */
+    @Override
+    public void close() {
+        if (ownsStore) {
+            store.close();
+        }
     }
 
     /**
@@ -117,7 +154,8 @@ public final class PiMessengerTool {
      * @throws MeshException (invalid input) for a missing or unknown action or a bad parameter, and whatever the
      *                       action throws
      */
-    public ToolResult call(ToolSession session, JsonNode args) {
+    @Override
+    public ApiResult call(Caller session, JsonNode args) {
         if (args == null || !args.isObject()) {
             throw MeshException.invalidInput("pi_messenger takes a JSON object with an 'action'");
         }
@@ -126,11 +164,11 @@ public final class PiMessengerTool {
         if (handler == null) {
             throw MeshException.invalidInput("unknown action '" + action + "'; known actions: " + String.join(", ", actions.keySet()));
         }
-        ToolResult r = handler.apply(session, args);
+        ApiResult r = handler.apply(session, args);
         if (session.agent() != null && !action.equals("inbox") && !action.equals("leave")) {
             int unread = unreadOf(session.agent());
             if (unread > 0) {
-                return new ToolResult(r.text() + "\n\n[mesh] " + unread + " unread message(s) for " + session.agent()
+                return new ApiResult(r.text() + "\n\n[mesh] " + unread + " unread message(s) for " + session.agent()
                         + ": call pi_messenger with action \"inbox\" to read them.", r.data());
             }
         }
@@ -145,38 +183,38 @@ public final class PiMessengerTool {
         }
     }
 
-    private ToolResult join(ToolSession s, JsonNode a) {
+    private ApiResult join(Caller s, JsonNode a) {
         String name = str(a, "name", false);
         Agent ag = mesh.presence().join(new Presence.JoinRequest(name != null ? name : s.agent(), s.pid(),
                 s.cwd().toString(), s.runtime(), s.model(), mesh.project().branch()));
         s.agent(ag.name());
         int peers = mesh.presence().list(false).size() - 1;
-        return result("joined as " + ag.name() + " (" + peers + " peer(s)) in " + mesh.project().root(), JSON.valueToTree(ag));
+        return result("joined as " + ag.name() + " (" + peers + " peer(s)) in " + mesh.project().root(), tree(Wire.AgentWire.of(ag)));
     }
 
-    private ToolResult status(ToolSession s, JsonNode a) {
+    private ApiResult status(Caller s, JsonNode a) {
         ObjectNode data = obj();
         StringBuilder text = new StringBuilder();
         if (s.agent() != null) {
             Agent me = mesh.presence().whois(s.agent());
             List<Reservation> mine = mesh.reservationsOf(me.name());
-            data.set("agent", JSON.valueToTree(me));
-            data.set("reservations", JSON.valueToTree(mine));
+            data.set("agent", tree(Wire.AgentWire.of(me)));
+            data.set("reservations", tree(mine.stream().map(Wire.ReservationWire::of).toList()));
             text.append("you are ").append(me.name()).append(me.present() ? "" : " (left)")
                     .append(me.statusMessage() == null ? "" : ": " + me.statusMessage())
                     .append("; reservations: ").append(mine.isEmpty() ? "none" : String.join(", ", mine.stream().map(Reservation::pattern).toList()))
                     .append('\n');
         }
-        ToolResult crew = crewStatus();
+        ApiResult crew = crewStatus();
         data.set("crew", crew.data());
         return result(text + crew.text(), data);
     }
 
-    private ToolResult whois(String name) {
+    private ApiResult whois(String name) {
         Agent a = mesh.presence().whois(name);
         List<Reservation> r = mesh.reservationsOf(name);
-        ObjectNode data = (ObjectNode) JSON.valueToTree(a);
-        data.set("reservations", JSON.valueToTree(r));
+        ObjectNode data = (ObjectNode) tree(Wire.AgentWire.of(a));
+        data.set("reservations", tree(r.stream().map(Wire.ReservationWire::of).toList()));
         String text = a.name() + (a.present() ? "" : " (left)") + "\n  runtime " + nz(a.runtime()) + ", model " + nz(a.model())
                 + ", branch " + nz(a.branch()) + ", pid " + nz(a.pid()) + " on " + nz(a.host())
                 + "\n  cwd " + nz(a.cwd())
@@ -185,7 +223,7 @@ public final class PiMessengerTool {
         return result(text, data);
     }
 
-    private static ToolResult agents(List<Agent> list) {
+    private static ApiResult agents(List<Agent> list) {
         StringBuilder sb = new StringBuilder(list.size() + " agent(s)");
         for (Agent a : list) {
             sb.append("\n  ").append(a.name()).append(a.present() ? "" : " (left)").append("  ").append(nz(a.runtime()))
@@ -193,46 +231,71 @@ public final class PiMessengerTool {
                     .append(a.branch() == null ? "" : " @" + a.branch())
                     .append(a.statusMessage() == null ? "" : "  \"" + a.statusMessage() + "\"");
         }
-        return result(sb.toString(), JSON.valueToTree(list));
+        return result(sb.toString(), tree(list.stream().map(Wire.AgentWire::of).toList()));
     }
 
-    private static ToolResult feed(List<FeedEvent> events) {
+    private static ApiResult reservations(List<Reservation> all) {
+        StringBuilder sb = new StringBuilder(all.isEmpty() ? "no reservations" : "");
+        for (Reservation r : all) {
+            sb.append(String.format("%-30s %-14s %-9s since %s%s%n", r.pattern(), r.holder(), r.exclusive() ? "exclusive" : "shared",
+                    Texts.clock(r.createdAt()), r.reason() == null ? "" : "  " + r.reason()));
+        }
+        return result(sb.toString().stripTrailing(), tree(all.stream().map(Wire.ReservationWire::of).toList()));
+    }
+
+    private static boolean exclusive(JsonNode a) {
+        String mode = str(a, "mode", false);
+        if (mode != null && !mode.equals("exclusive") && !mode.equals("shared")) {
+            throw MeshException.invalidInput("parameter 'mode' must be exclusive or shared, not '" + mode + "'");
+        }
+        return !"shared".equals(mode);
+    }
+
+    private static Duration ttl(JsonNode a) {
+        int seconds = integer(a, "ttl", 0);
+        if (seconds < 0 || seconds > MAX_TTL_SECONDS) {
+            throw MeshException.invalidInput("parameter 'ttl' is " + seconds + " s; it must be 1.." + MAX_TTL_SECONDS + " s (or absent for no TTL)");
+        }
+        return seconds == 0 ? null : Duration.ofSeconds(seconds);
+    }
+
+    private static ApiResult feed(List<FeedEvent> events) {
         StringBuilder sb = new StringBuilder();
         for (FeedEvent e : events) {
-            sb.append(Formats.clock(e.at())).append(' ').append(nz(e.actor())).append(' ').append(e.kind())
+            sb.append(Texts.clock(e.at())).append(' ').append(nz(e.actor())).append(' ').append(e.kind())
                     .append(e.target() == null ? "" : " " + e.target()).append(e.detail() == null ? "" : ": " + e.detail()).append('\n');
         }
-        return result(events.isEmpty() ? "feed is empty" : sb.toString().stripTrailing(), JSON.valueToTree(events));
+        return result(events.isEmpty() ? "feed is empty" : sb.toString().stripTrailing(), tree(events.stream().map(Wire.FeedEventWire::of).toList()));
     }
 
-    private static ToolResult sent(Message m) {
+    private static ApiResult sent(Message m) {
         return result("sent #" + m.id() + " to " + (m.recipients().isEmpty() ? "nobody (no one else is here)"
-                : String.join(", ", m.recipients())), JSON.valueToTree(m));
+                : String.join(", ", m.recipients())), tree(Wire.MessageWire.of(m)));
     }
 
-    private static ToolResult inbox(List<Message> msgs) {
+    private static ApiResult inbox(List<Message> msgs) {
         StringBuilder sb = new StringBuilder(msgs.isEmpty() ? "no new messages" : msgs.size() + " message(s)");
         for (Message m : msgs) {
-            sb.append("\n#").append(m.id()).append(' ').append(Formats.clock(m.createdAt())).append(' ').append(m.sender())
+            sb.append("\n#").append(m.id()).append(' ').append(Texts.clock(m.createdAt())).append(' ').append(m.sender())
                     .append(m.broadcast() ? " (to all)" : "").append(m.replyTo() == null ? "" : " (reply to #" + m.replyTo() + ")")
                     .append(": ").append(m.body());
         }
-        return result(sb.toString(), JSON.valueToTree(msgs));
+        return result(sb.toString(), tree(msgs.stream().map(Wire.MessageWire::of).toList()));
     }
 
-    private static ToolResult taskList(List<Task> list) {
+    private static ApiResult taskList(List<Task> list) {
         StringBuilder sb = new StringBuilder(list.isEmpty() ? "no tasks" : "");
         for (Task t : list) {
-            sb.append(Formats.taskLine(t)).append('\n');
+            sb.append(TaskFormat.line(t)).append('\n');
         }
-        return result(sb.toString().stripTrailing(), JSON.valueToTree(list));
+        return result(sb.toString().stripTrailing(), tree(list.stream().map(Wire.TaskWire::of).toList()));
     }
 
-    private static ToolResult taskShow(Task t) {
-        return result(Formats.taskDetail(t), JSON.valueToTree(t));
+    private static ApiResult taskShow(Task t) {
+        return result(TaskFormat.detail(t), tree(Wire.TaskWire.of(t)));
     }
 
-    private ToolResult crewStatus() {
+    private ApiResult crewStatus() {
         Map<Task.Status, Long> c = tasks.counts();
         ObjectNode data = obj();
         c.forEach((k, v) -> data.put(k.wire(), v));
@@ -243,30 +306,34 @@ public final class PiMessengerTool {
                 + c.get(Task.Status.TODO) + " todo, " + c.get(Task.Status.BLOCKED) + " blocked; ready: "
                 + (ready.isEmpty() ? "none" : String.join(", ", ready)));
         for (Task t : tasks.list()) {
-            text.append("\n  ").append(Formats.taskLine(t));
+            text.append("\n  ").append(TaskFormat.line(t));
         }
-        var run = mesh.store().read(tx -> tx.tasks().latestRun(mesh.project().key()));
+        var run = crew.runs().latest();
         run.ifPresent(r -> {
-            text.append("\nlast run: ").append(r.status()).append(", started ").append(Formats.clock(r.startedAt()))
+            text.append("\nlast run: ").append(r.status()).append(", started ").append(Texts.clock(r.startedAt()))
                     .append(r.endedAt() == null ? " (pid " + r.pid() + ")" : ", " + r.waves() + " wave(s)");
-            data.set("lastRun", JSON.valueToTree(r));
+            data.set("lastRun", tree(Wire.CrewRunWire.of(r)));
         });
         List<Agent> present = mesh.presence().list(false);
         text.append("\nagents present: ").append(present.isEmpty() ? "none"
                 : String.join(", ", present.stream().map(Agent::name).toList()));
-        data.set("agentsPresent", JSON.valueToTree(present.stream().map(Agent::name).toList()));
+        data.set("agentsPresent", tree(present.stream().map(Agent::name).toList()));
         return result(text.toString(), data);
     }
 
-    private static String me(ToolSession s) {
+    private static String me(Caller s) {
         if (s.agent() == null) {
             throw MeshException.invalidInput("join the mesh first (action \"join\"), or set MESH_AGENT");
         }
         return s.agent();
     }
 
-    private static ToolResult result(String text, JsonNode data) {
-        return new ToolResult(text, data);
+    private static ApiResult result(String text, JsonNode data) {
+        return new ApiResult(text, data);
+    }
+
+    private static JsonNode tree(Object wire) {
+        return JSON.valueToTree(wire);
     }
 
     private static ObjectNode obj() {
@@ -275,97 +342,5 @@ public final class PiMessengerTool {
 
     private static String nz(Object o) {
         return o == null ? "-" : o.toString();
-    }
-
-    static String str(JsonNode a, String key, boolean required) {
-        JsonNode v = a.get(key);
-        if (v == null || v.isNull() || (v.isString() && v.asString().isBlank())) {
-            if (required) {
-                throw MeshException.invalidInput("parameter '" + key + "' is required");
-            }
-            return null;
-        }
-        if (!v.isString() && !v.isNumber() && !v.isBoolean()) {
-            throw MeshException.invalidInput("parameter '" + key + "' must be a string, not " + v);
-        }
-        return v.asString();
-    }
-
-    static List<String> strList(JsonNode a, String key, boolean required) {
-        JsonNode v = a.get(key);
-        List<String> out = new ArrayList<>();
-        if (v != null && v.isArray()) {
-            for (JsonNode e : v) {
-                if (!e.isString()) {
-                    throw MeshException.invalidInput("parameter '" + key + "' must hold strings, not " + e);
-                }
-                out.add(e.asString());
-            }
-        } else if (v != null && v.isString() && !v.asString().isBlank()) {
-            String s = v.asString().strip();
-            if (s.startsWith("[")) {
-                try {
-                    return strList(JSON.readTree("{\"v\":" + s + "}"), "v", required);
-                } catch (MeshException e) {
-                    throw e;
-                } catch (Exception e) {
-                    throw MeshException.invalidInput("parameter '" + key + "' is not a valid JSON array: " + s);
-                }
-            }
-            for (String part : s.split(",")) {
-                if (!part.isBlank()) {
-                    out.add(part.strip());
-                }
-            }
-        } else if (v != null && !v.isNull() && !v.isString()) {
-            throw MeshException.invalidInput("parameter '" + key + "' must be a string or an array of strings, not " + v);
-        }
-        if (required && out.isEmpty()) {
-            throw MeshException.invalidInput("parameter '" + key + "' is required");
-        }
-        return out;
-    }
-
-    static int integer(JsonNode a, String key, int dflt) {
-        JsonNode v = a.get(key);
-        if (v == null || v.isNull()) {
-            return dflt;
-        }
-        if (v.isIntegralNumber() && v.canConvertToInt()) {
-            return v.asInt();
-        }
-        if (v.isString() && v.asString().strip().matches("-?\\d{1,9}")) {
-            return Integer.parseInt(v.asString().strip());
-        }
-        throw MeshException.invalidInput("parameter '" + key + "' must be an integer, not " + v);
-    }
-
-    static Long longArg(JsonNode a, String key) {
-        JsonNode v = a.get(key);
-        if (v == null || v.isNull()) {
-            return null;
-        }
-        if (v.isIntegralNumber() && v.canConvertToLong()) {
-            return v.asLong();
-        }
-        String s = v.isString() ? v.asString().strip().replaceFirst("^#", "") : "";
-        if (s.matches("\\d{1,18}")) {
-            return Long.parseLong(s);
-        }
-        throw MeshException.invalidInput("parameter '" + key + "' must be a message id, not " + v);
-    }
-
-    static boolean bool(JsonNode a, String key) {
-        JsonNode v = a.get(key);
-        if (v == null || v.isNull()) {
-            return false;
-        }
-        if (v.isBoolean()) {
-            return v.asBoolean();
-        }
-        if (v.isString() && v.asString().matches("(?i)true|false")) {
-            return Boolean.parseBoolean(v.asString());
-        }
-        throw MeshException.invalidInput("parameter '" + key + "' must be true or false, not " + v);
     }
 }

@@ -1,6 +1,8 @@
-package dev.agentmesh.store;
+package dev.agentmesh.mesh.internal;
 
 import dev.agentmesh.mesh.Agent;
+import dev.agentmesh.store.Rows;
+import dev.agentmesh.store.StoreTx;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
 
@@ -17,8 +19,14 @@ public final class AgentTable {
 
     private final Handle h;
 
-    AgentTable(Handle h) {
+    /** @param h the open transaction's handle (see {@link StoreTx#table}) */
+    public AgentTable(Handle h) {
         this.h = h;
+    }
+
+    /** @return this table in the transaction {@code tx} */
+    public static AgentTable of(StoreTx tx) {
+        return tx.table(AgentTable::new);
     }
 
     /** @return the agent named {@code name} in {@code project}, present or not */

@@ -1,9 +1,11 @@
-package dev.agentmesh.store;
+package dev.agentmesh.crew.internal;
 
 import dev.agentmesh.crew.CrewRun;
 import dev.agentmesh.crew.Review;
 import dev.agentmesh.crew.Task;
 import dev.agentmesh.crew.Verdict;
+import dev.agentmesh.store.Rows;
+import dev.agentmesh.store.StoreTx;
 import org.jdbi.v3.core.Handle;
 
 import java.util.ArrayList;
@@ -16,8 +18,14 @@ import java.util.Optional;
 public final class TaskTable {
     private final Handle h;
 
-    TaskTable(Handle h) {
+    /** @param h the open transaction's handle (see {@link StoreTx#table}) */
+    public TaskTable(Handle h) {
         this.h = h;
+    }
+
+    /** @return this table in the transaction {@code tx} */
+    public static TaskTable of(StoreTx tx) {
+        return tx.table(TaskTable::new);
     }
 
     /** @return every task of the project in plan order (insertion order), with its dependencies */

@@ -1,6 +1,8 @@
-package dev.agentmesh.store;
+package dev.agentmesh.mesh.internal;
 
 import dev.agentmesh.mesh.Message;
+import dev.agentmesh.store.Rows;
+import dev.agentmesh.store.StoreTx;
 import org.jdbi.v3.core.Handle;
 
 import java.util.ArrayList;
@@ -11,8 +13,14 @@ import java.util.List;
 public final class MessageTable {
     private final Handle h;
 
-    MessageTable(Handle h) {
+    /** @param h the open transaction's handle (see {@link StoreTx#table}) */
+    public MessageTable(Handle h) {
         this.h = h;
+    }
+
+    /** @return this table in the transaction {@code tx} */
+    public static MessageTable of(StoreTx tx) {
+        return tx.table(MessageTable::new);
     }
 
     /**

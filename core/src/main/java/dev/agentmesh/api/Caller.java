@@ -1,4 +1,4 @@
-package dev.agentmesh.tool;
+package dev.agentmesh.api;
 
 import java.nio.file.Path;
 
@@ -6,7 +6,7 @@ import java.nio.file.Path;
  * Who calls the {@code pi_messenger} tool: the agent name once joined (or given by {@code MESH_AGENT}), and the
  * process facts recorded by {@code join}. One per MCP connection or CLI call; not thread-safe.
  */
-public final class ToolSession {
+public final class Caller {
     private String agent;
     private final Path cwd;
     private final Long pid;
@@ -20,7 +20,7 @@ public final class ToolSession {
      * @param runtime runtime recorded on join, e.g. {@code pi}, {@code mcp}, {@code cli}
      * @param model   model recorded on join, or null
      */
-    public ToolSession(String agent, Path cwd, Long pid, String runtime, String model) {
+    public Caller(String agent, Path cwd, Long pid, String runtime, String model) {
         this.agent = agent;
         this.cwd = cwd;
         this.pid = pid;

@@ -1,0 +1,73 @@
+package dev.agentmesh.crew;
+
+import dev.agentmesh.MeshException;
+import dev.agentmesh.crew.internal.TaskTable;
+import dev.agentmesh.mesh.Feed;
+import dev.agentmesh.project.Host;
+import dev.agentmesh.store.Store;
+
+import java.util.Optional;
+
+/**
+ * The project's {@code mesh crew run} invocations: at most one live run per project, claimed in one transaction;
+ * a run whose process died without recording its end is closed as {@code interrupted} by the next claim.
+ * Thread-safe.
+ */
+public final class CrewRuns {
+    private final Store store;
+    private final String project;
+
+    CrewRuns(Store store, String project) {
+        this.store = store;
+        this.project = project;
+    }
+
+    /**
+     * Claims the project's crew run for the calling process.
+     *
+     * @param prd the PRD path relative to the project
+     * @return the id of the new run, {@code running}
+     * @throws MeshException (unexpected state) if a live process on this host runs one already
+     */
+    public long claim(String prd) {
+        return store.write(tx -> {
+            var last = TaskTable.of(tx).latestRun(project);
+            if (last.isPresent() && last.get().endedAt() == null && Host.name().equals(last.get().host())) {
+                CrewRun prev = last.get();
+                if (Host.isAlive(prev.pid())) {
+                    throw MeshException.unexpectedState("a crew run is already running for " + project
+                            + " (pid " + prev.pid() + "); mesh crew status shows its progress");
+                }
+                // its process died without recording an end (killed hard): close it as interrupted
+                TaskTable.of(tx).saveRun(new CrewRun(prev.id(), prev.prd(), "interrupted", prev.pid(), prev.host(),
+                        prev.startedAt(), System.currentTimeMillis(), prev.planningMs(), prev.workMs(), prev.reviewMs(),
+                        prev.waves()));
+            }
+            return TaskTable.of(tx).insertRun(project, prd, ProcessHandle.current().pid(), Host.name(), System.currentTimeMillis());
+        });
+    }
+
+    /**
+     * Records the end of run {@code id} and a {@code crew.STATUS} feed event.
+     *
+     * @param status     the final status (see {@link CrewRun#status()})
+     * @param startedAt  epoch ms the run started
+     * @param planningMs wall time of planning, ms
+     * @param workMs     summed worker time, ms
+     * @param reviewMs   summed reviewer time, ms
+     * @param waves      waves run
+     */
+    public void finish(long id, String status, long startedAt, long planningMs, long workMs, long reviewMs, int waves) {
+        long now = System.currentTimeMillis();
+        store.write(tx -> {
+            TaskTable.of(tx).saveRun(new CrewRun(id, null, status, 0, null, startedAt, now, planningMs, workMs, reviewMs, waves));
+            Feed.append(tx, project, now, null, "crew." + status, null, waves + " wave(s)");
+            return null;
+        });
+    }
+
+    /** @return the project's latest run, if any */
+    public Optional<CrewRun> latest() {
+        return store.read(tx -> TaskTable.of(tx).latestRun(project));
+    }
+}
