@@ -3,17 +3,33 @@ package dev.agentmesh.mesh.internal;
 import dev.agentmesh.MeshException;
 
 import java.io.IOException;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Normalises reservation patterns against the project root and decides whether two patterns overlap.
  *
  * <p>A pattern is relative to the root, uses {@code /}, ends with {@code /} for a folder, and is {@code ./}
- * for the whole project. Glob characters ({@code * ? [ {}) are kept as written.
+ * for the whole project. Glob characters ({@code * ? [} and <code>&#123;</code>) are kept as written and matched by {@link Glob};
+ * a glob ending with {@code /} stands for the folders it matches and everything in them.
  */
 public final class PathPatterns {
+    /** Longest reservation path, in code points: limit of agentmesh, issue 5. */
+    static final int MAX_LENGTH = 1024;
+
+    private static final int CACHE_SIZE = 4096;
+    /** A reservation check compares one pattern with every live lease, so stored globs are compiled once. */
+    private static final Map<String, Glob> STORED = Collections.synchronizedMap(
+            new LinkedHashMap<>(64, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Glob> eldest) {
+                    return size() > CACHE_SIZE;
+                }
+            });
+
     private PathPatterns() {
     }
 
@@ -22,33 +38,45 @@ public final class PathPatterns {
      * @param cwd  the folder relative paths are resolved against
      * @param raw  what the caller wrote: a file, a folder (with or without a trailing slash) or a glob
      * @return the normalised pattern
-     * @throws MeshException (invalid input) if empty, or if it escapes the project (also through a symlink)
+     * @throws MeshException (invalid input) if empty, over 1,024 code points, if it has a control character
+     *                       (U+0000 to U+001F, U+007F) or an unpaired surrogate, if its glob is malformed (see
+     *                       {@link Glob#compile}), if its glob could match a {@code .} or {@code ..} name, or if it
+     *                       escapes the project (also through a symlink)
      */
     public static String normalise(Path root, Path cwd, String raw) {
         if (raw == null || raw.isBlank()) {
             throw MeshException.invalidInput("reservation path is empty");
         }
-        if (raw.indexOf('\0') >= 0) {
-            throw MeshException.invalidInput("reservation path '" + raw.replace("\0", "\\0") + "' contains a NUL character");
-        }
-        String s = raw.strip().replace('\\', '/');
+        String s = checkCharacters(raw.strip()).replace('\\', '/');
+        String shown = GlobSyntax.show(raw.strip());
         boolean dirHint = s.endsWith("/");
         int glob = firstGlob(s);
         String literal = glob < 0 ? s : s.substring(0, s.lastIndexOf('/', glob) + 1);
         String globTail = glob < 0 ? "" : s.substring(literal.length());
         if (("/" + globTail + "/").contains("/../")) {
-            throw MeshException.invalidInput("pattern '" + raw + "' has '..' after a glob character; write the path without it");
+            throw MeshException.invalidInput("pattern '" + shown + "' has '..' after a glob character; write the path without it");
+        }
+        if (glob >= 0) {
+            // refused before it is stored, with columns as the caller wrote it; only the tail after the literal
+            // folders can spell a '.' or '..' name that normalising the folders did not remove
+            Glob.compile(s);
+            if (Glob.compile(globTail).canMatchDotSegment()) {
+                throw MeshException.invalidInput("pattern '" + shown + "' could match '..' or '.'; write the path without it");
+            }
         }
         Path abs = (literal.isEmpty() ? cwd : cwd.resolve(literal)).toAbsolutePath().normalize();
         Path real = realExistingPrefix(abs);
         if (!abs.startsWith(root) || !real.startsWith(root)) {
-            throw MeshException.invalidInput("path '" + raw + "' is outside the project " + root);
+            throw MeshException.invalidInput("path '" + shown + "' is outside the project " + root);
         }
         // the real path names the file: a symlink alias inside the project leases what it points to
         String rel = root.relativize(real).toString().replace('\\', '/');
         boolean dir = glob < 0 && (dirHint || Files.isDirectory(abs));
         if (glob >= 0) {
-            return (rel.isEmpty() ? "" : rel + "/") + globTail;
+            String pattern = (rel.isEmpty() ? "" : rel + "/") + globTail;
+            // a symlink may resolve to a name with glob characters; the stored pattern must still compile
+            Glob.compile(pattern);
+            return pattern;
         }
         if (rel.isEmpty()) {
             return "./";
@@ -56,7 +84,10 @@ public final class PathPatterns {
         return dir ? rel + "/" : rel;
     }
 
-    /** @return true if a path could be matched by both patterns (conservative for two globs) */
+    /**
+     * @return true if some path could be matched by both patterns; exact for globs. A stored glob that does not
+     *         compile (one reserved before globs were checked) counts as everything under its literal prefix.
+     */
     public static boolean overlap(String a, String b) {
         if (a.equals("./") || b.equals("./") || a.equals(b)) {
             return true;
@@ -66,33 +97,15 @@ public final class PathPatterns {
         if (!ga && !gb) {
             return covers(a, b) || covers(b, a);
         }
-        if (!ga && mayBecomeFolder(a)) {
-            return globOverlapsLiteral(b, a) || globOverlapsLiteral(b, a + "/");
-        }
-        if (!gb && mayBecomeFolder(b)) {
-            return globOverlapsLiteral(a, b) || globOverlapsLiteral(a, b + "/");
-        }
         if (ga && gb) {
-            String pa = literalPrefix(a);
-            String pb = literalPrefix(b);
-            return pa.startsWith(pb) || pb.startsWith(pa);
+            return Glob.intersects(stored(a), stored(b));
         }
-        return globOverlapsLiteral(ga ? a : b, ga ? b : a);
-    }
-
-    private static boolean globOverlapsLiteral(String glob, String lit) {
+        Glob g = stored(ga ? a : b);
+        String lit = ga ? b : a;
         if (lit.endsWith("/")) {
-            String pg = literalPrefix(glob);
-            return pg.startsWith(lit) || lit.startsWith(pg);
+            return g.matchesSomethingUnder(lit);
         }
-        return globMatches(glob, lit) || (glob.endsWith("**") && lit.startsWith(literalPrefix(glob)));
-    }
-
-    /** Java's {@code **}{@code /} needs at least one folder; a reservation's {@code src/**}{@code /*.js} also means {@code src/a.js}. */
-    private static boolean globMatches(String glob, String path) {
-        var fs = FileSystems.getDefault();
-        return fs.getPathMatcher("glob:" + glob).matches(Path.of(path))
-                || (glob.contains("**/") && fs.getPathMatcher("glob:" + glob.replace("**/", "")).matches(Path.of(path)));
+        return g.matches(lit) || mayBecomeFolder(lit) && g.matchesSomethingUnder(lit + "/");
     }
 
     /** @return true if {@code pattern} covers the file or folder {@code path} (both normalised) */
@@ -101,7 +114,7 @@ public final class PathPatterns {
             return true;
         }
         if (firstGlob(pattern) >= 0) {
-            return globMatches(pattern, path);
+            return stored(pattern).matches(path);
         }
         // a path reserved before it exists may become a folder: it covers what goes in it
         return pattern.endsWith("/") ? path.startsWith(pattern) : mayBecomeFolder(pattern) && path.startsWith(pattern + "/");
@@ -112,9 +125,36 @@ public final class PathPatterns {
         return !literal.endsWith("/") && literal.substring(literal.lastIndexOf('/') + 1).indexOf('.') < 0;
     }
 
-    private static String literalPrefix(String p) {
-        int g = firstGlob(p);
-        return g < 0 ? p : p.substring(0, g);
+    /** Never throws: a pattern stored before globs were checked may not compile, and must not break other leases. */
+    private static Glob stored(String pattern) {
+        return STORED.computeIfAbsent(pattern, p -> {
+            try {
+                return Glob.compile(p.endsWith("/") ? p + "**" : p);
+            } catch (MeshException e) {
+                return Glob.anythingUnder(p.substring(0, firstGlob(p)));
+            }
+        });
+    }
+
+    /** @return {@code s} if it is short enough and has no control character or lone surrogate */
+    private static String checkCharacters(String s) {
+        int length = s.codePointCount(0, s.length());
+        if (length > MAX_LENGTH) {
+            throw MeshException.invalidInput("reservation path '" + GlobSyntax.show(s) + "' has " + length
+                    + " characters; the limit is " + MAX_LENGTH);
+        }
+        int column = 1;
+        for (int i = 0; i < s.length(); column++) {
+            int c = s.codePointAt(i);
+            boolean control = c < 0x20 || c == 0x7f;
+            if (control || (c <= 0xFFFF && Character.isSurrogate((char) c))) {
+                throw MeshException.invalidInput("reservation path '" + GlobSyntax.show(s) + "' has "
+                        + (control ? "a control character " : "an unpaired surrogate ") + GlobSyntax.escape(c)
+                        + " at column " + column + "; remove it");
+            }
+            i += Character.charCount(c);
+        }
+        return s;
     }
 
     private static int firstGlob(String s) {
