@@ -53,6 +53,11 @@ public final class MeshException extends RuntimeException {
         return new MeshException(Kind.UNEXPECTED_STATE, message, cause);
     }
 
+    /** @return a failure inside agentmesh (a bug, or the environment failing under it), keeping the cause (exit code 4) */
+    public static MeshException internal(String message, Throwable cause) {
+        return new MeshException(Kind.INTERNAL, message, cause);
+    }
+
     /** @return the kind of failure, never null */
     public Kind kind() {
         return kind;

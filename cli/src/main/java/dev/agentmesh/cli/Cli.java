@@ -1,9 +1,11 @@
 package dev.agentmesh.cli;
 
+import dev.agentmesh.MeshException;
 import dev.agentmesh.api.ApiResult;
 import dev.agentmesh.api.Caller;
 import dev.agentmesh.api.LocalMeshApi;
 import dev.agentmesh.api.MeshApi;
+import dev.agentmesh.cli.client.SupervisorClient;
 import dev.agentmesh.project.MeshEnv;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.SerializationFeature;
@@ -12,6 +14,8 @@ import tools.jackson.databind.node.ObjectNode;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -26,6 +30,8 @@ final class Cli {
     private static PrintWriter out = new PrintWriter(System.out, true);
     private static MeshEnv meshEnv;
     private static LocalMeshApi local;
+    private static MeshApi api;
+    private static PrintWriter err = new PrintWriter(System.err, true);
 
     private Cli() {
     }
@@ -36,6 +42,7 @@ final class Cli {
         cwd = workingDir;
         meshEnv = null;
         local = null;
+        api = null;
     }
 
     /** @return where commands print their results */
@@ -45,6 +52,15 @@ final class Cli {
 
     static void out(PrintWriter writer) {
         out = writer;
+    }
+
+    /** @return where commands print progress and notes meant for a person */
+    static PrintWriter err() {
+        return err;
+    }
+
+    static void err(PrintWriter writer) {
+        err = writer;
     }
 
     static Map<String, String> env() {
@@ -70,9 +86,36 @@ final class Cli {
         return local;
     }
 
-    /** @return the API every action goes through */
-    static MeshApi api() {
-        return local();
+    /**
+     * @return the API every action goes through: the supervisor of the store (found, or started detached), or
+     *         this process's services with {@code MESH_SERVE=off}
+     * @throws MeshException (invalid input) for another MESH_SERVE value; (unexpected state) if no supervisor
+     *                       can be started
+     */
+    static synchronized MeshApi api() {
+        if (api == null) {
+            String mode = env.getOrDefault("MESH_SERVE", "auto");
+            api = switch (mode) {
+                case "off" -> local();
+                case "auto", "" -> SupervisorClient.findOrStart(meshEnv().storePath(), meshEnv().project().root(),
+                        selfCommand(), env);
+                default -> throw MeshException.invalidInput("MESH_SERVE=" + mode + " is not a mode; use auto (the default) or off");
+            };
+        }
+        return api;
+    }
+
+    /** @return the command line that runs this CLI: bin/mesh when launched through it, else java with our classpath */
+    static List<String> selfCommand() {
+        String launcher = System.getProperty("mesh.launcher");
+        if (launcher != null && !launcher.isBlank()) {
+            return List.of(launcher);
+        }
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "--enable-native-access=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"), MeshCommand.class.getName()));
+        return cmd;
     }
 
     /** @return the caller of this CLI process: {@code --as} or {@code MESH_AGENT}, and the process facts */

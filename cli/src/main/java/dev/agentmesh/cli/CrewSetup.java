@@ -47,7 +47,7 @@ final class CrewSetup {
         java.nio.file.Path agentDir = modelUrl == null ? null
                 : PiRuntime.writeLocalModelConfig(mesh.project().meshDir().resolve("pi-agent"), modelUrl);
         PiRuntime runtime = PiRuntime.create(pi, agentDir, mesh.project().meshDir().resolve("pi"), PiMessengerSchema.descriptor(), Map.of(
-                "MESH_CMD", Cli.JSON.writeValueAsString(selfCommand()),
+                "MESH_CMD", Cli.JSON.writeValueAsString(Cli.selfCommand()),
                 "MESH_STORE", env.storePath().toString(),
                 "MESH_PROJECT", mesh.project().root().toString()));
         CrewRunner runner = new CrewRunner(mesh, local.crew(), runtime, settings, line -> {
@@ -71,19 +71,6 @@ final class CrewSetup {
                 // the JVM is shutting down: the hook is running
             }
         }
-    }
-
-    /** @return the command line that runs this CLI: bin/mesh when launched through it, else java with our classpath */
-    static List<String> selfCommand() {
-        String launcher = System.getProperty("mesh.launcher");
-        if (launcher != null && !launcher.isBlank()) {
-            return List.of(launcher);
-        }
-        List<String> cmd = new ArrayList<>();
-        cmd.add(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-                MeshCommand.class.getName()));
-        return cmd;
     }
 
     /** @throws MeshException (unexpected state) unless {@code baseUrl}/models answers within 5 s */

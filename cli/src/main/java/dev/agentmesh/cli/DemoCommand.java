@@ -4,6 +4,8 @@ import dev.agentmesh.MeshException;
 import dev.agentmesh.crew.CrewRunner;
 import dev.agentmesh.api.LocalMeshApi;
 import dev.agentmesh.api.Wire;
+import dev.agentmesh.cli.client.RemoteMeshApi;
+import dev.agentmesh.cli.client.SupervisorClient;
 import dev.agentmesh.model.Script;
 import dev.agentmesh.model.ScriptedModelServer;
 import dev.agentmesh.project.MeshEnv;
@@ -64,6 +66,10 @@ final class DemoCommand implements Callable<Integer> {
         env.remove("MESH_PROJECT");
         MeshEnv meshEnv = MeshEnv.resolve(target, env);
         CrewRunner.Summary summary;
+        // the demo's store is its own: it starts that store's supervisor (the workers' tool calls go to it over
+        // HTTP) and stops it at the end
+        RemoteMeshApi supervisor = "off".equals(env.get("MESH_SERVE")) ? null
+                : SupervisorClient.findOrStart(meshEnv.storePath(), meshEnv.project().root(), Cli.selfCommand(), env);
         try (LocalMeshApi local = LocalMeshApi.open(meshEnv);
              ScriptedModelServer server = ScriptedModelServer.start(Script.load(scriptFile), 0)) {
             out.println("demo: scripted model server on " + server.baseUrl() + " (" + scriptFile.getFileName() + ")");
@@ -71,6 +77,10 @@ final class DemoCommand implements Callable<Integer> {
             out.flush();
             var settings = settings(target.resolve("PRD.md"));
             summary = CrewSetup.run(meshEnv, local, settings, server.baseUrl(), env, out);
+        } finally {
+            if (supervisor != null) {
+                ProcessHandle.of(supervisor.server().pid()).ifPresent(ProcessHandle::destroy);
+            }
         }
         int[] after = tests(target);
         boolean ok = summary.status().equals("done") && after[1] == 0 && after[0] > 0;

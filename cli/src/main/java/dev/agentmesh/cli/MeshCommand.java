@@ -19,7 +19,7 @@ import java.util.concurrent.Callable;
 @Command(name = "mesh", mixinStandardHelpOptions = true, versionProvider = MeshCommand.Version.class,
         description = {"agentmesh: coordination runtime for teams of AI coding agents.",
                 "Agents join a mesh, message each other, reserve files, and run crews of workers from a PRD."},
-        subcommands = {TaskCommand.class, CrewCommand.class, ToolCommand.class, McpCommand.class, ModelCommand.class,
+        subcommands = {ServeCommand.class, TaskCommand.class, CrewCommand.class, ToolCommand.class, McpCommand.class, ModelCommand.class,
                 DemoCommand.class, CommandLine.HelpCommand.class,
                 picocli.AutoComplete.GenerateCompletion.class})
 public final class MeshCommand implements Callable<Integer> {
@@ -51,6 +51,7 @@ public final class MeshCommand implements Callable<Integer> {
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
         CommandLine cl = commandLine();
         Cli.out(out);
+        Cli.err(err);
         cl.setOut(out);
         cl.setErr(err);
         // -x is a global flag before the command (mesh -x send ...): later on the line it may be a value
@@ -115,6 +116,12 @@ public final class MeshCommand implements Callable<Integer> {
 
     static String firstLine(String s) {
         return dev.agentmesh.Texts.firstLine(s);
+    }
+
+    /** @return the agentmesh version from the jar manifest, or the build's */
+    static String version() {
+        String v = MeshCommand.class.getPackage().getImplementationVersion();
+        return v == null ? "0.1.0" : v;
     }
 
     /** Prints the version from the jar manifest, or the build's. */

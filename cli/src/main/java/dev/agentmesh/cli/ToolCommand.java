@@ -1,11 +1,11 @@
 package dev.agentmesh.cli;
 
 import dev.agentmesh.MeshException;
+import dev.agentmesh.api.Json;
 import dev.agentmesh.api.MeshApi;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.util.concurrent.Callable;
@@ -25,21 +25,25 @@ final class ToolCommand implements Callable<Integer> {
     Options.As as;
     @Mixin
     Options.Json asJson;
+    @picocli.CommandLine.Option(names = "--result", description = "Print the whole result as JSON: {\"text\", \"data\", \"agent\"} (the agent name after the call), as the HTTP API answers.")
+    boolean result;
 
     @Override
     public Integer call() {
         if (!MeshApi.TOOL.equals(tool)) {
             throw MeshException.invalidInput("unknown tool '" + tool + "'; the tool is " + MeshApi.TOOL);
         }
-        JsonNode args;
-        try {
-            args = Cli.JSON.readTree(json);
-        } catch (Exception e) {
-            throw MeshException.invalidInput("arguments are not valid JSON: " + MeshCommand.firstLine(e.getMessage()));
+        ObjectNode obj = Json.parseObject(json, "the arguments");
+        if (!result) {
+            return Cli.action(as.as, asJson.json, Cli.out(), obj);
         }
-        if (!(args instanceof ObjectNode obj)) {
-            throw MeshException.invalidInput("arguments must be a JSON object with an 'action', not " + json);
-        }
-        return Cli.action(as.as, asJson.json, Cli.out(), obj);
+        var caller = Cli.caller(as.as, "cli");
+        var r = Cli.api().call(caller, obj);
+        var out = Json.MAPPER.createObjectNode().put("text", r.text());
+        out.set("data", r.data());
+        out.put("agent", caller.agent());
+        Cli.out().println(out);
+        Cli.out().flush();
+        return 0;
     }
 }

@@ -5,6 +5,7 @@ import dev.agentmesh.mesh.Message;
 import dev.agentmesh.model.Script;
 import dev.agentmesh.model.ScriptedModelServer;
 import dev.agentmesh.runtime.pi.PiRuntime;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,9 +28,19 @@ class BadInputTest {
     Path tmp;
     CliRunner mesh;
 
+    /** @return the runner the tests use: in-process services here, a supervisor in the served variant */
+    CliRunner runner(Path dir) throws IOException {
+        return CliRunner.inGitProject(dir);
+    }
+
+    @AfterEach
+    void stopSupervisor() {
+        mesh.close();
+    }
+
     @BeforeEach
     void aProjectWithTwoAgentsATaskAndAMessage() throws IOException {
-        mesh = CliRunner.inGitProject(tmp);
+        mesh = runner(tmp);
         mesh.ok("join", "--name", "Alice");
         mesh.ok("join", "--name", "Bob");
         mesh.ok("send", "Alice", "welcome", "--as", "Bob");

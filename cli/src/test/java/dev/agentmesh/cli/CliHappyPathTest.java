@@ -2,6 +2,7 @@ package dev.agentmesh.cli;
 
 import dev.agentmesh.crew.TaskSpec;
 import dev.agentmesh.mesh.Agent;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,9 +25,19 @@ class CliHappyPathTest {
     Path tmp;
     CliRunner mesh;
 
+    /** @return the runner the tests use: in-process services here, a supervisor in the served variant */
+    CliRunner runner(Path dir) throws IOException {
+        return CliRunner.inGitProject(dir);
+    }
+
+    @AfterEach
+    void stopSupervisor() {
+        mesh.close();
+    }
+
     @BeforeEach
     void aProject() throws IOException {
-        mesh = CliRunner.inGitProject(tmp);
+        mesh = runner(tmp);
     }
 
     private JsonNode json(String... args) {

@@ -11,6 +11,7 @@ import dev.agentmesh.mesh.Message;
 import dev.agentmesh.mesh.Reservation;
 import dev.agentmesh.project.Project;
 import dev.agentmesh.api.LocalMeshApi;
+import dev.agentmesh.server.Supervisor;
 import dev.agentmesh.store.Store;
 
 import java.io.IOException;
@@ -29,7 +30,7 @@ import java.util.function.Function;
  * temporary folder, with its own {@code HOME} and store ({@code MESH_STORE}), capturing exit code, stdout and
  * stderr. Also opens the store directly, to check what a command left in it.
  */
-final class CliRunner {
+final class CliRunner implements AutoCloseable {
     /** What one command did. */
     record Result(int code, String out, String err) {
         /** @return stderr split into lines, without empty trailing ones */
@@ -60,6 +61,33 @@ final class CliRunner {
         env.put("HOME", home.toString());
         env.put("MESH_STORE", store.toString());
         env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+        env.put("MESH_SERVE", "off");
+    }
+
+    private Supervisor supervisor;
+
+    /**
+     * Makes later commands go through a real supervisor of this store (HTTP on 127.0.0.1), run inside the test
+     * process so the test stops it; {@link #close} stops it.
+     */
+    CliRunner served() {
+        supervisor = Supervisor.tryStart(new Supervisor.Options(store, 0, null, "test")).orElseThrow();
+        env.remove("MESH_SERVE");
+        return this;
+    }
+
+    /** @return the action calls and streams the supervisor of {@link #served} answered, or -1 without one */
+    long servedRequests() {
+        return supervisor == null ? -1 : supervisor.requests();
+    }
+
+    /** Stops the supervisor of {@link #served}, if any. */
+    @Override
+    public void close() {
+        if (supervisor != null) {
+            supervisor.close();
+            supervisor = null;
+        }
     }
 
     /** @return a runner whose project is {@code <tmp>/repo} (a git repository with {@code src/a.js}) */

@@ -4,6 +4,7 @@ import dev.agentmesh.crew.Tasks;
 import dev.agentmesh.mesh.Mesh;
 import dev.agentmesh.project.Project;
 import dev.agentmesh.api.LocalMeshApi;
+import dev.agentmesh.server.RunFile;
 import dev.agentmesh.crew.Crew;
 import dev.agentmesh.store.Store;
 
@@ -44,6 +45,8 @@ final class ItSupport {
         Map<String, String> env = new HashMap<>(System.getenv());
         env.remove("MESH_AGENT");
         env.remove("MESH_PROJECT");
+        // these tests run the crew and MCP in-process; the supervisor's own tests start it themselves
+        env.put("MESH_SERVE", "off");
         if (store == null) {
             env.remove("MESH_STORE");
         } else {
@@ -135,5 +138,34 @@ final class ItSupport {
         Store store = Store.openSqlite(storeFile);
         LocalMeshApi api = LocalMeshApi.create(store, Project.locate(projectDir));
         return new Opened(store, api.mesh(), api.crew());
+    }
+
+    /** Waits up to 30 s for the supervisor {@code serve} (a {@code mesh serve} process) to write its run file. */
+    static RunFile awaitRunFile(Path store, Process serve) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (System.currentTimeMillis() < deadline) {
+            var rf = RunFile.read(store).filter(r -> r.pid() == serve.pid());
+            if (rf.isPresent()) {
+                return rf.get();
+            }
+            if (!serve.isAlive()) {
+                throw new AssertionError("mesh serve exited " + serve.exitValue() + " before writing its run file");
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("mesh serve wrote no run file within 30 s");
+    }
+
+    /** Stops a process by its pid (SIGTERM, then SIGKILL after 15 s) and waits for it. */
+    static void stopByPid(Process p) throws InterruptedException {
+        if (p == null) {
+            return;
+        }
+        ProcessHandle h = p.toHandle();
+        h.destroy();
+        if (!p.waitFor(15, java.util.concurrent.TimeUnit.SECONDS)) {
+            h.destroyForcibly();
+            p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.agentmesh.cli;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,6 +35,7 @@ class McpServerIT {
     Path tmp;
     private Path repo;
     private Path store;
+    private Process supervisor;
 
     @BeforeAll
     static void installInspector() throws Exception {
@@ -56,10 +58,22 @@ class McpServerIT {
     }
 
     @BeforeEach
-    void repository() throws Exception {
+    void repositoryAndSupervisor() throws Exception {
         repo = Files.createDirectories(tmp.resolve("repo")).toRealPath();
         store = tmp.resolve("mesh.db");
         assertThat(run(new ProcessBuilder("git", "init", "-q", repo.toString()), null, 60).code).isZero();
+        // every bin/mesh mcp below finds this supervisor through the run file and calls it over HTTP
+        ProcessBuilder pb = new ProcessBuilder(root.resolve("bin/mesh").toString(), "serve").directory(repo.toFile())
+                .redirectErrorStream(true).redirectOutput(tmp.resolve("serve.log").toFile());
+        env(pb.environment());
+        supervisor = pb.start();
+        ItSupport.awaitRunFile(store, supervisor);
+    }
+
+    @AfterEach
+    void stopSupervisor() throws Exception {
+        ItSupport.stopByPid(supervisor);
+        assertThat(store.resolveSibling("mesh.db.serve.json")).as("the run file after a clean stop").doesNotExist();
     }
 
     @Test

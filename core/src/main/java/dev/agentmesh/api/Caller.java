@@ -33,7 +33,8 @@ public final class Caller {
         return agent;
     }
 
-    void agent(String name) {
+    /** Sets the agent name; the API calls it on {@code join} and {@code rename}, a remote client from the answer. */
+    public void agent(String name) {
         this.agent = name;
     }
 
@@ -42,15 +43,18 @@ public final class Caller {
         return cwd;
     }
 
-    Long pid() {
+    /** @return the pid recorded on join, or null */
+    public Long pid() {
         return pid;
     }
 
-    String runtime() {
+    /** @return the runtime recorded on join, or null */
+    public String runtime() {
         return runtime;
     }
 
-    String model() {
+    /** @return the model recorded on join, or null */
+    public String model() {
         return model;
     }
 }

@@ -21,6 +21,7 @@ import dev.agentmesh.mesh.Mesh;
 import dev.agentmesh.mesh.Message;
 import dev.agentmesh.mesh.Presence;
 import dev.agentmesh.mesh.Reservation;
+import dev.agentmesh.mesh.Reservations;
 import dev.agentmesh.project.MeshEnv;
 import dev.agentmesh.project.Project;
 import dev.agentmesh.store.Store;
@@ -103,6 +104,7 @@ public final class LocalMeshApi implements MeshApi, AutoCloseable {
                     tree(released));
         });
         actions.put("reservations", (s, a) -> reservations(mesh.reservations().list()));
+        actions.put("reservations.check", (s, a) -> check(mesh.reservations().check(s.agent(), s.cwd(), strList(a, "paths", true))));
         actions.put("rename", (s, a) -> {
             Agent ag = mesh.presence().rename(me(s), str(a, "name", true));
             s.agent(ag.name());
@@ -241,6 +243,17 @@ public final class LocalMeshApi implements MeshApi, AutoCloseable {
                     Texts.clock(r.createdAt()), r.reason() == null ? "" : "  " + r.reason()));
         }
         return result(sb.toString().stripTrailing(), tree(all.stream().map(Wire.ReservationWire::of).toList()));
+    }
+
+    private static ApiResult check(List<Reservations.Conflict> conflicts) {
+        ObjectNode data = obj().put("free", conflicts.isEmpty());
+        var list = data.putArray("conflicts");
+        for (Reservations.Conflict c : conflicts) {
+            ObjectNode o = list.addObject().put("path", c.path()).put("message", c.refusal());
+            o.set("reservation", tree(Wire.ReservationWire.of(c.held())));
+        }
+        return result(conflicts.isEmpty() ? "free: no other agent holds these paths"
+                : String.join("\n", conflicts.stream().map(Reservations.Conflict::refusal).toList()), data);
     }
 
     private static boolean exclusive(JsonNode a) {

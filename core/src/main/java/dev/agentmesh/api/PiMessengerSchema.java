@@ -49,7 +49,7 @@ public final class PiMessengerSchema {
         stringOrList(props, "to", "send: the recipient agent name(s), as a name, a comma-separated list or an array.");
         string(props, "message", "send, broadcast: the message text; set_status: the status (absent clears it).");
         props.putObject("replyTo").put("type", "integer").put("description", "send: id of the message this answers.");
-        stringOrList(props, "paths", "reserve, release: files or globs, relative to the working directory "
+        stringOrList(props, "paths", "reserve, release, reservations.check: files or globs, relative to the working directory "
                 + "(release without paths releases all of yours).");
         string(props, "reason", "reserve: why you need the files; task.block: why the task is blocked.");
         props.putObject("ttl").put("type", "integer").put("minimum", 1)

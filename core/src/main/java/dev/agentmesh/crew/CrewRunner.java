@@ -391,7 +391,7 @@ public final class CrewRunner {
     }
 
     private void requeueOrphans() {
-        mesh.presence().reap();
+        mesh.presence().reap(Duration.ZERO);
         Set<String> present = mesh.presence().list(false).stream().map(Agent::name).collect(Collectors.toSet());
         for (Task t : tasks.list()) {
             if (t.status() == Task.Status.IN_PROGRESS && (t.assignee() == null || !present.contains(t.assignee()))) {

@@ -2,6 +2,7 @@ package dev.agentmesh.mesh;
 
 import dev.agentmesh.MeshException;
 import dev.agentmesh.mesh.internal.FeedTable;
+import dev.agentmesh.store.Notifier;
 import dev.agentmesh.store.Store;
 import dev.agentmesh.store.StoreTx;
 
@@ -43,5 +44,6 @@ public final class Feed {
      */
     public static void append(StoreTx tx, String project, long at, String actor, String kind, String target, String detail) {
         FeedTable.of(tx).append(project, at, actor, kind, target, detail);
+        tx.signalAfterCommit(Notifier.feed(project));
     }
 }

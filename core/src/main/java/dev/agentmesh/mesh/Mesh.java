@@ -1,5 +1,6 @@
 package dev.agentmesh.mesh;
 
+import dev.agentmesh.mesh.internal.AgentTable;
 import dev.agentmesh.project.Project;
 import dev.agentmesh.store.Store;
 
@@ -59,5 +60,10 @@ public final class Mesh {
     /** @return the reservations held by {@code name} */
     public List<Reservation> reservationsOf(String name) {
         return store.read(tx -> Reservations.byAgent(tx, Presence.requireKnown(tx, project.key(), name).id()));
+    }
+
+    /** @return the keys of the projects in {@code store} that have present agents (for the supervisor's housekeeping) */
+    public static List<String> projectsWithPresentAgents(Store store) {
+        return store.read(tx -> AgentTable.of(tx).projectsWithPresentAgents());
     }
 }

@@ -2,8 +2,8 @@ package dev.agentmesh.mesh;
 
 import dev.agentmesh.mesh.internal.AgentTable;
 import dev.agentmesh.mesh.internal.MessageTable;
-import dev.agentmesh.mesh.internal.FeedTable;
 import dev.agentmesh.MeshException;
+import dev.agentmesh.store.Notifier;
 import dev.agentmesh.store.Store;
 
 import java.util.ArrayList;
@@ -61,8 +61,9 @@ public final class Messenger {
             }
             long now = System.currentTimeMillis();
             long id = MessageTable.of(tx).insert(project, sender.name(), body, replyTo, false, now, ids);
+            ids.forEach(r -> tx.signalAfterCommit(Notifier.inbox(r)));
             AgentTable.of(tx).touch(sender.id(), now);
-            FeedTable.of(tx).append(project, now, sender.name(), "message", String.join(",", names), preview(body));
+            Feed.append(tx, project, now, sender.name(), "message", String.join(",", names), preview(body));
             return new Message(id, sender.name(), names, body, replyTo, false, now);
         });
     }
@@ -81,8 +82,9 @@ public final class Messenger {
             long now = System.currentTimeMillis();
             long id = MessageTable.of(tx).insert(project, sender.name(), body, null, true, now,
                     others.stream().map(Agent::id).toList());
+            others.forEach(r -> tx.signalAfterCommit(Notifier.inbox(r.id())));
             AgentTable.of(tx).touch(sender.id(), now);
-            FeedTable.of(tx).append(project, now, sender.name(), "broadcast", "all", preview(body));
+            Feed.append(tx, project, now, sender.name(), "broadcast", "all", preview(body));
             return new Message(id, sender.name(), others.stream().map(Agent::name).toList(), body, null, true, now);
         });
     }
@@ -108,6 +110,25 @@ public final class Messenger {
                 AgentTable.of(tx).touch(me.id(), now);
             }
             return msgs;
+        });
+    }
+
+    /**
+     * Marks messages handed to {@code name}'s runtime (pushed over its event stream) as delivered, so a later
+     * {@code inbox} does not hand them out again; ids that are not pending for it are ignored.
+     *
+     * @param ids message ids, at most 1000
+     * @return how many were pending and are now delivered
+     * @throws MeshException (invalid input) for an unknown agent or too many ids
+     */
+    public int markDelivered(String name, List<Long> ids) {
+        if (ids.size() > 1000) {
+            throw MeshException.invalidInput("markDelivered takes at most 1000 ids, not " + ids.size());
+        }
+        return store.write(tx -> {
+            Agent me = Presence.requireKnown(tx, project, name);
+            long now = System.currentTimeMillis();
+            return MessageTable.of(tx).markDelivered(me.id(), ids, now);
         });
     }
 

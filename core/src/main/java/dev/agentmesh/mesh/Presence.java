@@ -2,7 +2,6 @@ package dev.agentmesh.mesh;
 
 import dev.agentmesh.mesh.internal.AgentTable;
 import dev.agentmesh.mesh.internal.ReservationTable;
-import dev.agentmesh.mesh.internal.FeedTable;
 import dev.agentmesh.MeshException;
 import dev.agentmesh.mesh.internal.Liveness;
 import dev.agentmesh.mesh.internal.Names;
@@ -10,6 +9,7 @@ import dev.agentmesh.project.Host;
 import dev.agentmesh.store.Store;
 import dev.agentmesh.store.StoreTx;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -88,7 +88,7 @@ public final class Presence {
                 id = old.id();
                 AgentTable.of(tx).rejoin(id, fresh);
             }
-            FeedTable.of(tx).append(project, now, name, "join", null, req.runtime() == null ? null : "runtime " + req.runtime());
+            Feed.append(tx, project, now, name, "join", null, req.runtime() == null ? null : "runtime " + req.runtime());
             return AgentTable.of(tx).byId(id).orElseThrow();
         });
     }
@@ -138,7 +138,7 @@ public final class Presence {
             Agent a = requirePresent(tx, name);
             long now = System.currentTimeMillis();
             AgentTable.of(tx).setStatus(a.id(), msg, now);
-            FeedTable.of(tx).append(project, now, name, "status", null, msg);
+            Feed.append(tx, project, now, name, "status", null, msg);
             return AgentTable.of(tx).byId(a.id()).orElseThrow();
         });
     }
@@ -166,7 +166,7 @@ public final class Presence {
             for (RenameHook hook : renameHooks) {
                 hook.renamed(tx, name, newName, now);
             }
-            FeedTable.of(tx).append(project, now, newName, "rename", name, "was " + name);
+            Feed.append(tx, project, now, newName, "rename", name, "was " + name);
             return AgentTable.of(tx).byId(a.id()).orElseThrow();
         });
     }
@@ -185,16 +185,26 @@ public final class Presence {
     }
 
     /**
-     * Marks present agents whose process died on this host as left and releases their leases.
+     * Marks present agents whose process died on this host, and who did nothing for {@code grace}, as left and
+     * releases their leases. The grace keeps an agent whose recorded process is short-lived (a CLI call, a
+     * one-shot MCP client) present between its calls, until heartbeat leases replace pids (issue 5, part 3).
      *
+     * @param grace how long since its last action a dead-pid agent is kept, zero or more
      * @return names of the agents reaped
      */
-    public List<String> reap() {
-        return store.write(this::reap);
+    public List<String> reap(Duration grace) {
+        long before = System.currentTimeMillis() - grace.toMillis();
+        boolean anyDead = store.read(tx -> AgentTable.of(tx).list(project, false).stream()
+                .anyMatch(a -> a.lastSeen() <= before && Liveness.isDead(a)));
+        return anyDead ? store.write(tx -> reap(tx, before)) : List.of();
     }
 
     List<String> reap(StoreTx tx) {
-        return AgentTable.of(tx).list(project, false).stream().filter(Liveness::isDead)
+        return reap(tx, Long.MAX_VALUE);
+    }
+
+    private List<String> reap(StoreTx tx, long seenBefore) {
+        return AgentTable.of(tx).list(project, false).stream().filter(a -> a.lastSeen() <= seenBefore && Liveness.isDead(a))
                 .map(a -> {
                     leave(tx, a, "process " + a.pid() + " is gone");
                     return a.name();
@@ -205,7 +215,7 @@ public final class Presence {
         long now = System.currentTimeMillis();
         int released = ReservationTable.of(tx).deleteByAgent(a.id());
         AgentTable.of(tx).markLeft(a.id(), now);
-        FeedTable.of(tx).append(project, now, a.name(), "leave", null,
+        Feed.append(tx, project, now, a.name(), "leave", null,
                 (why == null ? "" : why + "; ") + released + " reservation(s) released");
         return released;
     }

@@ -2,7 +2,6 @@ package dev.agentmesh.mesh;
 
 import dev.agentmesh.mesh.internal.AgentTable;
 import dev.agentmesh.mesh.internal.ReservationTable;
-import dev.agentmesh.mesh.internal.FeedTable;
 import dev.agentmesh.MeshException;
 import dev.agentmesh.mesh.internal.PathPatterns;
 import dev.agentmesh.store.Store;
@@ -82,11 +81,50 @@ public final class Reservations {
                         .forEach(r -> ReservationTable.of(tx).delete(r.id()));
                 long id = ReservationTable.of(tx).insert(root.toString(), me.id(), pattern, exclusive, reason, now, expires);
                 held.add(new Reservation(id, me.name(), pattern, exclusive, reason, now, expires));
-                FeedTable.of(tx).append(root.toString(), now, me.name(), "reserve", pattern, reason);
+                Feed.append(tx, root.toString(), now, me.name(), "reserve", pattern, reason);
             }
             AgentTable.of(tx).touch(me.id(), now);
             return held;
         });
+    }
+
+    /**
+     * A path an edit would conflict on: another agent holds it exclusively.
+     *
+     * @param path    the normalised path asked about
+     * @param held    the lease that covers it
+     * @param refusal the one-line refusal, naming the holder, the pattern, the reason and since when
+     */
+    public record Conflict(String path, Reservation held, String refusal) {
+    }
+
+    /**
+     * Tells whether {@code agent} may edit {@code paths}: the exclusive leases of other agents that cover them. A
+     * read: it takes no write lock, and the matching runs outside the transaction (linear-time globs). The
+     * runtimes' edit guards (pi {@code tool_call}, Claude {@code PreToolUse}) and the git pre-commit guard ask
+     * this before an edit.
+     *
+     * @param agent the asking agent, or null for someone not on the mesh (then every exclusive lease counts)
+     * @param paths 1..{@value #MAX_PATHS} files, folders or globs inside the project
+     * @return the conflicts, in the order of {@code paths}; empty when the edit is free
+     * @throws MeshException (invalid input) for a path outside the project or too many paths
+     */
+    public List<Conflict> check(String agent, Path cwd, List<String> paths) {
+        if (paths == null || paths.isEmpty()) {
+            throw MeshException.invalidInput("check needs at least one path ('paths')");
+        }
+        if (paths.size() > MAX_PATHS) {
+            throw MeshException.invalidInput("check has " + paths.size() + " paths; the limit is " + MAX_PATHS);
+        }
+        List<String> patterns = paths.stream().map(p -> PathPatterns.normalise(root, cwd, p)).distinct().toList();
+        long now = System.currentTimeMillis();
+        List<Reservation> live = store.read(tx -> ReservationTable.of(tx).live(root.toString(), now));
+        List<Conflict> conflicts = new ArrayList<>();
+        for (String pattern : patterns) {
+            live.stream().filter(r -> r.exclusive() && !r.holder().equals(agent) && PathPatterns.overlap(pattern, r.pattern()))
+                    .findFirst().ifPresent(r -> conflicts.add(new Conflict(pattern, r, refusal(pattern, r, now))));
+        }
+        return conflicts;
     }
 
     /**
@@ -106,7 +144,7 @@ public final class Reservations {
                 if (patterns.isEmpty() || patterns.contains(r.pattern())) {
                     ReservationTable.of(tx).delete(r.id());
                     released.add(r.pattern());
-                    FeedTable.of(tx).append(root.toString(), now, me.name(), "release", r.pattern(), null);
+                    Feed.append(tx, root.toString(), now, me.name(), "release", r.pattern(), null);
                 }
             }
             return released;

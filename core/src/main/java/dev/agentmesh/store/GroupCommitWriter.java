@@ -33,9 +33,12 @@ final class GroupCommitWriter {
     private Handle handle;
     private StoreTx current;
 
-    GroupCommitWriter(Jdbi jdbi, String location) {
+    private final Notifier notifier;
+
+    GroupCommitWriter(Jdbi jdbi, String location, Notifier notifier) {
         this.jdbi = jdbi;
         this.location = location;
+        this.notifier = notifier;
         this.thread = Thread.ofPlatform().daemon().name("mesh-store-writer").unstarted(this::loop);
         thread.start();
     }
@@ -110,7 +113,7 @@ final class GroupCommitWriter {
         try {
             Handle h = handle();
             h.execute("BEGIN IMMEDIATE");
-            current = new StoreTx(h, false);
+            current = new StoreTx(h, false, notifier);
             try {
                 for (Unit<?> u : batch) {
                     h.execute("SAVEPOINT unit");

@@ -38,12 +38,13 @@ public final class Store implements AutoCloseable {
     private final HikariDataSource readers;
     private final Jdbi readJdbi;
     private final GroupCommitWriter writer;
+    private final Notifier notifier = new Notifier();
 
-    private Store(String location, HikariDataSource readers, GroupCommitWriter writer) {
+    private Store(String location, HikariDataSource readers, Jdbi writeJdbi) {
         this.location = location;
         this.readers = readers;
         this.readJdbi = Jdbi.create(readers);
-        this.writer = writer;
+        this.writer = new GroupCommitWriter(writeJdbi, location, notifier);
     }
 
     /**
@@ -78,7 +79,7 @@ public final class Store implements AutoCloseable {
         pool.setInitializationFailTimeout(-1);
         pool.setAutoCommit(true);
         pool.setConnectionInitSql("PRAGMA query_only = 1");
-        return new Store(abs.toString(), new HikariDataSource(pool), new GroupCommitWriter(Jdbi.create(writeDs), abs.toString()));
+        return new Store(abs.toString(), new HikariDataSource(pool), Jdbi.create(writeDs));
     }
 
     /**
@@ -105,13 +106,18 @@ public final class Store implements AutoCloseable {
         try (Handle h = readJdbi.open()) {
             h.execute("BEGIN DEFERRED");
             try {
-                return work.apply(new StoreTx(h, true));
+                return work.apply(new StoreTx(h, true, notifier));
             } finally {
                 h.execute("ROLLBACK");
             }
         } catch (RuntimeException e) {
             throw translate(e, location);
         }
+    }
+
+    /** @return the in-memory wake-up of this store's waiters, signalled after commits */
+    public Notifier notifier() {
+        return notifier;
     }
 
     /** Stops the writer (after the queued units) and closes the connections; the store must not be used afterwards. */

@@ -17,9 +17,12 @@ public final class StoreTx {
     private final List<Runnable> unitActions = new ArrayList<>();
     private final List<Runnable> batchActions = new ArrayList<>();
 
-    StoreTx(Handle handle, boolean readOnly) {
+    private final Notifier notifier;
+
+    StoreTx(Handle handle, boolean readOnly, Notifier notifier) {
         this.handle = handle;
         this.readOnly = readOnly;
+        this.notifier = notifier;
     }
 
     /**
@@ -46,6 +49,15 @@ public final class StoreTx {
             throw new IllegalStateException("afterCommit in a read transaction");
         }
         unitActions.add(action);
+    }
+
+    /**
+     * Signals {@code topic} on the store's {@link Notifier} once this unit commits (see {@link #afterCommit}).
+     *
+     * @throws IllegalStateException in a read transaction
+     */
+    public void signalAfterCommit(String topic) {
+        afterCommit(() -> notifier.signal(topic));
     }
 
     void keepAfterCommit() {

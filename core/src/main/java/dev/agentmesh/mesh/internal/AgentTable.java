@@ -105,4 +105,9 @@ public final class AgentTable {
                 .bind("id", id).mapTo(Integer.class).one();
         return refs == 0 && h.createUpdate("DELETE FROM agents WHERE id = :id").bind("id", id).execute() == 1;
     }
+
+    /** @return the projects (keys) that have present agents, in any order */
+    public List<String> projectsWithPresentAgents() {
+        return h.createQuery("SELECT DISTINCT project FROM agents WHERE left_at IS NULL").mapTo(String.class).list();
+    }
 }

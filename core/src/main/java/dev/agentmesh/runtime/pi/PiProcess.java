@@ -274,6 +274,12 @@ final class PiProcess implements AgentProcess {
                     }
                 }
                 case "agent_end" -> onAgentEnd();
+                case "agent_start" -> {
+                    // a run pi started itself (a steering message that woke the idle agent): awaitEnd waits for it
+                    if (run.isDone()) {
+                        run = new CompletableFuture<>();
+                    }
+                }
                 default -> {
                 }
             }

@@ -1,34 +1,188 @@
-// agentmesh extension for pi: registers the pi_messenger tool, which runs the mesh CLI
-// (`mesh tool pi_messenger JSON`) so an agent reaches the mesh from inside pi. The description and the
-// parameters are filled in by agentmesh from the same schema as the MCP tool's.
-// The mesh command line comes from MESH_CMD (a JSON array); MESH_AGENT, MESH_STORE and MESH_PROJECT
-// say who the agent is and which store and project it works in.
+// agentmesh extension for pi. It does three things:
+//  1. registers the pi_messenger tool (description and parameters filled in by agentmesh from the schema of
+//     the MCP tool), which calls the supervisor's HTTP API (POST /api/v1/call) with no process per call;
+//  2. refuses write/edit tool calls on files another agent holds exclusively (tool_call hook, {block, reason});
+//  3. listens to the agent's event stream (GET /api/v1/events, SSE) and hands each new message to pi as a
+//     steering message, which wakes the agent when it is idle (triggerTurn) and reaches it after the running
+//     tool when it is busy. Messages are deduplicated by id (delivery is at-least-once).
+// The supervisor is found through the run file beside the store (MESH_STORE, else .mesh/config.json "store",
+// else ~/.mesh/mesh.db). With MESH_SERVE=off, or when no supervisor answers, calls run the mesh CLI instead
+// (MESH_CMD, a JSON array: `mesh tool pi_messenger JSON --result`), which also starts a supervisor if needed.
+// MESH_AGENT names the agent once it joined; MESH_PROJECT is the project root (default: the git root of cwd).
 import { execFile } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { dirname, isAbsolute, join, resolve } from "node:path";
+
+type Result = { text: string; data: any; agent?: string | null };
 
 export default function (pi: any) {
   const cmd: string[] = JSON.parse(process.env.MESH_CMD ?? '["mesh"]');
+  const serveOff = process.env.MESH_SERVE === "off";
+  let agent: string | undefined = process.env.MESH_AGENT || undefined;
+  let listening: { agent: string; stop: AbortController } | undefined;
+  const seen = new Set<number>();
+
+  function projectRoot(cwd: string): string {
+    if (process.env.MESH_PROJECT) return resolve(process.env.MESH_PROJECT);
+    for (let d = resolve(cwd); ; d = dirname(d)) {
+      if (existsSync(join(d, ".git"))) return d;
+      if (dirname(d) === d) return resolve(cwd);
+    }
+  }
+
+  function storePath(root: string): string {
+    if (process.env.MESH_STORE) return resolve(process.cwd(), process.env.MESH_STORE);
+    for (const base of [root, homedir()]) {
+      try {
+        const store = JSON.parse(readFileSync(join(base, ".mesh", "config.json"), "utf8")).store;
+        if (typeof store === "string" && store) return isAbsolute(store) ? store : resolve(base, store);
+      } catch {
+        // no config there, or not JSON: the CLI reports a broken config itself
+      }
+    }
+    return join(homedir(), ".mesh", "mesh.db");
+  }
+
+  function server(root: string): { url: string; secret: string } | undefined {
+    if (serveOff) return undefined;
+    try {
+      const rf = JSON.parse(readFileSync(storePath(root) + ".serve.json", "utf8"));
+      process.kill(rf.pid, 0);
+      return { url: `http://127.0.0.1:${rf.port}`, secret: rf.secret };
+    } catch {
+      return undefined;
+    }
+  }
+
+  function viaCli(cwd: string, args: any): Promise<Result> {
+    const as = agent ? ["--as", agent] : [];
+    return new Promise((res, rej) => {
+      execFile(cmd[0], [...cmd.slice(1), "tool", "pi_messenger", JSON.stringify(args), "--result", ...as],
+        { cwd, env: process.env, maxBuffer: 16 * 1024 * 1024 },
+        (err: any, stdout: string, stderr: string) => {
+          if (err) rej(new Error(((stderr || "").trim() || String(err.message)).replace(/^mesh: /, "")));
+          else {
+            try { res(JSON.parse(stdout)); } catch { rej(new Error("the mesh CLI answered no JSON: " + stdout.slice(0, 200))); }
+          }
+        });
+    });
+  }
+
+  async function call(cwd: string, args: any): Promise<Result> {
+    const root = projectRoot(cwd);
+    const srv = server(root);
+    let r: Result;
+    if (!srv) {
+      r = await viaCli(cwd, args);
+    } else {
+      const res = await fetch(`${srv.url}/api/v1/call`, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${srv.secret}`, "Content-Type": "application/json" },
+        body: JSON.stringify({
+          caller: { project: root, cwd, agent: agent ?? null, pid: process.pid, runtime: "pi", model: process.env.MESH_MODEL ?? null },
+          args,
+        }),
+      });
+      const body: any = await res.json().catch(() => ({}));
+      if (!res.ok) throw new Error(body?.error?.message ?? body?.title ?? `mesh serve answered HTTP ${res.status}`);
+      r = body;
+    }
+    if (r.agent && r.agent !== agent) agent = r.agent;
+    if (agent) listen(cwd);
+    return r;
+  }
+
+  function deliver(m: any) {
+    if (typeof m?.id !== "number" || seen.has(m.id)) return;
+    seen.add(m.id);
+    const to = m.broadcast ? " (to all)" : "";
+    const reply = m.replyTo ? ` (reply to #${m.replyTo})` : "";
+    pi.sendMessage(
+      { customType: "mesh", content: `[mesh] message #${m.id} from ${m.sender}${to}${reply}: ${m.body}`, display: true },
+      { deliverAs: "steer", triggerTurn: true },
+    );
+  }
+
+  async function stream(cwd: string, name: string, stop: AbortController) {
+    let backoff = 250;
+    while (!stop.signal.aborted) {
+      const root = projectRoot(cwd);
+      const srv = server(root);
+      if (srv) {
+        try {
+          const url = `${srv.url}/api/v1/events?project=${encodeURIComponent(root)}&agent=${encodeURIComponent(name)}`;
+          const res = await fetch(url, { headers: { Accept: "text/event-stream", Authorization: `Bearer ${srv.secret}` }, signal: stop.signal });
+          if (res.ok && res.body) {
+            const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+            let buf = "";
+            for (;;) {
+              const { value, done } = await reader.read();
+              if (done) break;
+              buf += value;
+              let end: number;
+              while ((end = buf.indexOf("\n\n")) >= 0) {
+                const block = buf.slice(0, end);
+                buf = buf.slice(end + 2);
+                let event = "message";
+                const data: string[] = [];
+                for (const line of block.split("\n")) {
+                  if (line.startsWith("event:")) event = line.slice(6).trim();
+                  else if (line.startsWith("data:")) data.push(line.slice(5).replace(/^ /, ""));
+                }
+                if (event === "ready") backoff = 250;
+                if (event === "message" && data.length) deliver(JSON.parse(data.join("\n")));
+                if (event === "error") return; // unknown agent: a later join starts a new stream
+              }
+            }
+          }
+        } catch {
+          if (stop.signal.aborted) return;
+        }
+      }
+      await new Promise((r) => setTimeout(r, backoff));
+      backoff = Math.min(backoff * 2, 5000);
+    }
+  }
+
+  function listen(cwd: string) {
+    if (serveOff || !agent || listening?.agent === agent) return;
+    listening?.stop.abort();
+    listening = { agent, stop: new AbortController() };
+    void stream(cwd, agent, listening.stop);
+  }
+
+  pi.on("session_start", (_e: any, ctx: any) => {
+    if (agent) listen(ctx?.cwd ?? process.cwd());
+  });
+  pi.on("session_shutdown", () => listening?.stop.abort());
+
+  pi.on("tool_call", async (event: any, ctx: any) => {
+    if (event.toolName !== "write" && event.toolName !== "edit") return;
+    const path = event.input?.path;
+    if (typeof path !== "string" || !path) return;
+    let r: Result;
+    try {
+      r = await call(ctx?.cwd ?? process.cwd(), { action: "reservations.check", paths: [path] });
+    } catch {
+      return; // the mesh cannot be asked (or the path is outside the project): pi's own rules apply
+    }
+    if (r.data && r.data.free === false) {
+      return { block: true, reason: `mesh: ${r.data.conflicts[0].message}` };
+    }
+  });
+
   pi.registerTool({
     name: "pi_messenger",
     label: "Mesh",
     description: __DESCRIPTION__,
     promptSnippet: "pi_messenger: talk to other agents, reserve files, and report crew tasks done (task.done).",
     parameters: __PARAMETERS__,
-    // pi's abort signal is not passed on: a mesh call takes well under a second, and stopping it half-way
-    // could lose what it committed (an inbox read marks the messages it returns as delivered).
+    // pi's abort signal is not passed on: a mesh call is short, and stopping it half-way could lose what it
+    // committed (an inbox read marks the messages it returns as delivered).
     async execute(_toolCallId: string, params: any, _signal?: AbortSignal, _onUpdate?: any, ctx?: any) {
-      const out: string = await new Promise((resolve, reject) => {
-        execFile(cmd[0], [...cmd.slice(1), "tool", "pi_messenger", JSON.stringify(params)],
-          { cwd: ctx?.cwd, env: process.env, maxBuffer: 16 * 1024 * 1024 },
-          (err: any, stdout: string, stderr: string) => {
-            if (err) {
-              const line = (stderr || "").trim() || String(err.message);
-              reject(new Error(line.replace(/^mesh: /, "")));
-            } else {
-              resolve(stdout.trim());
-            }
-          });
-      });
-      return { content: [{ type: "text", text: out }], details: {} };
+      const r = await call(ctx?.cwd ?? process.cwd(), params);
+      return { content: [{ type: "text", text: r.text }], details: {} };
     },
   });
 }

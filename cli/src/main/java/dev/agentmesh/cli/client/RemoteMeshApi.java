@@ -1,0 +1,111 @@
+package dev.agentmesh.cli.client;
+
+import dev.agentmesh.MeshException;
+import dev.agentmesh.api.ApiResult;
+import dev.agentmesh.api.Caller;
+import dev.agentmesh.api.Json;
+import dev.agentmesh.api.MeshApi;
+import dev.agentmesh.server.RunFile;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * {@link MeshApi} through a running supervisor ({@code POST /api/v1/call}): the same actions, texts and data as
+ * in-process, and the same {@link MeshException} kinds (so exit codes and one-line messages do not change).
+ * Thread-safe.
+ */
+public final class RemoteMeshApi implements MeshApi {
+    /** Longest wait for one answer; a call waits at most this long for the store. */
+    static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+    private final RunFile server;
+    private final Path projectRoot;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
+    /**
+     * @param server      where the supervisor runs, and its secret
+     * @param projectRoot the project every call is about
+     */
+    public RemoteMeshApi(RunFile server, Path projectRoot) {
+        this.server = server;
+        this.projectRoot = projectRoot;
+    }
+
+    /** @return the supervisor this client talks to */
+    public RunFile server() {
+        return server;
+    }
+
+    @Override
+    public ApiResult call(Caller caller, JsonNode args) {
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        body.putObject("caller").put("project", projectRoot.toString()).put("cwd", caller.cwd().toString())
+                .put("agent", caller.agent()).put("pid", caller.pid()).put("runtime", caller.runtime())
+                .put("model", caller.model());
+        body.set("args", args);
+        JsonNode answer = post("/api/v1/call", body.toString());
+        if (answer.hasNonNull("agent")) {
+            caller.agent(answer.get("agent").asString());
+        }
+        return new ApiResult(answer.path("text").asString(), answer.path("data"));
+    }
+
+    /** @return whether the supervisor answers its health check within 2 s */
+    public boolean healthy() {
+        try {
+            HttpResponse<String> r = http.send(request("/api/v1/health").timeout(Duration.ofSeconds(2)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private JsonNode post(String path, String body) {
+        HttpResponse<String> r;
+        try {
+            r = http.send(request(path).timeout(TIMEOUT).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw MeshException.unexpectedState("the supervisor at " + server.url() + " (pid " + server.pid()
+                    + ") did not answer: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
+                    + "; mesh serve --status tells more");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw MeshException.unexpectedState("interrupted while waiting for the supervisor");
+        }
+        JsonNode json;
+        try {
+            json = Json.MAPPER.readTree(r.body());
+        } catch (RuntimeException e) {
+            throw MeshException.internal("the supervisor answered HTTP " + r.statusCode() + " with no JSON", e);
+        }
+        if (r.statusCode() == 200) {
+            return json;
+        }
+        String message = json.path("error").path("message").asString(json.path("title").asString("HTTP " + r.statusCode()));
+        throw switch (json.path("error").path("kind").asString("")) {
+            case "invalid_input" -> MeshException.invalidInput(message);
+            case "unexpected_state" -> MeshException.unexpectedState(message);
+            default -> r.statusCode() == 400 ? MeshException.invalidInput(message)
+                    : r.statusCode() == 409 || r.statusCode() == 401 || r.statusCode() == 403
+                    ? MeshException.unexpectedState(message) : MeshException.internal(message, null);
+        };
+    }
+
+    private HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(URI.create(server.url() + path)).header("Authorization", "Bearer " + server.secret());
+    }
+}

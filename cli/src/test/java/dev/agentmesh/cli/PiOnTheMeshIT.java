@@ -1,0 +1,138 @@
+package dev.agentmesh.cli;
+
+import dev.agentmesh.api.PiMessengerSchema;
+import dev.agentmesh.model.Script;
+import dev.agentmesh.model.ScriptedModelServer;
+import dev.agentmesh.runtime.AgentProcess;
+import dev.agentmesh.runtime.LaunchSpec;
+import dev.agentmesh.runtime.RunResult;
+import dev.agentmesh.runtime.pi.PiRuntime;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Real pi with agentmesh's extension, against a real supervisor ({@code bin/mesh serve}, stopped by pid) and the
+ * scripted model server: a message sent with {@code mesh send} reaches the agent without it calling inbox, as a
+ * steering message while it works and as a new turn while it is idle; and its edit of a file another agent holds
+ * is refused by the extension, naming the holder.
+ */
+class PiOnTheMeshIT {
+    private static final String SCRIPT = """
+            rules:
+              - match: "[busy] work a while"
+                steps:
+                  - tool: bash
+                    args: {command: "sleep 4; echo slept"}
+                  - text: "worked"
+              - match: ["[mesh] message", "from Boss: change of plan"]
+                steps:
+                  - text: "heard the change of plan"
+              - match: ["[mesh] message", "from Boss: wake up"]
+                steps:
+                  - text: "awake and on it"
+              - match: "[edit] write the held file"
+                steps:
+                  - tool: write
+                    args: {path: src/held.js, content: "overwritten"}
+                  - text: "tried"
+              - match: "[idle] say hi"
+                steps:
+                  - text: "hi"
+            """;
+
+    @TempDir
+    Path tmp;
+    private Path repo;
+    private Path store;
+    private Map<String, String> env;
+    private Process supervisor;
+
+    @BeforeEach
+    void aSupervisedProjectWithBossAndWorker() throws Exception {
+        repo = Files.createDirectories(tmp.resolve("repo")).toRealPath();
+        ItSupport.run(repo, "git", "init", "-q");
+        Files.createDirectories(repo.resolve("src"));
+        Files.writeString(repo.resolve("src/held.js"), "original\n");
+        store = tmp.resolve("mesh.db");
+        env = ItSupport.env(store);
+        env.remove("MESH_SERVE");
+        supervisor = ItSupport.start(repo, env, tmp.resolve("serve.log"), "serve");
+        ItSupport.awaitRunFile(store, supervisor);
+        mesh("join", "--name", "Boss");
+        mesh("join", "--name", "Worker");
+        mesh("reserve", "src/held.js", "--reason", "Boss is refactoring it", "--as", "Boss");
+    }
+
+    @AfterEach
+    void stopSupervisor() throws Exception {
+        ItSupport.stopByPid(supervisor);
+    }
+
+    private AgentProcess launch(ScriptedModelServer server) {
+        Path pi = PiRuntime.locateOrInstall(System.getenv(), line -> { });
+        Path agentDir = PiRuntime.writeLocalModelConfig(tmp.resolve("pi-agent"), server.baseUrl());
+        Map<String, String> meshEnv = new HashMap<>();
+        meshEnv.put("MESH_CMD", "[\"" + ItSupport.repoRoot().resolve("bin/mesh") + "\"]");
+        meshEnv.put("MESH_STORE", store.toString());
+        meshEnv.put("MESH_PROJECT", repo.toString());
+        meshEnv.put("MESH_AGENT", "Worker");
+        PiRuntime runtime = PiRuntime.create(pi, agentDir, tmp.resolve("ext"), PiMessengerSchema.descriptor(), meshEnv);
+        return runtime.launch(new LaunchSpec("Worker", repo, "mesh", "scripted", "off",
+                List.of("read", "bash", "edit", "write", "pi_messenger"), null, Map.of(), tmp.resolve("worker.jsonl")));
+    }
+
+    @Test
+    void aMessageSteersTheWorkingAgentAndWakesTheIdleOne() throws Exception {
+        try (ScriptedModelServer server = ScriptedModelServer.start(Script.parse(SCRIPT, "pi-mesh-it"), 0);
+             AgentProcess agent = launch(server)) {
+            agent.prompt("[busy] work a while");
+            await().atMost(Duration.ofSeconds(60)).until(() -> agent.progress().toolCalls() == 1);
+            mesh("send", "Worker", "change of plan", "--as", "Boss");
+
+            RunResult busy = agent.awaitEnd(Duration.ofSeconds(60));
+            assertThat(busy.ok()).as(String.valueOf(busy.error())).isTrue();
+            assertThat(busy.finalText()).as("the steer reached the agent after its running tool").isEqualTo("heard the change of plan");
+
+            long idleSince = agent.progress().lastActivity();
+            mesh("send", "Worker", "wake up", "--as", "Boss");
+            await().atMost(Duration.ofSeconds(60)).until(() -> agent.progress().lastActivity() > idleSince);
+            RunResult idle = agent.awaitEnd(Duration.ofSeconds(60));
+            assertThat(idle.ok()).as(String.valueOf(idle.error())).isTrue();
+            assertThat(idle.finalText()).as("the idle agent was woken by the message").isEqualTo("awake and on it");
+            assertThat(mesh("inbox", "--as", "Worker")).as("both were delivered by the stream").isEqualTo("no new messages\n");
+        }
+    }
+
+    @Test
+    void anEditOfAFileAnotherAgentHoldsIsRefusedNamingTheHolder() throws Exception {
+        try (ScriptedModelServer server = ScriptedModelServer.start(Script.parse(SCRIPT, "pi-mesh-it"), 0);
+             AgentProcess agent = launch(server)) {
+            agent.prompt("[edit] write the held file");
+            RunResult r = agent.awaitEnd(Duration.ofSeconds(90));
+
+            assertThat(r.ok()).as(String.valueOf(r.error())).isTrue();
+            assertThat(Files.readString(repo.resolve("src/held.js"))).isEqualTo("original\n");
+            assertThat(Files.readString(tmp.resolve("worker.jsonl"))).as("the tool result the model was given")
+                    .contains("mesh: src/held.js is reserved by Boss (src/held.js) since")
+                    .contains("Boss is refactoring it");
+        }
+    }
+
+    private String mesh(String... args) throws Exception {
+        var r = ItSupport.mesh(repo, env, Duration.ofSeconds(90), args);
+        assertThat(r.exitCode()).as("mesh %s: %s", String.join(" ", args), r.err()).isZero();
+        return r.out();
+    }
+}

@@ -1,0 +1,196 @@
+package dev.agentmesh.cli;
+
+import dev.agentmesh.server.RunFile;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code mesh serve} as real processes see it: one supervisor per store however many start, found by clients
+ * through its run file, started detached by the first client that needs it, nothing acknowledged lost when it
+ * is SIGKILLed, messages pushed on its event stream as they commit, and foreign or unauthenticated requests
+ * refused. Every supervisor a test starts is stopped by pid.
+ */
+class SupervisorIT {
+    @TempDir
+    Path tmp;
+    private Path repo;
+    private Path store;
+    private Map<String, String> env;
+    private final List<Long> started = new ArrayList<>();
+
+    @BeforeEach
+    void aRepository() throws Exception {
+        repo = Files.createDirectories(tmp.resolve("repo")).toRealPath();
+        ItSupport.run(repo, "git", "init", "-q");
+        store = tmp.resolve("state/mesh.db");
+        env = ItSupport.env(store);
+        env.remove("MESH_SERVE");
+    }
+
+    @AfterEach
+    void stopEverySupervisor() {
+        RunFile.read(store).ifPresent(rf -> started.add(rf.pid()));
+        for (long pid : started) {
+            ProcessHandle.of(pid).ifPresent(h -> {
+                h.destroyForcibly();
+                h.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> h).join();
+            });
+        }
+    }
+
+    @Test
+    void twoSupervisorsStartedAtOnceLeaveOneRunningAndTheOtherSaysWhich() throws Exception {
+        Process a = ItSupport.start(repo, env, tmp.resolve("a.log"), "serve");
+        Process b = ItSupport.start(repo, env, tmp.resolve("b.log"), "serve");
+        started.add(a.pid());
+        started.add(b.pid());
+        Process loser = null;
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (loser == null && System.currentTimeMillis() < deadline) {
+            loser = !a.isAlive() ? a : !b.isAlive() ? b : null;
+            Thread.sleep(50);
+        }
+        assertThat(loser).as("one of the two exits").isNotNull();
+        Process winner = loser == a ? b : a;
+        assertThat(loser.exitValue()).isZero();
+        RunFile rf = ItSupport.awaitRunFile(store, winner);
+        String said = Files.readString(tmp.resolve(loser == a ? "a.log" : "b.log"));
+        assertThat(said).contains("a supervisor already runs for " + store + " (pid " + rf.pid() + ", " + rf.url() + ")");
+        assertThat(winner.isAlive()).isTrue();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(RunFile.pathFor(store)))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(store))).isEqualTo("rw-------");
+    }
+
+    @Test
+    void aClientStartsOneDetachedAndMeshServeStopStopsIt() throws Exception {
+        assertThat(ItSupport.mesh(repo, env, Duration.ofSeconds(90), "join", "--name", "Ann").exitCode()).isZero();
+        RunFile rf = RunFile.read(store).orElseThrow(() -> new AssertionError("no run file after the first command"));
+        started.add(rf.pid());
+        assertThat(rf.alive()).isTrue();
+        var status = ItSupport.mesh(repo, env, Duration.ofSeconds(90), "serve", "--status");
+        assertThat(status.exitCode()).isZero();
+        assertThat(status.out()).startsWith("running: pid " + rf.pid() + ", " + rf.url());
+        var stop = ItSupport.mesh(repo, env, Duration.ofSeconds(90), "serve", "--stop");
+        assertThat(stop.exitCode()).isZero();
+        assertThat(ProcessHandle.of(rf.pid()).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+        assertThat(ItSupport.mesh(repo, env, Duration.ofSeconds(90), "serve", "--status").exitCode()).isEqualTo(3);
+    }
+
+    @Test
+    void aKilledSupervisorLosesNoAcknowledgedMessageAndTheNextClientStartsANewOne() throws Exception {
+        mesh("join", "--name", "Ann");
+        mesh("join", "--name", "Bob");
+        for (int i = 1; i <= 5; i++) {
+            assertThat(mesh("send", "Bob", "note " + i, "--as", "Ann")).startsWith("sent #" + i);
+        }
+        RunFile first = RunFile.read(store).orElseThrow();
+        ProcessHandle.of(first.pid()).orElseThrow().destroyForcibly();
+        ProcessHandle.of(first.pid()).ifPresent(h -> h.onExit().join());
+
+        String inbox = mesh("inbox", "--as", "Bob");
+        RunFile second = RunFile.read(store).orElseThrow();
+        started.add(second.pid());
+        assertThat(second.pid()).isNotEqualTo(first.pid());
+        assertThat(inbox).startsWith("5 message(s)").contains("Ann: note 1").contains("Ann: note 5");
+    }
+
+    @Test
+    void aMessageIsPushedOnTheRecipientsEventStreamAsItCommits() throws Exception {
+        mesh("join", "--name", "Ann");
+        mesh("join", "--name", "Bob");
+        mesh("send", "Bob", "waiting before the stream opened", "--as", "Ann");
+        RunFile rf = RunFile.read(store).orElseThrow();
+        started.add(rf.pid());
+        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest req = HttpRequest.newBuilder(URI.create(rf.url() + "/api/v1/events?project="
+                        + java.net.URLEncoder.encode(repo.toString(), StandardCharsets.UTF_8) + "&agent=Bob"))
+                .header("Authorization", "Bearer " + rf.secret()).header("Accept", "text/event-stream").build();
+        HttpResponse<InputStream> resp = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(resp.statusCode()).isEqualTo(200);
+        Thread reader = Thread.ofVirtual().start(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(resp.body(), StandardCharsets.UTF_8))) {
+                for (String l; (l = r.readLine()) != null; ) {
+                    lines.add(l);
+                }
+            } catch (Exception ignored) {
+                // the stream closes when the test ends
+            }
+        });
+        assertThat(next(lines, "data: ")).contains("\"agent\":\"Bob\"");
+        assertThat(next(lines, "data: ")).contains("waiting before the stream opened");
+        mesh("send", "Bob", "pushed while connected", "--as", "Ann");
+        assertThat(next(lines, "data: ")).contains("pushed while connected").contains("\"sender\":\"Ann\"");
+        assertThat(mesh("inbox", "--as", "Bob")).as("pushed messages are delivered, not handed out twice")
+                .isEqualTo("no new messages\n");
+        reader.interrupt();
+    }
+
+    @Test
+    void foreignHostsOriginsAndMissingSecretsAreRefusedAndDuplicateKeysAreInvalid() throws Exception {
+        mesh("join", "--name", "Ann");
+        RunFile rf = RunFile.read(store).orElseThrow();
+        started.add(rf.pid());
+        HttpClient http = HttpClient.newHttpClient();
+        String body = "{\"caller\":{\"project\":\"" + repo + "\",\"cwd\":\"" + repo + "\",\"agent\":\"Ann\"},"
+                + "\"args\":{\"action\":\"whois\",\"name\":\"Ann\",\"action\":\"leave\"}}";
+        assertThat(post(http, rf, body, "Bearer " + rf.secret(), null).statusCode()).isEqualTo(400);
+        assertThat(post(http, rf, body, "Bearer " + rf.secret(), null).body()).contains("the request: not valid JSON: Duplicate Object property \\\"action\\\"");
+        assertThat(post(http, rf, body, null, null).statusCode()).isEqualTo(401);
+        assertThat(post(http, rf, body, "Bearer wrong", null).statusCode()).isEqualTo(401);
+        assertThat(post(http, rf, body, "Bearer " + rf.secret(), "http://evil.example").statusCode()).isEqualTo(403);
+        assertThat(mesh("list")).as("nobody left: no refused request changed anything").contains("Ann");
+    }
+
+    private static HttpResponse<String> post(HttpClient http, RunFile rf, String body, String auth, String origin) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(rf.url() + "/api/v1/call"))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).timeout(Duration.ofSeconds(30));
+        if (auth != null) {
+            b.header("Authorization", auth);
+        }
+        if (origin != null) {
+            b.header("Origin", origin);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String next(BlockingQueue<String> lines, String prefix) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (System.currentTimeMillis() < deadline) {
+            String l = lines.poll(1, TimeUnit.SECONDS);
+            if (l != null && l.startsWith(prefix)) {
+                return l;
+            }
+        }
+        throw new AssertionError("no line starting with '" + prefix + "' within 30 s");
+    }
+
+    private String mesh(String... args) throws Exception {
+        var r = ItSupport.mesh(repo, env, Duration.ofSeconds(90), args);
+        assertThat(r.exitCode()).as("mesh %s: %s", String.join(" ", args), r.err()).isZero();
+        return r.out();
+    }
+}

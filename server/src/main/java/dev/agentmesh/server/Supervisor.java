@@ -1,0 +1,277 @@
+package dev.agentmesh.server;
+
+import dev.agentmesh.MeshException;
+import dev.agentmesh.api.LocalMeshApi;
+import dev.agentmesh.project.Project;
+import dev.agentmesh.server.http.ApiRoutes;
+import dev.agentmesh.server.tasks.PeriodicTask;
+import dev.agentmesh.server.tasks.ReapDeadAgents;
+import dev.agentmesh.store.Store;
+import io.javalin.Javalin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The resident supervisor of one store ({@code mesh serve}): the only writer of the store while it runs, it serves
+ * every project of the store over HTTP on 127.0.0.1 ({@link ApiRoutes}), wakes waiters in memory after each
+ * commit, and runs the housekeeping tasks. Clients find it through its {@link RunFile}; a lock file beside the
+ * store keeps a second supervisor from starting (the kernel releases the lock when this process dies, also on
+ * SIGKILL). The store stays the truth: a killed supervisor loses nothing that was acknowledged.
+ *
+ * <p>Thread-safe. Create with {@link #tryStart}; {@link #close} stops it.
+ */
+public final class Supervisor implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Supervisor.class);
+
+    /**
+     * How to run.
+     *
+     * @param store    the store file (absolute or relative to the working directory)
+     * @param port     HTTP port on 127.0.0.1; 0 for a free one
+     * @param idleExit stop after this long with no request and no open event stream; null to run until stopped
+     * @param version  the agentmesh version, reported in the run file
+     */
+    public record Options(Path store, int port, Duration idleExit, String version) {
+        /** @throws MeshException (invalid input) for a port out of 0..65535 or a non-positive idle time */
+        public Options {
+            if (port < 0 || port > 65_535) {
+                throw MeshException.invalidInput("port " + port + " is out of range 0..65535");
+            }
+            if (idleExit != null && (idleExit.isNegative() || idleExit.isZero())) {
+                throw MeshException.invalidInput("idle exit " + idleExit.toSeconds() + " s must be positive");
+            }
+            store = store.toAbsolutePath().normalize();
+        }
+    }
+
+    private final Options options;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+    private final Store store;
+    private final Map<String, LocalMeshApi> projects = new ConcurrentHashMap<>();
+    private final String secret;
+    private final AtomicLong lastActivity = new AtomicLong(System.currentTimeMillis());
+    private final AtomicLong openStreams = new AtomicLong();
+    private final AtomicLong requests = new AtomicLong();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final ScheduledExecutorService scheduler;
+    private Javalin http;
+    private RunFile runFile;
+    private volatile boolean closing;
+
+    private Supervisor(Options options, FileChannel lockChannel, FileLock lock) {
+        this.options = options;
+        this.lockChannel = lockChannel;
+        this.lock = lock;
+        this.store = Store.openSqlite(options.store());
+        byte[] bytes = new byte[32];
+        new SecureRandom().nextBytes(bytes);
+        this.secret = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("mesh-tasks").unstarted(r));
+    }
+
+    /**
+     * Starts the supervisor of {@code options.store()} unless one runs already.
+     *
+     * @return the running supervisor, or empty when another process holds the store's lock (its {@link RunFile}
+     *         says where it is)
+     * @throws MeshException (unexpected state) if the port is taken or the store cannot be opened
+     */
+    public static Optional<Supervisor> tryStart(Options options) {
+        Path lockPath = RunFile.lockFor(options.store());
+        FileChannel ch = null;
+        try {
+            Files.createDirectories(lockPath.getParent());
+            if (!Files.exists(lockPath)) {
+                try {
+                    Files.createFile(lockPath, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                } catch (java.nio.file.FileAlreadyExistsException ignored) {
+                    // another supervisor is starting: the lock decides
+                }
+            }
+            ch = FileChannel.open(lockPath, StandardOpenOption.WRITE);
+            FileLock lock;
+            try {
+                lock = ch.tryLock();
+            } catch (OverlappingFileLockException e) {
+                lock = null;
+            }
+            if (lock == null) {
+                ch.close();
+                return Optional.empty();
+            }
+            Supervisor s = new Supervisor(options, ch, lock);
+            try {
+                s.startHttp();
+            } catch (RuntimeException e) {
+                s.close();
+                throw e;
+            }
+            return Optional.of(s);
+        } catch (IOException e) {
+            closeQuietly(ch);
+            throw MeshException.unexpectedState("cannot lock " + lockPath + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void startHttp() {
+        ApiRoutes routes = new ApiRoutes(this);
+        Javalin app = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.startup.showOldJavalinVersionWarning = false;
+            config.concurrency.useVirtualThreads = true;
+            routes.register(config);
+        });
+        try {
+            app.start("127.0.0.1", options.port());
+        } catch (RuntimeException e) {
+            throw MeshException.unexpectedState("cannot serve on 127.0.0.1:" + options.port() + ": "
+                    + (options.port() != 0 ? "the port is in use; choose another port, or 0 for a free one" : e.getMessage()), e);
+        }
+        this.http = app;
+        this.runFile = new RunFile(ProcessHandle.current().pid(), app.port(), secret, options.store().toString(),
+                System.currentTimeMillis(), options.version());
+        runFile.write(options.store());
+        for (PeriodicTask task : List.<PeriodicTask>of(new ReapDeadAgents(this))) {
+            scheduler.scheduleWithFixedDelay(() -> runTask(task), task.period().toMillis(), task.period().toMillis(),
+                    TimeUnit.MILLISECONDS);
+        }
+        if (options.idleExit() != null) {
+            scheduler.scheduleWithFixedDelay(this::exitWhenIdle, 1, 1, TimeUnit.SECONDS);
+        }
+        LOG.info("supervising {} on {} (pid {})", options.store(), runFile.url(), runFile.pid());
+    }
+
+    private void runTask(PeriodicTask task) {
+        try {
+            task.run();
+        } catch (RuntimeException e) {
+            LOG.warn("{} failed: {}", task.name(), e.toString());
+        }
+    }
+
+    private void exitWhenIdle() {
+        long idleMs = System.currentTimeMillis() - lastActivity.get();
+        if (openStreams.get() == 0 && idleMs > options.idleExit().toMillis()) {
+            LOG.info("no request for {} s: stopping", idleMs / 1000);
+            Thread.ofPlatform().name("mesh-idle-stop").start(this::close);
+        }
+    }
+
+    /** @return where it runs: pid, port, secret */
+    public RunFile runFile() {
+        return runFile;
+    }
+
+    /** @return the store it supervises */
+    public Store store() {
+        return store;
+    }
+
+    /**
+     * @param root an absolute project root, as the client resolved it
+     * @return the services of that project, created on first use
+     * @throws MeshException (invalid input) if {@code root} is not an absolute path of an existing folder
+     */
+    public LocalMeshApi project(String root) {
+        if (root == null || root.isBlank() || root.indexOf('\0') >= 0 || !Path.of(root).isAbsolute()) {
+            throw MeshException.invalidInput("project '" + (root == null ? "" : root) + "' must be an absolute folder path");
+        }
+        return projects.computeIfAbsent(root, r -> {
+            Path p = Path.of(r);
+            if (!Files.isDirectory(p)) {
+                throw MeshException.invalidInput("project folder " + r + " does not exist");
+            }
+            return LocalMeshApi.create(store, Project.locate(p));
+        });
+    }
+
+    /** @return the secret a request must carry as {@code Authorization: Bearer SECRET} */
+    public String secret() {
+        return secret;
+    }
+
+    /** Records a request, for the idle exit and {@link #requests}. */
+    public void touch() {
+        lastActivity.set(System.currentTimeMillis());
+        requests.incrementAndGet();
+    }
+
+    /** @return how many action calls and event streams it has served since it started */
+    public long requests() {
+        return requests.get();
+    }
+
+    /** Counts an event stream open or closed ({@code +1}/{@code -1}); open streams keep it from idling out. */
+    public void streams(int delta) {
+        openStreams.addAndGet(delta);
+        lastActivity.set(System.currentTimeMillis());
+        if (delta > 0) {
+            requests.incrementAndGet();
+        }
+    }
+
+    /** Blocks until the supervisor stops ({@link #close}, idle exit). */
+    public void awaitStop() throws InterruptedException {
+        stopped.await();
+    }
+
+    /** Stops serving, deletes the run file, closes the store and releases the lock; idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        scheduler.shutdownNow();
+        if (http != null) {
+            try {
+                http.stop();
+            } catch (RuntimeException e) {
+                LOG.warn("stopping HTTP: {}", e.toString());
+            }
+        }
+        if (runFile != null) {
+            runFile.delete(options.store());
+        }
+        store.close();
+        try {
+            lock.release();
+        } catch (IOException ignored) {
+            // the channel closes below, which releases it too
+        }
+        closeQuietly(lockChannel);
+        stopped.countDown();
+    }
+
+    private static void closeQuietly(FileChannel ch) {
+        if (ch != null) {
+            try {
+                ch.close();
+            } catch (IOException ignored) {
+                // nothing to do
+            }
+        }
+    }
+}

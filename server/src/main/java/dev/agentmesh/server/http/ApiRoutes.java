@@ -1,0 +1,119 @@
+package dev.agentmesh.server.http;
+
+import dev.agentmesh.MeshException;
+import dev.agentmesh.Texts;
+import dev.agentmesh.api.ApiResult;
+import dev.agentmesh.api.Caller;
+import dev.agentmesh.api.Json;
+import dev.agentmesh.api.LocalMeshApi;
+import dev.agentmesh.server.Supervisor;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.nio.file.Path;
+
+/**
+ * The supervisor's HTTP API on 127.0.0.1, version 1. Every route checks {@link RequestGuard} first (DNS-rebinding
+ * protection, then the bearer secret of the run file).
+ *
+ * <ul>
+ *   <li>{@code GET /api/v1/health}: {@code {"pid", "port", "store", "version", "startedAt"}}.</li>
+ *   <li>{@code POST /api/v1/call}: body {@code {"caller": {"project", "cwd", "agent", "pid", "runtime", "model"},
+ *       "args": {"action": ..., ...}}}; answers {@code 200 {"text", "data", "agent"}} ({@code agent}: the
+ *       caller's name after the call, changed by {@code join}/{@code rename}), or an error
+ *       {@code {"error": {"kind", "message"}}} with 400 (invalid input), 409 (unexpected state) or 500.</li>
+ *   <li>{@code GET /api/v1/events?project=ROOT&agent=NAME} (SSE): see {@link InboxStream}.</li>
+ * </ul>
+ * The body of a request is at most {@link Json#MAX_CHARS} characters, with no duplicate key.
+ */
+public final class ApiRoutes {
+    private static final Logger LOG = LoggerFactory.getLogger(ApiRoutes.class);
+
+    private final Supervisor supervisor;
+    private final RequestGuard guard;
+
+    /** @param supervisor the services and the secret to serve */
+    public ApiRoutes(Supervisor supervisor) {
+        this.supervisor = supervisor;
+        this.guard = new RequestGuard(supervisor);
+    }
+
+    /** Adds the routes and the error mapping to a Javalin configuration. */
+    public void register(JavalinConfig config) {
+        config.http.maxRequestSize = Json.MAX_CHARS * 4L;
+        config.routes.before(guard::check);
+        config.routes.get("/api/v1/health", this::health);
+        config.routes.post("/api/v1/call", this::call);
+        config.routes.before("/api/v1/events", ctx -> {
+            String accept = ctx.header("Accept");
+            if (accept == null || !accept.contains("text/event-stream")) {
+                throw new HttpResponseException(406, "/api/v1/events is a Server-Sent Events stream: send Accept: text/event-stream");
+            }
+        });
+        config.routes.sse("/api/v1/events", new InboxStream(supervisor)::open);
+        config.routes.exception(MeshException.class, (e, ctx) -> error(ctx, e));
+        config.routes.exception(Exception.class, (e, ctx) -> {
+            LOG.warn("{} {} failed", ctx.method(), ctx.path(), e);
+            error(ctx, MeshException.internal("internal error: " + Texts.firstLine(String.valueOf(e.getMessage()))
+                    + " (" + e.getClass().getSimpleName() + ")", e));
+        });
+    }
+
+    private void health(Context ctx) {
+        var rf = supervisor.runFile();
+        ObjectNode o = Json.MAPPER.createObjectNode().put("pid", rf.pid()).put("port", rf.port()).put("store", rf.store())
+                .put("version", rf.version()).put("startedAt", rf.startedAt());
+        ctx.contentType("application/json").result(o.toString());
+    }
+
+    private void call(Context ctx) {
+        supervisor.touch();
+        ObjectNode body = Json.parseObject(ctx.body(), "the request");
+        JsonNode c = body.path("caller");
+        JsonNode args = body.get("args");
+        if (!c.isObject() || !(args instanceof ObjectNode)) {
+            throw MeshException.invalidInput("the request needs a 'caller' object and an 'args' object");
+        }
+        LocalMeshApi api = supervisor.project(text(c, "project"));
+        String cwd = text(c, "cwd");
+        if (cwd == null || cwd.indexOf('\0') >= 0 || !Path.of(cwd).isAbsolute()) {
+            throw MeshException.invalidInput("caller.cwd must be an absolute path");
+        }
+        Caller caller = new Caller(text(c, "agent"), Path.of(cwd),
+                c.path("pid").isIntegralNumber() ? c.path("pid").asLong() : null, text(c, "runtime"), text(c, "model"));
+        ApiResult r = api.call(caller, args);
+        ObjectNode out = Json.MAPPER.createObjectNode().put("text", r.text());
+        out.set("data", r.data());
+        out.put("agent", caller.agent());
+        ctx.contentType("application/json").result(out.toString());
+    }
+
+    private static String text(JsonNode o, String key) {
+        JsonNode v = o.get(key);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isString()) {
+            throw MeshException.invalidInput("caller." + key + " must be a string, not " + Texts.oneLine(v.toString(), 80));
+        }
+        return v.asString();
+    }
+
+    /** Writes {@code e} as {@code {"error": {"kind", "message"}}} with its HTTP status. */
+    static void error(Context ctx, MeshException e) {
+        int status = switch (e.kind()) {
+            case INVALID_INPUT -> 400;
+            case UNEXPECTED_STATE -> 409;
+            case INTERNAL -> 500;
+        };
+        ObjectNode o = Json.MAPPER.createObjectNode();
+        o.putObject("error").put("kind", e.kind().name().toLowerCase(java.util.Locale.ROOT))
+                .put("message", Texts.firstLine(e.getMessage()));
+        ctx.status(status).contentType("application/json").result(o.toString());
+    }
+}

@@ -1,0 +1,95 @@
+package dev.agentmesh.server.http;
+
+import dev.agentmesh.MeshException;
+import dev.agentmesh.Texts;
+import dev.agentmesh.api.Json;
+import dev.agentmesh.api.LocalMeshApi;
+import dev.agentmesh.api.Wire;
+import dev.agentmesh.mesh.Agent;
+import dev.agentmesh.mesh.Message;
+import dev.agentmesh.server.Supervisor;
+import dev.agentmesh.store.Notifier;
+import io.javalin.http.sse.SseClient;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code GET /api/v1/events?project=ROOT&agent=NAME}: a Server-Sent Events stream of the messages for one agent,
+ * pushed as they commit (woken by the store's {@link Notifier}, no polling).
+ *
+ * <p>Events: {@code ready} once ({@code {"agent": NAME}}); {@code message} per message, with the message id as
+ * the SSE id and a {@link Wire.MessageWire} as data, oldest first, starting with those already waiting; a comment
+ * every {@value #KEEP_ALIVE_S} s while idle; {@code error} ({@code {"message"}}) before the server closes a stream
+ * it cannot serve (unknown project or agent). A message pushed on the stream is then marked delivered, so
+ * {@code inbox} does not hand it out again; delivery is at-least-once, so a client drops an id it has seen.
+ */
+final class InboxStream {
+    /** Seconds between keep-alive comments on an idle stream. */
+    static final int KEEP_ALIVE_S = 15;
+    private static final int BATCH = 100;
+
+    private final Supervisor supervisor;
+
+    InboxStream(Supervisor supervisor) {
+        this.supervisor = supervisor;
+    }
+
+    void open(SseClient client) {
+        String agentName = client.ctx().queryParam("agent");
+        LocalMeshApi api;
+        Agent agent;
+        try {
+            api = supervisor.project(client.ctx().queryParam("project"));
+            agent = api.mesh().presence().whois(agentName);
+        } catch (MeshException e) {
+            client.sendEvent("error", Json.MAPPER.createObjectNode().put("message", Texts.firstLine(e.getMessage())).toString());
+            client.close();
+            return;
+        }
+        Semaphore wake = new Semaphore(0);
+        supervisor.streams(1);
+        try (AutoCloseable ignored = supervisor.store().notifier().subscribe(Notifier.inbox(agent.id()), wake::release)) {
+            client.sendEvent("ready", Json.MAPPER.createObjectNode().put("agent", agent.name()).toString());
+            long last = 0;
+            while (!client.terminated()) {
+                last = push(client, api, agent.name(), last);
+                if (!wake.tryAcquire(KEEP_ALIVE_S, TimeUnit.SECONDS)) {
+                    client.sendComment("keep-alive");
+                }
+                wake.drainPermits();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            // the client went away, or its agent did: the stream ends, the messages stay pending
+            client.close();
+        } finally {
+            supervisor.streams(-1);
+        }
+    }
+
+    /** Sends the messages after {@code last} that still wait, marks them delivered; @return the last id sent. */
+    private static long push(SseClient client, LocalMeshApi api, String agent, long last) {
+        while (true) {
+            List<Message> pending = api.mesh().messenger().inbox(agent, BATCH, true);
+            List<Long> sent = new ArrayList<>();
+            for (Message m : pending) {
+                if (m.id() > last) {
+                    client.sendEvent("message", Json.MAPPER.writeValueAsString(Wire.MessageWire.of(m)), Long.toString(m.id()));
+                    sent.add(m.id());
+                    last = m.id();
+                }
+            }
+            if (client.terminated() || sent.isEmpty()) {
+                return last;
+            }
+            api.mesh().messenger().markDelivered(agent, sent);
+            if (pending.size() < BATCH) {
+                return last;
+            }
+        }
+    }
+}
