@@ -79,7 +79,10 @@ final class DemoCommand implements Callable<Integer> {
             summary = CrewSetup.run(meshEnv, local, settings, server.baseUrl(), env, out);
         } finally {
             if (supervisor != null) {
-                ProcessHandle.of(supervisor.server().pid()).ifPresent(ProcessHandle::destroy);
+                ProcessHandle.of(supervisor.server().pid()).ifPresent(h -> {
+                    h.destroy();
+                    h.onExit().completeOnTimeout(h, 10, java.util.concurrent.TimeUnit.SECONDS).join();
+                });
             }
         }
         int[] after = tests(target);

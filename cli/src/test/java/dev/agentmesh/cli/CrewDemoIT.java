@@ -7,6 +7,7 @@ import dev.agentmesh.mesh.Agent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -23,7 +24,9 @@ class CrewDemoIT {
     void theDemoShipsEveryTaskAndTheExampleTestsPass(@TempDir Path tmp) throws Exception {
         Path dir = tmp.resolve("demo");
 
-        ItSupport.Result r = ItSupport.mesh(tmp, ItSupport.env(null), Duration.ofMinutes(8), "demo", "--dir", dir.toString());
+        var env = ItSupport.env(null);
+        env.remove("MESH_SERVE");
+        ItSupport.Result r = ItSupport.mesh(tmp, env, Duration.ofMinutes(8), "demo", "--dir", dir.toString());
 
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(r.out()).contains("crew done: 3/3 tasks SHIP").contains("example's tests: 6 pass, 0 fail")
@@ -44,6 +47,9 @@ class CrewDemoIT {
         assertThat(ItSupport.processesIn(dir)).isEmpty();
         assertThat(s.mesh().feed().latest(1000)).extracting(e -> e.kind())
                 .contains("reserve", "release", "task.done", "task.review", "crew.done");
+        assertThat(Files.readString(dir.resolve(".mesh/mesh.db.serve.log"))).as("the demo ran its store's supervisor")
+                .contains("mesh serve: supervising " + dir.resolve(".mesh/mesh.db"));
+        assertThat(dir.resolve(".mesh/mesh.db.serve.json")).as("and stopped it: the run file is gone").doesNotExist();
         String tests = ItSupport.run(dir, "npm", "test");
         assertThat(tests).contains("# pass 6").contains("# fail 0");
     }
