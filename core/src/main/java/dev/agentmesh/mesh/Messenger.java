@@ -101,14 +101,16 @@ public final class Messenger {
         if (limit < 1 || limit > 1000) {
             throw MeshException.invalidInput("inbox limit " + limit + " is out of range 1..1000");
         }
+        if (peek) {
+            // a peek changes nothing: a read transaction, no write lock
+            return store.read(tx -> MessageTable.of(tx).pending(Presence.requireKnown(tx, project, name).id(), limit));
+        }
         return store.write(tx -> {
             Agent me = Presence.requireKnown(tx, project, name);
             List<Message> msgs = MessageTable.of(tx).pending(me.id(), limit);
-            if (!peek) {
-                long now = System.currentTimeMillis();
-                MessageTable.of(tx).markDelivered(me.id(), msgs.stream().map(Message::id).toList(), now);
-                AgentTable.of(tx).touch(me.id(), now);
-            }
+            long now = System.currentTimeMillis();
+            MessageTable.of(tx).markDelivered(me.id(), msgs.stream().map(Message::id).toList(), now);
+            AgentTable.of(tx).touch(me.id(), now);
             return msgs;
         });
     }
