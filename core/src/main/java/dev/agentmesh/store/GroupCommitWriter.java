@@ -95,6 +95,12 @@ final class GroupCommitWriter {
                 batch.add(first);
                 queue.drainTo(batch, MAX_BATCH - 1);
                 runBatch(batch);
+            } catch (RuntimeException | Error e) {
+                // never let the writer die: its callers would wait forever
+                for (Unit<?> u : batch) {
+                    u.done().completeExceptionally(e);
+                }
+                closeHandle();
             } catch (InterruptedException e) {
                 if (!closed) {
                     Thread.currentThread().interrupt();
@@ -121,7 +127,7 @@ final class GroupCommitWriter {
                         results.add(u.work().apply(current));
                         failures.add(null);
                         h.execute("RELEASE unit");
-                    } catch (RuntimeException | StackOverflowError e) {
+                    } catch (RuntimeException | Error e) {
                         h.execute("ROLLBACK TO unit");
                         h.execute("RELEASE unit");
                         results.add(null);
