@@ -37,6 +37,7 @@ final class CrewSetup {
                                   Map<String, String> processEnv, PrintWriter out) {
         Mesh mesh = local.mesh();
         CrewRunner.checkInputs(mesh, settings.prd());
+        mesh.project().ensureMeshDir();
         if (modelUrl != null) {
             checkReachable(modelUrl);
         }

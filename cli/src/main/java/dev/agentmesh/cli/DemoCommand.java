@@ -9,6 +9,7 @@ import dev.agentmesh.cli.client.SupervisorClient;
 import dev.agentmesh.model.Script;
 import dev.agentmesh.model.ScriptedModelServer;
 import dev.agentmesh.project.MeshEnv;
+import dev.agentmesh.project.Project;
 import dev.agentmesh.runtime.Commands;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -58,7 +59,7 @@ final class DemoCommand implements Callable<Integer> {
         run(target, "git", "init", "-q", "-b", "main");
         run(target, "git", "add", "-A");
         run(target, "git", "-c", "user.name=agentmesh demo", "-c", "user.email=demo@agentmesh.invalid", "commit", "-q", "-m", "textkit: PRD and failing tests");
-        Files.createDirectories(target.resolve(".mesh"));
+        Project.locate(target).ensureMeshDir();
         Files.writeString(target.resolve(".mesh/config.json"), "{\"store\": \".mesh/mesh.db\"}\n");
         int[] before = tests(target);
         out.println("demo: the example's tests before: " + before[0] + " pass, " + before[1] + " fail");

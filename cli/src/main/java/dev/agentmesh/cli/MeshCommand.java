@@ -62,7 +62,8 @@ public final class MeshCommand implements Callable<Integer> {
         boolean trace = lead > 0;
         String[] rest = java.util.Arrays.copyOfRange(args, lead, args.length);
         cl.setParameterExceptionHandler((ex, a) -> {
-            ex.getCommandLine().getErr().println("mesh: " + firstLine(ex.getMessage())
+            String hint = ex instanceof CommandLine.UnmatchedArgumentException u ? nearest(u) : "";
+            ex.getCommandLine().getErr().println("mesh: " + firstLine(ex.getMessage()) + hint
                     + " (see: " + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help)");
             return MeshException.Kind.INVALID_INPUT.exitCode();
         });
@@ -112,6 +113,45 @@ public final class MeshCommand implements Callable<Integer> {
             }
             addHelpOptions(sub);
         }
+    }
+
+    /** @return "; did you mean X?" for the first unmatched word when a command or option is within two edits of it */
+    private static String nearest(CommandLine.UnmatchedArgumentException u) {
+        if (u.getUnmatched().isEmpty()) {
+            return "";
+        }
+        String word = u.getUnmatched().getFirst();
+        var spec = u.getCommandLine().getCommandSpec();
+        java.util.List<String> names = new java.util.ArrayList<>(u.getCommandLine().getSubcommands().keySet());
+        names.addAll(spec.optionsMap().keySet());
+        String best = null;
+        int bestDistance = Math.max(1, Math.min(2, word.length() / 3));
+        for (String n : names) {
+            int d = distance(word, n);
+            if (d <= bestDistance && (best == null || d < distance(word, best))) {
+                best = n;
+            }
+        }
+        return best == null ? "" : "; did you mean " + best + "?";
+    }
+
+    /** Edit distance (insert, delete, substitute, and swap of neighbours count one each). */
+    private static int distance(String a, String b) {
+        int[][] d = new int[a.length() + 1][b.length() + 1];
+        for (int i = 0; i <= a.length(); i++) {
+            for (int j = 0; j <= b.length(); j++) {
+                if (i == 0 || j == 0) {
+                    d[i][j] = i + j;
+                    continue;
+                }
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+                }
+            }
+        }
+        return d[a.length()][b.length()];
     }
 
     static String firstLine(String s) {

@@ -5,6 +5,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.util.List;
+
 /** {@code mesh task ...}: the crew's task actions (task.list, task.show, ... of seeds/001). */
 @Command(name = "task", description = "Crew tasks: list, show, ready, start, done, block, unblock, reset.")
 final class TaskCommand {
@@ -52,9 +54,14 @@ final class TaskCommand {
         return act("task.block", as.as, json.json, id, "reason", reason);
     }
 
-    @Command(mixinStandardHelpOptions = true, name = "unblock", description = "Unblock a task (back to todo).")
-    int unblock(@Parameters(paramLabel = "ID") String id, @Mixin Options.As as, @Mixin Options.Json json) {
-        return act("task.unblock", as.as, json.json, id, null, null);
+    @Command(mixinStandardHelpOptions = true, name = "unblock", description = "Unblock tasks (back to todo).")
+    int unblock(@Parameters(paramLabel = "ID", arity = "1..*", description = "The task ids, e.g. task-1 task-2.") List<String> ids,
+                @Mixin Options.As as, @Mixin Options.Json json) {
+        int code = 0;
+        for (String id : ids) {
+            code = Math.max(code, act("task.unblock", as.as, json.json, id, null, null));
+        }
+        return code;
     }
 
     @Command(mixinStandardHelpOptions = true, name = "reset", description = "Reset a task to todo; --cascade also resets the tasks depending on it.")

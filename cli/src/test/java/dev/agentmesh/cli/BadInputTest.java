@@ -64,6 +64,13 @@ class BadInputTest {
     }
 
     @Test
+    void aMisspelledCommandOrOptionSuggestsTheNearestOne() {
+        refused(2, "'sned', 'Bob', 'hi'; did you mean send?", "sned", "Bob", "hi");
+        refused(2, "'--concurency', '3'; did you mean --concurrency?", "crew", "run", "--prd", "PRD.md", "--concurency", "3");
+        assertThat(refused(2, "'zzzz'", "zzzz").err()).doesNotContain("did you mean");
+    }
+
+    @Test
     void sendToAnUnknownAgentIsRefused() {
         refused(2, "Nobody", "send", "Nobody", "hi", "--as", "Alice");
     }

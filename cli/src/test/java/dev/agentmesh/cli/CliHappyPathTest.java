@@ -271,10 +271,12 @@ class CliHappyPathTest {
     @Test
     void blockedTasksCanBeUnblockedAndReset() {
         aliceAndBob();
-        mesh.plan(new TaskSpec("task-1", "Write the parser", "", List.of()));
+        mesh.plan(new TaskSpec("task-1", "Write the parser", "", List.of()), new TaskSpec("task-2", "Test it", "", List.of()));
         assertThat(mesh.ok("task", "block", "task-1", "--reason", "needs a spec", "--as", "Alice"))
                 .contains("status blocked").contains("blocked: needs a spec");
-        assertThat(mesh.ok("task", "unblock", "task-1", "--as", "Alice")).contains("status todo");
+        mesh.ok("task", "block", "task-2", "--reason", "needs the parser", "--as", "Alice");
+        assertThat(mesh.ok("task", "unblock", "task-1", "task-2", "--as", "Alice"))
+                .contains("task-1: Write the parser\n  status todo").contains("task-2: Test it\n  status todo");
         mesh.ok("task", "start", "task-1", "--as", "Alice");
         assertThat(mesh.ok("task", "reset", "task-1", "--as", "Alice")).matches("task-1 +todo +Write the parser\n");
     }

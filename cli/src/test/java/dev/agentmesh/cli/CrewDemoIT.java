@@ -50,6 +50,7 @@ class CrewDemoIT {
         assertThat(Files.readString(dir.resolve(".mesh/mesh.db.serve.log"))).as("the demo ran its store's supervisor")
                 .contains("mesh serve: supervising " + dir.resolve(".mesh/mesh.db"));
         assertThat(dir.resolve(".mesh/mesh.db.serve.json")).as("and stopped it: the run file is gone").doesNotExist();
+        assertThat(ItSupport.run(dir, "git", "status", "--porcelain")).as("git ignores .mesh/").doesNotContain(".mesh");
         String tests = ItSupport.run(dir, "npm", "test");
         assertThat(tests).contains("# pass 6").contains("# fail 0");
     }

@@ -48,6 +48,30 @@ public record Project(Path root, boolean git) {
         return root.resolve(".mesh");
     }
 
+    /**
+     * Creates {@link #meshDir} (0700) with a {@code .gitignore} of {@code *} in it, so git ignores everything
+     * agentmesh writes there without the project's own {@code .gitignore} being touched.
+     *
+     * @return the folder
+     * @throws MeshException (unexpected state) if it cannot be created
+     */
+    public Path ensureMeshDir() {
+        Path dir = meshDir();
+        try {
+            if (!Files.isDirectory(dir)) {
+                Files.createDirectories(dir, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+            }
+            Path ignore = dir.resolve(".gitignore");
+            if (!Files.exists(ignore)) {
+                Files.writeString(ignore, "# written by agentmesh: nothing in .mesh/ belongs in git\n*\n");
+            }
+            return dir;
+        } catch (IOException e) {
+            throw MeshException.unexpectedState("cannot create " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
     /** @return the checked-out branch (from {@code .git/HEAD}), a short commit id when detached, or null */
     public String branch() {
         try {
