@@ -26,4 +26,44 @@ public final class Texts {
         String one = text.strip().replaceAll("\\s+", " ");
         return one.length() <= max ? one : one.substring(0, max - 3) + "...";
     }
+
+    /**
+     * @return {@code text} with every control character (and U+2028/U+2029) written as an escape ({@code \n},
+     *         {@code \t}, {@code \r}, {@code \u0007}), so a value printed on a line cannot start another: no one
+     *         can forge a feed or inbox line; "" for null
+     */
+    public static String escape(String text) {
+        if (text == null) {
+            return "";
+        }
+        StringBuilder sb = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean control = c < 0x20 || c == 0x7f || c == '\u2028' || c == '\u2029';
+            if (control && sb == null) {
+                sb = new StringBuilder(text.length() + 8).append(text, 0, i);
+            }
+            if (sb != null) {
+                switch (c) {
+                    case '\n' -> sb.append("\\n");
+                    case '\t' -> sb.append("\\t");
+                    case '\r' -> sb.append("\\r");
+                    default -> {
+                        if (control) {
+                            sb.append(String.format("\\u%04x", (int) c));
+                        } else {
+                            sb.append(c);
+                        }
+                    }
+                }
+            }
+        }
+        return sb == null ? text : sb.toString();
+    }
+
+    /** @return {@code text} {@link #escape escaped} and cut to {@code max} characters with "...", to quote bad input in an error */
+    public static String quote(String text, int max) {
+        String e = escape(text);
+        return e.length() <= max ? e : e.substring(0, Math.max(0, max - 3)) + "...";
+    }
 }

@@ -87,7 +87,7 @@ public final class LocalMeshApi implements MeshApi, AutoCloseable {
         actions.put("feed", (s, a) -> feed(mesh.feed().latest(integer(a, "limit", Feed.DEFAULT_LIMIT))));
         actions.put("set_status", (s, a) -> {
             Agent ag = mesh.presence().setStatus(me(s), str(a, "message", false));
-            return result(ag.statusMessage() == null ? "status cleared" : "status: " + ag.statusMessage(), tree(Wire.AgentWire.of(ag)));
+            return result(ag.statusMessage() == null ? "status cleared" : "status: " + Texts.escape(ag.statusMessage()), tree(Wire.AgentWire.of(ag)));
         });
         actions.put("send", (s, a) -> sent(mesh.messenger().send(me(s), strList(a, "to", true), str(a, "message", true),
                 longArg(a, "replyTo"))));
@@ -203,7 +203,7 @@ public final class LocalMeshApi implements MeshApi, AutoCloseable {
             data.set("agent", tree(Wire.AgentWire.of(me)));
             data.set("reservations", tree(mine.stream().map(Wire.ReservationWire::of).toList()));
             text.append("you are ").append(me.name()).append(me.present() ? "" : " (left)")
-                    .append(me.statusMessage() == null ? "" : ": " + me.statusMessage())
+                    .append(me.statusMessage() == null ? "" : ": " + Texts.escape(me.statusMessage()))
                     .append("; reservations: ").append(mine.isEmpty() ? "none" : String.join(", ", mine.stream().map(Reservation::pattern).toList()))
                     .append('\n');
         }
@@ -220,7 +220,7 @@ public final class LocalMeshApi implements MeshApi, AutoCloseable {
         String text = a.name() + (a.present() ? "" : " (left)") + "\n  runtime " + nz(a.runtime()) + ", model " + nz(a.model())
                 + ", branch " + nz(a.branch()) + ", pid " + nz(a.pid()) + " on " + nz(a.host())
                 + "\n  cwd " + nz(a.cwd())
-                + (a.statusMessage() == null ? "" : "\n  status: " + a.statusMessage())
+                + (a.statusMessage() == null ? "" : "\n  status: " + Texts.escape(a.statusMessage()))
                 + "\n  reservations: " + (r.isEmpty() ? "none" : String.join(", ", r.stream().map(Reservation::pattern).toList()));
         return result(text, data);
     }
@@ -231,7 +231,7 @@ public final class LocalMeshApi implements MeshApi, AutoCloseable {
             sb.append("\n  ").append(a.name()).append(a.present() ? "" : " (left)").append("  ").append(nz(a.runtime()))
                     .append(a.model() == null ? "" : " " + a.model())
                     .append(a.branch() == null ? "" : " @" + a.branch())
-                    .append(a.statusMessage() == null ? "" : "  \"" + a.statusMessage() + "\"");
+                    .append(a.statusMessage() == null ? "" : "  \"" + Texts.escape(a.statusMessage()) + "\"");
         }
         return result(sb.toString(), tree(list.stream().map(Wire.AgentWire::of).toList()));
     }
@@ -240,7 +240,7 @@ public final class LocalMeshApi implements MeshApi, AutoCloseable {
         StringBuilder sb = new StringBuilder(all.isEmpty() ? "no reservations" : "");
         for (Reservation r : all) {
             sb.append(String.format("%-30s %-14s %-9s since %s%s%n", r.pattern(), r.holder(), r.exclusive() ? "exclusive" : "shared",
-                    Texts.clock(r.createdAt()), r.reason() == null ? "" : "  " + r.reason()));
+                    Texts.clock(r.createdAt()), r.reason() == null ? "" : "  " + Texts.escape(r.reason())));
         }
         return result(sb.toString().stripTrailing(), tree(all.stream().map(Wire.ReservationWire::of).toList()));
     }
@@ -276,7 +276,8 @@ public final class LocalMeshApi implements MeshApi, AutoCloseable {
         StringBuilder sb = new StringBuilder();
         for (FeedEvent e : events) {
             sb.append(Texts.clock(e.at())).append(' ').append(nz(e.actor())).append(' ').append(e.kind())
-                    .append(e.target() == null ? "" : " " + e.target()).append(e.detail() == null ? "" : ": " + e.detail()).append('\n');
+                    .append(e.target() == null ? "" : " " + Texts.escape(e.target()))
+                    .append(e.detail() == null ? "" : ": " + Texts.escape(e.detail())).append('\n');
         }
         return result(events.isEmpty() ? "feed is empty" : sb.toString().stripTrailing(), tree(events.stream().map(Wire.FeedEventWire::of).toList()));
     }
@@ -291,7 +292,7 @@ public final class LocalMeshApi implements MeshApi, AutoCloseable {
         for (Message m : msgs) {
             sb.append("\n#").append(m.id()).append(' ').append(Texts.clock(m.createdAt())).append(' ').append(m.sender())
                     .append(m.broadcast() ? " (to all)" : "").append(m.replyTo() == null ? "" : " (reply to #" + m.replyTo() + ")")
-                    .append(": ").append(m.body());
+                    .append(": ").append(Texts.escape(m.body()));
         }
         return result(sb.toString(), tree(msgs.stream().map(Wire.MessageWire::of).toList()));
     }

@@ -8,7 +8,7 @@ public final class TaskFormat {
     /** @return one line: id, status, verdict, assignee, title, dependencies */
     public static String line(Task t) {
         return String.format("%-10s %-11s %-13s %-14s %s%s", t.id(), t.status().wire(),
-                t.verdict() == null ? "" : t.verdict().name(), t.assignee() == null ? "" : t.assignee(), t.title(),
+                t.verdict() == null ? "" : t.verdict().name(), t.assignee() == null ? "" : t.assignee(), dev.agentmesh.Texts.escape(t.title()),
                 t.dependsOn().isEmpty() ? "" : "  (after " + String.join(", ", t.dependsOn()) + ")");
     }
 
@@ -35,7 +35,7 @@ public final class TaskFormat {
             sb.append("\n  feedback: ").append(t.feedback().strip().replace("\n", "\n    "));
         }
         if (t.blockReason() != null) {
-            sb.append("\n  blocked: ").append(t.blockReason());
+            sb.append("\n  blocked: ").append(dev.agentmesh.Texts.escape(t.blockReason()));
         }
         return sb.toString();
     }

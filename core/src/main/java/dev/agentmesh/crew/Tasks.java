@@ -19,6 +19,9 @@ import java.util.stream.Collectors;
  * serialised transaction, so {@link #start} is a compare-and-set: of many claimants exactly one wins.
  */
 public final class Tasks {
+    /** Longest block reason or {@code task.done} summary, in characters. */
+    public static final int MAX_TEXT_CHARS = 4_000;
+
     private final Store store;
     private final String project;
 
@@ -107,10 +110,13 @@ public final class Tasks {
      * Marks an in-progress task done with the worker's summary; the review verdict decides if it stays done.
      *
      * @param agent   the caller; must be the assignee when the task has one
-     * @param summary what was done, may be null
+     * @param summary what was done, at most {@value #MAX_TEXT_CHARS} characters, may be null
      * @throws MeshException (unexpected state) unless the task is in progress and assigned to {@code agent}
      */
     public Task done(String id, String agent, String summary) {
+        if (summary != null && summary.length() > MAX_TEXT_CHARS) {
+            throw MeshException.invalidInput("summary is " + summary.length() + " characters; the limit is " + MAX_TEXT_CHARS);
+        }
         return change(id, agent, "task.done", summary, (tx, t) -> {
             if (t.status() != Task.Status.IN_PROGRESS) {
                 throw MeshException.unexpectedState(id + " is " + t.status().wire() + "; only an in_progress task can be done (task.start first)");
@@ -131,6 +137,9 @@ public final class Tasks {
     public Task block(String id, String agent, String reason) {
         if (reason == null || reason.isBlank()) {
             throw MeshException.invalidInput("task.block needs a reason");
+        }
+        if (reason.length() > MAX_TEXT_CHARS) {
+            throw MeshException.invalidInput("reason is " + reason.length() + " characters; the limit is " + MAX_TEXT_CHARS);
         }
         return change(id, agent, "task.block", reason, (tx, t) -> new Task(t.id(), t.title(), t.description(),
                 Task.Status.BLOCKED, t.assignee(), t.attempts(), t.reviews(), t.verdict(), t.feedback(), t.summary(),

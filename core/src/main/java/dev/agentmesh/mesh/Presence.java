@@ -225,13 +225,13 @@ public final class Presence {
             throw MeshException.invalidInput("no agent name given");
         }
         return AgentTable.of(tx).byName(project, name).orElseThrow(() -> MeshException.invalidInput(
-                "unknown agent '" + name + "' in project " + project + " (mesh list shows who is here)"));
+                "unknown agent '" + dev.agentmesh.Texts.quote(name, 80) + "' in project " + project + " (mesh list shows who is here)"));
     }
 
     static Agent requirePresent(StoreTx tx, String project, String name) {
         Agent a = requireKnown(tx, project, name);
         if (!a.present()) {
-            throw MeshException.invalidInput("agent '" + name + "' has left the mesh; join again first");
+            throw MeshException.invalidInput("agent '" + dev.agentmesh.Texts.quote(name, 80) + "' has left the mesh; join again first");
         }
         return a;
     }

@@ -3,6 +3,7 @@ package dev.agentmesh.mesh;
 import dev.agentmesh.mesh.internal.AgentTable;
 import dev.agentmesh.mesh.internal.ReservationTable;
 import dev.agentmesh.MeshException;
+import dev.agentmesh.Texts;
 import dev.agentmesh.mesh.internal.PathPatterns;
 import dev.agentmesh.store.Store;
 import dev.agentmesh.store.StoreTx;
@@ -21,6 +22,8 @@ import java.util.List;
  * exactly one wins.
  */
 public final class Reservations {
+    /** Longest reason of a reservation, in characters. */
+    public static final int MAX_REASON_CHARS = 1_000;
     /** Most paths in one {@code reserve}. */
     public static final int MAX_PATHS = 100;
 
@@ -39,7 +42,7 @@ public final class Reservations {
      *
      * @param cwd       folder that relative paths are resolved against
      * @param paths     1..{@value #MAX_PATHS} files, folders or globs inside the project
-     * @param reason    free text, or null
+     * @param reason    free text up to {@value #MAX_REASON_CHARS} characters, or null
      * @param exclusive false for a shared lease (conflicts only with exclusive ones)
      * @param ttl       lease duration, or null for none (released on release/leave/death)
      * @return the leases now held for these paths (an existing lease of the same agent is renewed)
@@ -53,6 +56,9 @@ public final class Reservations {
         }
         if (paths.size() > MAX_PATHS) {
             throw MeshException.invalidInput("reserve has " + paths.size() + " paths; the limit is " + MAX_PATHS);
+        }
+        if (reason != null && reason.length() > MAX_REASON_CHARS) {
+            throw MeshException.invalidInput("reason is " + reason.length() + " characters; the limit is " + MAX_REASON_CHARS);
         }
         if (ttl != null && (ttl.isNegative() || ttl.isZero())) {
             throw MeshException.invalidInput("reservation TTL " + ttl + " must be positive");
@@ -161,8 +167,8 @@ public final class Reservations {
     public static String refusal(String pattern, Reservation held, long now) {
         long ago = Math.max(0, (now - held.createdAt()) / 1000);
         return pattern + " is reserved by " + held.holder() + " (" + held.pattern() + ") since "
-                + dev.agentmesh.Texts.clock(held.createdAt()) + " (" + ago + "s ago)"
-                + (held.reason() == null || held.reason().isBlank() ? "" : ": " + held.reason())
+                + Texts.clock(held.createdAt()) + " (" + ago + "s ago)"
+                + (held.reason() == null || held.reason().isBlank() ? "" : ": " + Texts.oneLine(Texts.escape(held.reason()), 200))
                 + "; coordinate with them (mesh send " + held.holder() + " ...)";
     }
 

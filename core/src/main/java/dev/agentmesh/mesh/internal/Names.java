@@ -36,7 +36,7 @@ public final class Names {
     /** @return null when valid, else why not (a letter, then up to 63 letters, digits, {@code _ . -}) */
     public static String problem(String name) {
         if (name == null || !VALID.matcher(name).matches()) {
-            return "agent name '" + name + "' is invalid: use a letter, then up to 63 letters, digits, '_', '.' or '-'";
+            return "agent name '" + dev.agentmesh.Texts.quote(name, 80) + "' is invalid: use a letter, then up to 63 letters, digits, '_', '.' or '-'";
         }
         if (RESERVED.contains(name.toLowerCase(java.util.Locale.ROOT))) {
             return "agent name '" + name + "' is reserved";
