@@ -93,7 +93,7 @@ public final class MeshCommand implements Callable<Integer> {
     static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new MeshCommand());
         // One class per command group; their commands are static methods, so picocli can invoke them on any object.
-        for (Class<?> group : new Class<?>[]{PresenceCommands.class, MessageCommands.class, ReservationCommands.class}) {
+        for (Class<?> group : new Class<?>[]{PresenceCommands.class, MessageCommands.class, ReservationCommands.class, SwarmCommands.class}) {
             for (java.lang.reflect.Method m : CommandLine.getCommandMethods(group, null)) {
                 cl.addSubcommand(new CommandLine(m));
             }

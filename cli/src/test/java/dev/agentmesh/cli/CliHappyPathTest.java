@@ -269,6 +269,19 @@ class CliHappyPathTest {
     }
 
     @Test
+    void swarmClaimsHaveOneHolderAndAreCompletedOnce() {
+        aliceAndBob();
+        assertThat(mesh.ok("claim", "t-1", "--as", "Alice")).isEqualTo("claimed t-1\n");
+        CliRunner.Result taken = mesh.run("claim", "t-1", "--as", "Bob");
+        assertThat(taken.code()).isEqualTo(3);
+        assertThat(taken.err()).matches("mesh: t-1 is claimed by Alice since " + CLOCK + "; pick another task .*\n");
+        assertThat(mesh.ok("complete", "t-1", "--result", "parser fixed", "--as", "Alice")).isEqualTo("completed t-1\n");
+        assertThat(mesh.ok("swarm")).matches("(?s)swarm: 1 completed, 0 claimed\n  t-1 +completed +Alice +since " + CLOCK
+                + ": parser fixed\n");
+        assertThat(mesh.ok("feed")).contains("Alice swarm.claim t-1").contains("Alice swarm.complete t-1: parser fixed");
+    }
+
+    @Test
     void blockedTasksCanBeUnblockedAndReset() {
         aliceAndBob();
         mesh.plan(new TaskSpec("task-1", "Write the parser", "", List.of()), new TaskSpec("task-2", "Test it", "", List.of()));

@@ -22,6 +22,7 @@ import dev.agentmesh.mesh.Message;
 import dev.agentmesh.mesh.Presence;
 import dev.agentmesh.mesh.Reservation;
 import dev.agentmesh.mesh.Reservations;
+import dev.agentmesh.mesh.SwarmClaim;
 import dev.agentmesh.project.MeshEnv;
 import dev.agentmesh.project.Project;
 import dev.agentmesh.store.Store;
@@ -109,6 +110,21 @@ public final class LocalMeshApi implements MeshApi, AutoCloseable {
             Agent ag = mesh.presence().rename(me(s), str(a, "name", true));
             s.agent(ag.name());
             return result("you are now " + ag.name(), tree(Wire.AgentWire.of(ag)));
+        });
+        actions.put("swarm", (s, a) -> swarm(mesh.swarm().status(s.cwd(), str(a, "spec", false))));
+        actions.put("claim", (s, a) -> {
+            SwarmClaim c = mesh.swarm().claim(me(s), s.cwd(), str(a, "taskId", true), str(a, "spec", false));
+            return result("claimed " + c.taskId() + (c.spec().isEmpty() ? "" : " of " + c.spec()), tree(Wire.SwarmClaimWire.of(c)));
+        });
+        actions.put("unclaim", (s, a) -> {
+            String task = str(a, "taskId", true);
+            mesh.swarm().unclaim(me(s), s.cwd(), task, str(a, "spec", false));
+            return result("released the claim of " + task, obj().put("taskId", task).put("released", true));
+        });
+        actions.put("complete", (s, a) -> {
+            SwarmClaim c = mesh.swarm().complete(me(s), s.cwd(), str(a, "taskId", true), str(a, "spec", false),
+                    str(a, "result", false));
+            return result("completed " + c.taskId() + (c.spec().isEmpty() ? "" : " of " + c.spec()), tree(Wire.SwarmClaimWire.of(c)));
         });
         actions.put("task.list", (s, a) -> taskList(tasks.list()));
         actions.put("task.ready", (s, a) -> taskList(tasks.ready()));
@@ -254,6 +270,18 @@ public final class LocalMeshApi implements MeshApi, AutoCloseable {
         }
         return result(conflicts.isEmpty() ? "free: no other agent holds these paths"
                 : String.join("\n", conflicts.stream().map(Reservations.Conflict::refusal).toList()), data);
+    }
+
+    private static ApiResult swarm(List<SwarmClaim> claims) {
+        StringBuilder sb = new StringBuilder(claims.isEmpty() ? "swarm: no claims" : "swarm: " + claims.stream()
+                .filter(SwarmClaim::completed).count() + " completed, " + claims.stream().filter(c -> !c.completed()).count()
+                + " claimed");
+        for (SwarmClaim c : claims) {
+            sb.append("\n  ").append(String.format("%-20s %-10s %-14s since %s", c.taskId(), c.completed() ? "completed" : "claimed",
+                    c.holder(), Texts.clock(c.claimedAt()))).append(c.spec().isEmpty() ? "" : "  (" + c.spec() + ")")
+                    .append(c.result() == null ? "" : ": " + Texts.oneLine(Texts.escape(c.result()), 80));
+        }
+        return result(sb.toString(), tree(claims.stream().map(Wire.SwarmClaimWire::of).toList()));
     }
 
     private static boolean exclusive(JsonNode a) {

@@ -58,6 +58,9 @@ public final class PiMessengerSchema {
         mode.putArray("enum").add("exclusive").add("shared");
         string(props, "id", "task.show, task.start, task.done, task.block, task.unblock, task.reset: the task id.");
         string(props, "summary", "task.done: what was done.");
+        string(props, "taskId", "claim, unclaim, complete: the swarm task id, as the spec names it.");
+        string(props, "spec", "swarm, claim, unclaim, complete: the spec file the task belongs to (optional).");
+        string(props, "result", "complete: what was done.");
         bool(props, "cascade", "task.reset: also reset the tasks that depend on it.");
         props.putObject("limit").put("type", "integer").put("minimum", 1).put("maximum", 1000)
                 .put("description", "feed: latest events to show (default 20); inbox: most messages to read (default 50).");

@@ -7,6 +7,7 @@ import dev.agentmesh.mesh.Agent;
 import dev.agentmesh.mesh.FeedEvent;
 import dev.agentmesh.mesh.Message;
 import dev.agentmesh.mesh.Reservation;
+import dev.agentmesh.mesh.SwarmClaim;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -50,6 +51,14 @@ public final class Wire {
         /** @return the wire form of the domain value */
         public static ReservationWire of(Reservation r) {
             return new ReservationWire(r.id(), r.holder(), r.pattern(), r.exclusive(), r.reason(), r.createdAt(), r.expiresAt());
+        }
+    }
+
+    /** A swarm claim; {@code spec} "" for none, {@code completedAt} and {@code result} null while it is worked on. */
+    public record SwarmClaimWire(String spec, String taskId, String holder, long claimedAt, Long completedAt, String result) {
+        /** @return the wire form of the domain value */
+        public static SwarmClaimWire of(SwarmClaim c) {
+            return new SwarmClaimWire(c.spec(), c.taskId(), c.holder(), c.claimedAt(), c.completedAt(), c.result());
         }
     }
 

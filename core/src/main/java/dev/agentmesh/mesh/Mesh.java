@@ -17,6 +17,7 @@ public final class Mesh {
     private final Messenger messenger;
     private final Reservations reservations;
     private final Feed feed;
+    private final Swarm swarm;
 
     private Mesh(Store store, Project project) {
         this.store = store;
@@ -25,6 +26,7 @@ public final class Mesh {
         this.messenger = new Messenger(store, project.key());
         this.reservations = new Reservations(store, project.root(), presence);
         this.feed = new Feed(store, project.key());
+        this.swarm = new Swarm(store, project.root());
     }
 
     /** @return the mesh of {@code project} in {@code store} */
@@ -50,6 +52,11 @@ public final class Mesh {
     /** @return the activity feed */
     public Feed feed() {
         return feed;
+    }
+
+    /** @return swarm claims: claim, unclaim, complete, status */
+    public Swarm swarm() {
+        return swarm;
     }
 
     /** @return the project */

@@ -5,6 +5,7 @@ import dev.agentmesh.mesh.internal.ReservationTable;
 import dev.agentmesh.MeshException;
 import dev.agentmesh.mesh.internal.Liveness;
 import dev.agentmesh.mesh.internal.Names;
+import dev.agentmesh.mesh.internal.SwarmTable;
 import dev.agentmesh.project.Host;
 import dev.agentmesh.store.Store;
 import dev.agentmesh.store.StoreTx;
@@ -214,9 +215,11 @@ public final class Presence {
     private int leave(StoreTx tx, Agent a, String why) {
         long now = System.currentTimeMillis();
         int released = ReservationTable.of(tx).deleteByAgent(a.id());
+        int claims = SwarmTable.of(tx).releaseOpen(a.id());
         AgentTable.of(tx).markLeft(a.id(), now);
         Feed.append(tx, project, now, a.name(), "leave", null,
-                (why == null ? "" : why + "; ") + released + " reservation(s) released");
+                (why == null ? "" : why + "; ") + released + " reservation(s) released"
+                        + (claims == 0 ? "" : ", " + claims + " swarm claim(s) freed"));
         return released;
     }
 

@@ -72,6 +72,7 @@ public final class LoadProcess {
                         rest.subList(2, rest.size()));
                 case "read" -> self.read(mesh, out, rest);
                 case "reserve" -> self.reserve(mesh, out, label, rest);
+                case "claim" -> self.claim(mesh, out, label, Integer.parseInt(rest.get(0)));
                 default -> throw new IllegalArgumentException("unknown mode " + mode);
             }
         } catch (Throwable e) {
@@ -137,6 +138,24 @@ public final class LoadProcess {
                     throw e;
                 }
                 out.println("R\t" + i + "\tLOST\t" + start + "\t" + e.getMessage());
+            }
+            out.flush();
+            signal("done-" + i + "-" + agent);
+        }
+    }
+
+    private void claim(Mesh mesh, PrintWriter out, String agent, int rounds) throws InterruptedException {
+        for (int i = 0; i < rounds; i++) {
+            awaitSignal("go-" + i);
+            long start = epochMicros();
+            try {
+                mesh.swarm().claim(agent, mesh.project().root(), "task-" + i, null);
+                out.println("R\t" + i + "\tWON\t" + start + "\t" + (epochMicros() - start));
+            } catch (MeshException e) {
+                if (e.kind() != MeshException.Kind.UNEXPECTED_STATE) {
+                    throw e;
+                }
+                out.println("R\t" + i + "\tLOST\t" + start + "\t" + (epochMicros() - start));
             }
             out.flush();
             signal("done-" + i + "-" + agent);

@@ -38,7 +38,7 @@ class MigrationsTest {
         try (var c = ds.getConnection(); var st = c.createStatement();
              var rs = st.executeQuery("SELECT COUNT(*) FROM flyway_schema_history")) {
             rs.next();
-            assertThat(rs.getInt(1)).as("reopening does not migrate again").isEqualTo(1);
+            assertThat(rs.getInt(1)).as("reopening does not migrate again: one history row per migration").isEqualTo(Store.Migrations.LATEST);
         }
     }
 }

@@ -101,7 +101,8 @@ public final class AgentTable {
     public boolean deleteIfUnreferenced(long id) {
         int refs = h.createQuery("""
                         SELECT (SELECT COUNT(*) FROM deliveries WHERE recipient_id = :id)
-                             + (SELECT COUNT(*) FROM reservations WHERE agent_id = :id)""")
+                             + (SELECT COUNT(*) FROM reservations WHERE agent_id = :id)
+                             + (SELECT COUNT(*) FROM swarm_claims WHERE agent_id = :id)""")
                 .bind("id", id).mapTo(Integer.class).one();
         return refs == 0 && h.createUpdate("DELETE FROM agents WHERE id = :id").bind("id", id).execute() == 1;
     }
