@@ -2,6 +2,7 @@ package dev.agentmesh.cli;
 
 import dev.agentmesh.api.Wire;
 import dev.agentmesh.crew.CrewRunner;
+import dev.agentmesh.crew.PrdDiscovery;
 import dev.agentmesh.project.MeshConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -17,7 +18,7 @@ final class CrewCommand {
     @Command(mixinStandardHelpOptions = true, name = "run", description = {"Plan a PRD into tasks and run them: workers in parallel waves, a reviewer on every task.",
             "State is in the store: run it again to continue after an interruption.",
             "Exit 0 when every task is SHIP, 1 when some are blocked or left, 2 for bad input, 3 when something is unreachable."})
-    static int run(@Option(names = "--prd", required = true, paramLabel = "FILE", description = "The PRD (Markdown).") Path prd,
+    static int run(@Option(names = "--prd", paramLabel = "FILE", description = "The PRD (Markdown); default: PRD.md, SPEC.md, DESIGN.md or REQUIREMENTS.md in the project root or docs/.") Path prd,
                    @Option(names = "--concurrency", paramLabel = "N", description = "Tasks at once, 1..10 (default: config crew.concurrency, 2).") Integer concurrency,
                    @Option(names = "--model", paramLabel = "PROVIDER/MODEL", description = "Model for every role (default: config crew.models, else pi's default).") String model,
                    @Option(names = "--model-url", paramLabel = "URL", description = "An OpenAI-compatible endpoint to use, e.g. mesh model serve's.") String modelUrl,
@@ -27,18 +28,27 @@ final class CrewCommand {
         var env = Cli.meshEnv();
         var local = Cli.local();
         MeshConfig.Crew c = env.config().crew();
-        var settings = new CrewRunner.Settings(Cli.cwd().resolve(prd).toAbsolutePath().normalize(),
+        Path prdFile = prd != null ? Cli.cwd().resolve(prd).toAbsolutePath().normalize() : PrdDiscovery.require(env.project());
+        if (prd == null) {
+            progress(json).println("crew: using " + env.project().root().relativize(prdFile) + " (found in the project; --prd names another)");
+        }
+        var settings = new CrewRunner.Settings(prdFile,
                 concurrency != null ? concurrency : c.concurrency(), c.maxAttemptsPerTask(), c.reviewMaxIterations(),
                 c.maxWaves(), Duration.ofSeconds(timeout != null ? timeout : c.workerTimeoutSeconds()),
                 model != null || modelUrl != null ? java.util.Map.of() : c.models(),
                 modelUrl != null ? "mesh/scripted" : model, replan);
-        var summary = CrewSetup.run(env, local, settings, modelUrl, Cli.env(), Cli.out());
+        var summary = CrewSetup.run(env, local, settings, modelUrl, Cli.env(), progress(json));
         if (json.json) {
             Cli.print(Cli.out(), true, "", Wire.crewSummary(summary));
         } else {
             CrewSetup.printSummary(Cli.out(), summary);
         }
         return summary.status().equals("done") ? 0 : 1;
+    }
+
+    /** With --json, stdout carries the JSON only: progress goes to stderr. */
+    private static java.io.PrintWriter progress(Options.Json json) {
+        return json.json ? Cli.err() : Cli.out();
     }
 
     @Command(mixinStandardHelpOptions = true, name = "status", description = "Show the crew's progress: tasks by status, the last run, agents present.")

@@ -47,7 +47,8 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        var out = Cli.out();
+        // with --json, stdout carries the JSON only: progress goes to stderr
+        var out = json.json ? Cli.err() : Cli.out();
         Path home = home();
         Path example = home.resolve("examples/textkit");
         Path scriptFile = home.resolve("examples/textkit-model-script.yaml");
@@ -93,7 +94,7 @@ final class DemoCommand implements Callable<Integer> {
             data.set("crew", Wire.crewSummary(summary));
             data.putObject("testsBefore").put("pass", before[0]).put("fail", before[1]);
             data.putObject("testsAfter").put("pass", after[0]).put("fail", after[1]);
-            Cli.print(out, true, "", data);
+            Cli.print(Cli.out(), true, "", data);
             return ok ? 0 : 1;
         }
         CrewSetup.printSummary(out, summary);

@@ -1,9 +1,15 @@
 package dev.agentmesh.cli;
 
+import dev.agentmesh.MeshException;
+import dev.agentmesh.api.ApiResult;
+import dev.agentmesh.api.Json;
+import dev.agentmesh.api.Wire;
+import dev.agentmesh.cli.client.RemoteMeshApi;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import tools.jackson.databind.JsonNode;
 
 /** Message commands: send, broadcast, inbox, feed. */
 @Command
@@ -35,7 +41,29 @@ final class MessageCommands {
 
     @Command(mixinStandardHelpOptions = true, name = "feed", description = "Show the activity feed: joins, messages, reservations, task events.")
     static int feed(@Option(names = "--limit", defaultValue = "20", description = "Latest events to show (1..1000, default ${DEFAULT-VALUE}).") int limit,
+             @Option(names = {"-f", "--follow"}, description = "Then print each new event as it commits, until Ctrl-C (with --json: one JSON object a line).") boolean follow,
              @Mixin Options.Json json) {
-        return Cli.action(null, json.json, Cli.out(), Cli.args("feed").put("limit", limit));
+        if (!follow) {
+            return Cli.action(null, json.json, Cli.out(), Cli.args("feed").put("limit", limit));
+        }
+        if (!(Cli.api() instanceof RemoteMeshApi remote)) {
+            throw MeshException.invalidInput("mesh feed --follow needs the supervisor, and MESH_SERVE=off keeps it out");
+        }
+        ApiResult shown = remote.call(Cli.caller(null, "cli"), Cli.args("feed").put("limit", limit));
+        long last = 0;
+        for (JsonNode e : shown.data()) {
+            Cli.out().println(json.json ? e.toString() : line(e));
+            last = Math.max(last, e.path("id").asLong());
+        }
+        Cli.out().flush();
+        remote.followFeed(last, e -> {
+            Cli.out().println(json.json ? e.toString() : line(e));
+            Cli.out().flush();
+        });
+        return 0;
+    }
+
+    private static String line(JsonNode event) {
+        return Json.MAPPER.treeToValue(event, Wire.FeedEventWire.class).line();
     }
 }

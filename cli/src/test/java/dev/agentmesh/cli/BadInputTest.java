@@ -131,6 +131,8 @@ class BadInputTest {
     @Test
     void crewRunWithAMissingPrdIsRefused() {
         refused(2, "missing.md", "crew", "run", "--prd", "missing.md");
+        refused(2, "no PRD given and none found: looked for PRD.md, SPEC.md, DESIGN.md, REQUIREMENTS.md in " + mesh.root
+                + " and its docs/; give one with --prd FILE", "crew", "run");
     }
 
     @Test

@@ -26,6 +26,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * {@code mesh serve} as real processes see it: one supervisor per store however many start, found by clients
@@ -147,6 +148,26 @@ class SupervisorIT {
         assertThat(mesh("inbox", "--as", "Bob")).as("pushed messages are delivered, not handed out twice")
                 .isEqualTo("no new messages\n");
         reader.interrupt();
+    }
+
+    @Test
+    void feedFollowPrintsEachEventAsItCommits() throws Exception {
+        mesh("join", "--name", "Ann");
+        mesh("join", "--name", "Bob");
+        started.add(RunFile.read(store).orElseThrow().pid());
+        Path out = tmp.resolve("follow.txt");
+        Process follow = ItSupport.start(repo, env, out, "feed", "--follow", "--limit", "1");
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(() -> Files.readString(out).contains("Bob join"));
+            mesh("send", "Ann", "are you following?", "--as", "Bob");
+            await().atMost(Duration.ofSeconds(30)).until(() -> Files.readString(out).contains("Bob message Ann: are you following?"));
+            mesh("reserve", "src/x.js", "--as", "Ann");
+            await().atMost(Duration.ofSeconds(30)).until(() -> Files.readString(out).contains("Ann reserve src/x.js"));
+            assertThat(Files.readString(out).lines().filter(l -> l.contains("Ann join"))).as("only the last event, then new ones").isEmpty();
+            assertThat(follow.isAlive()).isTrue();
+        } finally {
+            ItSupport.stopByPid(follow);
+        }
     }
 
     @Test

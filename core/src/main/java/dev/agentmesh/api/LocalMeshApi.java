@@ -301,13 +301,9 @@ public final class LocalMeshApi implements MeshApi, AutoCloseable {
     }
 
     private static ApiResult feed(List<FeedEvent> events) {
-        StringBuilder sb = new StringBuilder();
-        for (FeedEvent e : events) {
-            sb.append(Texts.clock(e.at())).append(' ').append(nz(e.actor())).append(' ').append(e.kind())
-                    .append(e.target() == null ? "" : " " + Texts.escape(e.target()))
-                    .append(e.detail() == null ? "" : ": " + Texts.escape(e.detail())).append('\n');
-        }
-        return result(events.isEmpty() ? "feed is empty" : sb.toString().stripTrailing(), tree(events.stream().map(Wire.FeedEventWire::of).toList()));
+        List<Wire.FeedEventWire> wire = events.stream().map(Wire.FeedEventWire::of).toList();
+        return result(events.isEmpty() ? "feed is empty" : String.join("\n", wire.stream().map(Wire.FeedEventWire::line).toList()),
+                tree(wire));
     }
 
     private static ApiResult sent(Message m) {

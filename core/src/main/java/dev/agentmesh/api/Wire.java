@@ -1,5 +1,6 @@
 package dev.agentmesh.api;
 
+import dev.agentmesh.Texts;
 import dev.agentmesh.crew.CrewRun;
 import dev.agentmesh.crew.CrewRunner;
 import dev.agentmesh.crew.Task;
@@ -64,6 +65,12 @@ public final class Wire {
 
     /** A feed event; {@code actor} null for the system. */
     public record FeedEventWire(long id, long at, String actor, String kind, String target, String detail) {
+        /** @return the event as one line of text ({@code HH:mm:ss actor kind target: detail}, control characters escaped) */
+        public String line() {
+            return Texts.clock(at) + ' ' + (actor == null ? "-" : Texts.escape(actor)) + ' ' + kind
+                    + (target == null ? "" : " " + Texts.escape(target)) + (detail == null ? "" : ": " + Texts.escape(detail));
+        }
+
         /** @return the wire form of the domain value */
         public static FeedEventWire of(FeedEvent e) {
             return new FeedEventWire(e.id(), e.at(), e.actor(), e.kind(), e.target(), e.detail());

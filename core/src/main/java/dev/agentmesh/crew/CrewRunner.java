@@ -103,6 +103,7 @@ public final class CrewRunner {
     private final AtomicLong workMs = new AtomicLong();
     private final AtomicLong reviewMs = new AtomicLong();
     private volatile boolean stopped;
+    private volatile String modelDown;
 
     /**
      * @param log receives progress lines meant for a person
@@ -168,7 +169,7 @@ public final class CrewRunner {
                 log.accept("crew: continuing the plan in the store (" + tasks.list().size() + " tasks; --replan plans again)");
             }
             reviewUnreviewed();
-            while (!stopped && waves < settings.maxWaves()) {
+            while (!stopped && modelDown == null && waves < settings.maxWaves()) {
                 List<Task> ready = readyForCrew();
                 if (ready.isEmpty()) {
                     break;
@@ -178,6 +179,11 @@ public final class CrewRunner {
                 log.accept("wave " + waves + ": " + ready.stream().map(Task::id).collect(Collectors.joining(", ")));
                 runWave(ready, waves);
                 wavesMs += System.currentTimeMillis() - w0;
+            }
+            if (modelDown != null) {
+                long left = tasks.list().stream().filter(t -> t.status() != Task.Status.DONE).count();
+                throw MeshException.unexpectedState("the model is not reachable (" + modelDown + "): the crew stopped with "
+                        + left + " task(s) left, no attempt counted; run mesh crew run again when it is back");
             }
             status = stopped ? "interrupted" : outcome();
             return new Summary(status, tasks.list(), waves, planningMs, wavesMs, workMs.get(), reviewMs.get(),
@@ -281,6 +287,13 @@ public final class CrewRunner {
                 tasks.requeue(t.id(), "the crew run was interrupted");
                 return;
             }
+            if (unreachableModel(r.error())) {
+                // an outage is not the task's fault: stop the crew instead of burning every attempt
+                modelDown = r.error();
+                tasks.requeue(t.id(), "the model was not reachable: " + r.error());
+                log.accept("  " + t.id() + "  " + worker + " could not reach the model -> todo (" + r.error() + "); stopping the crew");
+                return;
+            }
             Task back = tasks.abandon(t.id(), "worker " + worker + " stopped without task.done"
                     + (r.error() == null ? "" : ": " + r.error()), settings.maxAttemptsPerTask());
             log.accept("  " + t.id() + "  " + worker + " stopped without task.done -> " + back.status().wire()
@@ -325,6 +338,15 @@ public final class CrewRunner {
     }
 
     /** Like {@link #runAgent}, but a runtime that fails to start or answer gives a failed result instead of throwing. */
+    /** @return true for a run that ended because the model endpoint could not be reached at all */
+    static boolean unreachableModel(String error) {
+        if (error == null || !error.startsWith("model error:")) {
+            return false;
+        }
+        String e = error.toLowerCase(java.util.Locale.ROOT);
+        return e.contains("connection") || e.contains("econnrefused") || e.contains("fetch failed") || e.contains("unreachable");
+    }
+
     private RunResult runAgentSafely(Role role, String name, String system, String prompt, List<String> tools, String label) {
         try {
             return runAgent(role, name, system, prompt, tools, label);

@@ -34,6 +34,24 @@ public final class Feed {
     }
 
     /**
+     * @param afterId the id of the last event already seen (0 for the start)
+     * @param limit   1..1000 events
+     * @return the events committed after {@code afterId}, oldest first; a read
+     * @throws MeshException (invalid input) for a limit out of range
+     */
+    public List<FeedEvent> after(long afterId, int limit) {
+        if (limit < 1 || limit > 1000) {
+            throw MeshException.invalidInput("feed limit " + limit + " is out of range 1..1000");
+        }
+        return store.read(tx -> FeedTable.of(tx).after(project, afterId, limit));
+    }
+
+    /** @return the topic signalled when this project's feed grows (see {@link Notifier}) */
+    public String topic() {
+        return Notifier.feed(project);
+    }
+
+    /**
      * Appends an event inside a transaction of another feature (the crew's task events), so the event commits
      * with the change it reports.
      *

@@ -59,6 +59,42 @@ public final class RemoteMeshApi implements MeshApi {
         return new ApiResult(answer.path("text").asString(), answer.path("data"));
     }
 
+    /**
+     * Follows the project's feed ({@code GET /api/v1/feed}) until the stream ends or the thread is interrupted,
+     * handing each event ({@link dev.agentmesh.api.Wire.FeedEventWire} as JSON) to {@code onEvent} as it commits.
+     *
+     * @param after the id of the last event already shown; events after it follow
+     * @throws MeshException (unexpected state) if the supervisor cannot be reached or refuses the stream
+     */
+    public void followFeed(long after, java.util.function.Consumer<JsonNode> onEvent) {
+        HttpRequest req = request("/api/v1/feed?project=" + java.net.URLEncoder.encode(projectRoot.toString(),
+                java.nio.charset.StandardCharsets.UTF_8) + "&after=" + after).header("Accept", "text/event-stream").GET().build();
+        try {
+            HttpResponse<java.util.stream.Stream<String>> r = http.send(req, HttpResponse.BodyHandlers.ofLines());
+            if (r.statusCode() != 200) {
+                throw MeshException.unexpectedState("the supervisor refused the feed stream: HTTP " + r.statusCode());
+            }
+            String[] event = {""};
+            r.body().forEach(line -> {
+                if (line.startsWith("event:")) {
+                    event[0] = line.substring(6).strip();
+                } else if (line.startsWith("data:")) {
+                    JsonNode data = Json.MAPPER.readTree(line.substring(5).strip());
+                    if (event[0].equals("error")) {
+                        throw MeshException.invalidInput(data.path("message").asString());
+                    }
+                    if (event[0].equals("feed")) {
+                        onEvent.accept(data);
+                    }
+                }
+            });
+        } catch (IOException e) {
+            throw MeshException.unexpectedState("the feed stream of " + server.url() + " ended: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** @return whether the supervisor answers its health check within 2 s */
     public boolean healthy() {
         try {

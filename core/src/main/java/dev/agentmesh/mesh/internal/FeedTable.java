@@ -29,14 +29,23 @@ public final class FeedTable {
                 .execute();
     }
 
+    /** @return up to {@code limit} events after id {@code afterId}, oldest first */
+    public List<FeedEvent> after(String project, long afterId, int limit) {
+        return h.createQuery("SELECT * FROM feed WHERE project = :p AND id > :after ORDER BY id LIMIT :lim")
+                .bind("p", project).bind("after", afterId).bind("lim", limit).map(FeedTable::event).list();
+    }
+
+    private static FeedEvent event(java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx) throws java.sql.SQLException {
+        return new FeedEvent(rs.getLong("id"), rs.getLong("at"), rs.getString("actor"), rs.getString("kind"),
+                rs.getString("target"), rs.getString("detail"));
+    }
+
     /** @return the latest {@code limit} events, oldest first */
     public List<FeedEvent> latest(String project, int limit) {
         List<FeedEvent> events = new ArrayList<>(h.createQuery(
                         "SELECT * FROM feed WHERE project = :p ORDER BY id DESC LIMIT :lim")
                 .bind("p", project).bind("lim", limit)
-                .map((rs, ctx) -> new FeedEvent(rs.getLong("id"), rs.getLong("at"), rs.getString("actor"),
-                        rs.getString("kind"), rs.getString("target"), rs.getString("detail")))
-                .list());
+                .map(FeedTable::event).list());
         Collections.reverse(events);
         return events;
     }

@@ -28,6 +28,7 @@ import java.nio.file.Path;
  *       caller's name after the call, changed by {@code join}/{@code rename}), or an error
  *       {@code {"error": {"kind", "message"}}} with 400 (invalid input), 409 (unexpected state) or 500.</li>
  *   <li>{@code GET /api/v1/events?project=ROOT&agent=NAME} (SSE): see {@link InboxStream}.</li>
+ *   <li>{@code GET /api/v1/feed?project=ROOT&after=ID} (SSE): see {@link FeedStream}.</li>
  * </ul>
  * The body of a request is at most {@link Json#MAX_CHARS} characters, with no duplicate key.
  */
@@ -49,19 +50,23 @@ public final class ApiRoutes {
         config.routes.before(guard::check);
         config.routes.get("/api/v1/health", this::health);
         config.routes.post("/api/v1/call", this::call);
-        config.routes.before("/api/v1/events", ctx -> {
-            String accept = ctx.header("Accept");
-            if (accept == null || !accept.contains("text/event-stream")) {
-                throw new HttpResponseException(406, "/api/v1/events is a Server-Sent Events stream: send Accept: text/event-stream");
-            }
-        });
+        config.routes.before("/api/v1/events", ApiRoutes::requireEventStream);
+        config.routes.before("/api/v1/feed", ApiRoutes::requireEventStream);
         config.routes.sse("/api/v1/events", new InboxStream(supervisor)::open);
+        config.routes.sse("/api/v1/feed", new FeedStream(supervisor)::open);
         config.routes.exception(MeshException.class, (e, ctx) -> error(ctx, e));
         config.routes.exception(Exception.class, (e, ctx) -> {
             LOG.warn("{} {} failed", ctx.method(), ctx.path(), e);
             error(ctx, MeshException.internal("internal error: " + Texts.firstLine(String.valueOf(e.getMessage()))
                     + " (" + e.getClass().getSimpleName() + ")", e));
         });
+    }
+
+    private static void requireEventStream(Context ctx) {
+        String accept = ctx.header("Accept");
+        if (accept == null || !accept.contains("text/event-stream")) {
+            throw new HttpResponseException(406, ctx.path() + " is a Server-Sent Events stream: send Accept: text/event-stream");
+        }
     }
 
     private void health(Context ctx) {

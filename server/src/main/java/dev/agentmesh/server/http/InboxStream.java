@@ -13,8 +13,6 @@ import io.javalin.http.sse.SseClient;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@code GET /api/v1/events?project=ROOT&agent=NAME}: a Server-Sent Events stream of the messages for one agent,
@@ -22,13 +20,11 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Events: {@code ready} once ({@code {"agent": NAME}}); {@code message} per message, with the message id as
  * the SSE id and a {@link Wire.MessageWire} as data, oldest first, starting with those already waiting; a comment
- * every {@value #KEEP_ALIVE_S} s while idle; {@code error} ({@code {"message"}}) before the server closes a stream
+ * every {@value Streams#KEEP_ALIVE_S} s while idle; {@code error} ({@code {"message"}}) before the server closes a stream
  * it cannot serve (unknown project or agent). A message pushed on the stream is then marked delivered, so
  * {@code inbox} does not hand it out again; delivery is at-least-once, so a client drops an id it has seen.
  */
 final class InboxStream {
-    /** Seconds between keep-alive comments on an idle stream. */
-    static final int KEEP_ALIVE_S = 15;
     private static final int BATCH = 100;
 
     private final Supervisor supervisor;
@@ -49,26 +45,8 @@ final class InboxStream {
             client.close();
             return;
         }
-        Semaphore wake = new Semaphore(0);
-        supervisor.streams(1);
-        try (AutoCloseable ignored = supervisor.store().notifier().subscribe(Notifier.inbox(agent.id()), wake::release)) {
-            client.sendEvent("ready", Json.MAPPER.createObjectNode().put("agent", agent.name()).toString());
-            long last = 0;
-            while (!client.terminated()) {
-                last = push(client, api, agent.name(), last);
-                if (!wake.tryAcquire(KEEP_ALIVE_S, TimeUnit.SECONDS)) {
-                    client.sendComment("keep-alive");
-                }
-                wake.drainPermits();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (Exception e) {
-            // the client went away, or its agent did: the stream ends, the messages stay pending
-            client.close();
-        } finally {
-            supervisor.streams(-1);
-        }
+        Streams.serve(client, supervisor, Notifier.inbox(agent.id()),
+                Json.MAPPER.createObjectNode().put("agent", agent.name()).toString(), 0, last -> push(client, api, agent.name(), last));
     }
 
     /** Sends the messages after {@code last} that still wait, marks them delivered; @return the last id sent. */

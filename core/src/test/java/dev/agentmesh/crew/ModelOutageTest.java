@@ -1,0 +1,91 @@
+package dev.agentmesh.crew;
+
+import dev.agentmesh.MeshException;
+import dev.agentmesh.MeshFixture;
+import dev.agentmesh.runtime.AgentLauncher;
+import dev.agentmesh.runtime.AgentProcess;
+import dev.agentmesh.runtime.LaunchSpec;
+import dev.agentmesh.runtime.Progress;
+import dev.agentmesh.runtime.RunResult;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** A model that cannot be reached stops the crew at once (exit 3) instead of burning every attempt of every task. */
+class ModelOutageTest {
+
+    /** Every agent it launches ends its run at once with the error pi gives when the endpoint refuses connections. */
+    private record Unreachable(AtomicInteger launches) implements AgentLauncher {
+        @Override
+        public String runtimeName() {
+            return "stub";
+        }
+
+        @Override
+        public AgentProcess launch(LaunchSpec spec) {
+            launches.incrementAndGet();
+            return new AgentProcess() {
+                public long pid() {
+                    return ProcessHandle.current().pid();
+                }
+
+                public void prompt(String message) {
+                }
+
+                public void steer(String message) {
+                }
+
+                public void followUp(String message) {
+                }
+
+                public void abort() {
+                }
+
+                public RunResult awaitEnd(Duration timeout) {
+                    return new RunResult(false, "", "model error: Connection error.", progress());
+                }
+
+                public Progress progress() {
+                    return new Progress(0, null, 0, 0, System.currentTimeMillis());
+                }
+
+                public boolean alive() {
+                    return false;
+                }
+
+                public void close() {
+                }
+            };
+        }
+    }
+
+    @Test
+    void theCrewStopsAtTheFirstUnreachableModelAndCountsNoAttempt(@TempDir Path tmp) throws Exception {
+        MeshFixture f = new MeshFixture(tmp);
+        Files.writeString(f.root.resolve("PRD.md"), "# two things\n");
+        f.crew.tasks().replacePlan(Plan.validate(List.of(new TaskSpec("task-1", "One", "", List.of()),
+                new TaskSpec("task-2", "Two", "", List.of("task-1")))));
+        AtomicInteger launches = new AtomicInteger();
+        var settings = new CrewRunner.Settings(f.root.resolve("PRD.md"), 1, 5, 3, 50, Duration.ofSeconds(30), Map.of(),
+                null, false);
+        CrewRunner runner = new CrewRunner(f.mesh, f.crew, new Unreachable(launches), settings, line -> { });
+
+        assertThatThrownBy(runner::run).isInstanceOf(MeshException.class)
+                .satisfies(e -> assertThat(((MeshException) e).kind()).isEqualTo(MeshException.Kind.UNEXPECTED_STATE))
+                .hasMessage("the model is not reachable (model error: Connection error.): the crew stopped with 2 task(s) "
+                        + "left, no attempt counted; run mesh crew run again when it is back");
+        assertThat(launches.get()).as("one worker tried, no more").isEqualTo(1);
+        assertThat(f.crew.tasks().show("task-1").status()).isEqualTo(Task.Status.TODO);
+        assertThat(f.crew.tasks().show("task-1").attempts()).isZero();
+        assertThat(f.crew.runs().latest().orElseThrow().status()).isEqualTo("failed");
+    }
+}
