@@ -53,7 +53,14 @@ class SupervisorIT {
 
     @AfterEach
     void stopEverySupervisor() {
-        RunFile.read(store).ifPresent(rf -> started.add(rf.pid()));
+        try {
+            RunFile.read(store).ifPresent(rf -> started.add(rf.pid()));
+        } finally {
+            killAll();
+        }
+    }
+
+    private void killAll() {
         for (long pid : started) {
             ProcessHandle.of(pid).ifPresent(h -> {
                 h.destroyForcibly();
