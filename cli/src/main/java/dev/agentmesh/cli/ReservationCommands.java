@@ -31,9 +31,4 @@ final class ReservationCommands {
         }
         return Cli.action(as.as, json.json, Cli.out(), args);
     }
-
-    @Command(mixinStandardHelpOptions = true, name = "reservations", description = "List the live reservations of the project.")
-    static int reservations(@Mixin Options.Json json) {
-        return Cli.action(null, json.json, Cli.out(), Cli.args("reservations"));
-    }
 }

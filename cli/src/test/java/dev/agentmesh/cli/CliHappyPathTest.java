@@ -269,6 +269,17 @@ class CliHappyPathTest {
     }
 
     @Test
+    void reservationsCheckTellsScriptsWhetherAnEditIsFree() {
+        aliceAndBob();
+        mesh.ok("reserve", "src/", "--reason", "refactoring src", "--as", "Alice");
+        assertThat(mesh.ok("reservations", "check", "src/a.js", "--as", "Alice")).isEqualTo("free: no other agent holds these paths\n");
+        CliRunner.Result held = mesh.run("reservations", "check", "README.md", "src/a.js", "--as", "Bob");
+        assertThat(held.code()).isEqualTo(3);
+        assertThat(held.err()).matches("mesh: src/a.js is reserved by Alice \\(src/\\) since " + CLOCK + " \\(\\d+s ago\\): refactoring src; .*\n");
+        assertThat(mesh.ok("reservations")).startsWith("src/").contains("Alice").contains("refactoring src");
+    }
+
+    @Test
     void swarmClaimsHaveOneHolderAndAreCompletedOnce() {
         aliceAndBob();
         assertThat(mesh.ok("claim", "t-1", "--as", "Alice")).isEqualTo("claimed t-1\n");
