@@ -19,7 +19,7 @@ import java.util.concurrent.Callable;
 @Command(name = "mesh", mixinStandardHelpOptions = true, versionProvider = MeshCommand.Version.class,
         description = {"agentmesh: coordination runtime for teams of AI coding agents.",
                 "Agents join a mesh, message each other, reserve files, and run crews of workers from a PRD."},
-        subcommands = {ServeCommand.class, ReservationsCommand.class, TaskCommand.class, CrewCommand.class, ToolCommand.class, McpCommand.class, ModelCommand.class,
+        subcommands = {ServeCommand.class, ReservationsCommand.class, GuardCommand.class, TaskCommand.class, CrewCommand.class, ToolCommand.class, McpCommand.class, ModelCommand.class,
                 DemoCommand.class, CommandLine.HelpCommand.class,
                 picocli.AutoComplete.GenerateCompletion.class})
 public final class MeshCommand implements Callable<Integer> {
