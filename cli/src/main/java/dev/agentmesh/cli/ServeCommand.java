@@ -76,7 +76,8 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     private int stop(Path store) throws InterruptedException {
-        Optional<RunFile> rf = RunFile.read(store).filter(RunFile::alive);
+        // only a supervisor that answers with the run file's secret is signalled: a pid reused since is left alone
+        Optional<RunFile> rf = SupervisorClient.find(store, Cli.meshEnv().project().root()).map(r -> r.server());
         if (rf.isEmpty()) {
             Cli.out().println("no supervisor runs for " + store);
             return 0;

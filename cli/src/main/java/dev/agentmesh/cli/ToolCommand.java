@@ -39,10 +39,7 @@ final class ToolCommand implements Callable<Integer> {
         }
         var caller = Cli.caller(as.as, "cli");
         var r = Cli.api().call(caller, obj);
-        var out = Json.MAPPER.createObjectNode().put("text", r.text());
-        out.set("data", r.data());
-        out.put("agent", caller.agent());
-        Cli.out().println(out);
+        Cli.out().println(r.toJson(caller.agent()));
         Cli.out().flush();
         return 0;
     }

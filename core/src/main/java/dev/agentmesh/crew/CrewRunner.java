@@ -337,16 +337,17 @@ public final class CrewRunner {
         }
     }
 
-    /** Like {@link #runAgent}, but a runtime that fails to start or answer gives a failed result instead of throwing. */
     /** @return true for a run that ended because the model endpoint could not be reached at all */
     static boolean unreachableModel(String error) {
         if (error == null || !error.startsWith("model error:")) {
             return false;
         }
         String e = error.toLowerCase(java.util.Locale.ROOT);
-        return e.contains("connection") || e.contains("econnrefused") || e.contains("fetch failed") || e.contains("unreachable");
+        return (e.contains("connection") && !e.contains("reset")) || e.contains("econnrefused") || e.contains("fetch failed")
+                || e.contains("unreachable");
     }
 
+    /** Like {@link #runAgent}, but a runtime that fails to start or answer gives a failed result instead of throwing. */
     private RunResult runAgentSafely(Role role, String name, String system, String prompt, List<String> tools, String label) {
         try {
             return runAgent(role, name, system, prompt, tools, label);

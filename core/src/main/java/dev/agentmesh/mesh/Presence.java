@@ -45,6 +45,12 @@ public final class Presence {
         void renamed(StoreTx tx, String from, String to, long at);
     }
 
+    /**
+     * How long after its last action an agent whose process is gone is kept present: an agent that joined from a
+     * short-lived process (a CLI call in a subshell, a one-shot MCP client) stays between its calls.
+     */
+    public static final Duration REAP_GRACE = Duration.ofSeconds(15);
+
     private final Store store;
     private final String project;
     private final List<RenameHook> renameHooks = new CopyOnWriteArrayList<>();
@@ -200,6 +206,10 @@ public final class Presence {
         return anyDead ? store.write(tx -> reap(tx, before)) : List.of();
     }
 
+    /**
+     * Reaps inside a write (join, reserve) with no grace: a lease of a dead holder must not refuse the writer.
+     * Heartbeat leases (issue 5, part 3) will replace pids here too.
+     */
     List<String> reap(StoreTx tx) {
         return reap(tx, Long.MAX_VALUE);
     }

@@ -56,7 +56,12 @@ final class GroupCommitWriter {
             throw MeshException.unexpectedState("store " + location + " is closed");
         }
         CompletableFuture<T> done = new CompletableFuture<>();
-        queue.add(new Unit<>(work, done));
+        Unit<T> unit = new Unit<>(work, done);
+        queue.add(unit);
+        if (closed && queue.remove(unit)) {
+            // the writer may have stopped between the check above and the add: never wait for it
+            throw MeshException.unexpectedState("store " + location + " is closed");
+        }
         try {
             return done.join();
         } catch (CompletionException e) {
@@ -102,15 +107,15 @@ final class GroupCommitWriter {
                 }
                 closeHandle();
             } catch (InterruptedException e) {
-                if (!closed) {
-                    Thread.currentThread().interrupt();
-                }
-                Thread.interrupted();
+                // close() interrupts the wait; the loop then drains what is queued and stops
             } finally {
                 batch.clear();
             }
         }
         closeHandle();
+        for (Unit<?> u; (u = queue.poll()) != null; ) {
+            u.done().completeExceptionally(MeshException.unexpectedState("store " + location + " is closed"));
+        }
     }
 
     private void runBatch(List<Unit<?>> batch) {

@@ -23,7 +23,12 @@ public final class Notifier {
      * @return closing it unregisters the listener; idempotent
      */
     public AutoCloseable subscribe(String topic, Runnable listener) {
-        listeners.computeIfAbsent(topic, t -> ConcurrentHashMap.newKeySet()).add(listener);
+        // add inside the map's atomic section: an unsubscribe emptying the set at the same moment cannot orphan it
+        listeners.compute(topic, (t, set) -> {
+            Set<Runnable> s = set == null ? ConcurrentHashMap.newKeySet() : set;
+            s.add(listener);
+            return s;
+        });
         return () -> listeners.computeIfPresent(topic, (t, set) -> {
             set.remove(listener);
             return set.isEmpty() ? null : set;

@@ -102,7 +102,9 @@ public final class Supervisor implements AutoCloseable {
         Path lockPath = RunFile.lockFor(options.store());
         FileChannel ch = null;
         try {
-            Files.createDirectories(lockPath.getParent());
+            if (!Files.isDirectory(lockPath.getParent())) {
+                Files.createDirectories(lockPath.getParent(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            }
             if (!Files.exists(lockPath)) {
                 try {
                     Files.createFile(lockPath, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
@@ -121,7 +123,14 @@ public final class Supervisor implements AutoCloseable {
                 ch.close();
                 return Optional.empty();
             }
-            Supervisor s = new Supervisor(options, ch, lock);
+            Supervisor s;
+            try {
+                s = new Supervisor(options, ch, lock);
+            } catch (RuntimeException e) {
+                lock.release();
+                ch.close();
+                throw e;
+            }
             try {
                 s.startHttp();
             } catch (RuntimeException e) {

@@ -26,8 +26,9 @@ public final class RemoteMeshApi implements MeshApi {
     /** Longest wait for one answer; a call waits at most this long for the store. */
     static final Duration TIMEOUT = Duration.ofSeconds(60);
 
-    private final RunFile server;
+    private volatile RunFile server;
     private final Path projectRoot;
+    private final java.util.function.Supplier<RunFile> restart;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -36,8 +37,17 @@ public final class RemoteMeshApi implements MeshApi {
      * @param projectRoot the project every call is about
      */
     public RemoteMeshApi(RunFile server, Path projectRoot) {
+        this(server, projectRoot, null);
+    }
+
+    /**
+     * @param restart finds or starts the supervisor again when this one stops answering (it stopped when idle,
+     *                or was killed); a call is then sent once more, or null to fail at once
+     */
+    public RemoteMeshApi(RunFile server, Path projectRoot, java.util.function.Supplier<RunFile> restart) {
         this.server = server;
         this.projectRoot = projectRoot;
+        this.restart = restart;
     }
 
     /** @return the supervisor this client talks to */
@@ -112,21 +122,49 @@ public final class RemoteMeshApi implements MeshApi {
     private JsonNode post(String path, String body) {
         HttpResponse<String> r;
         try {
-            r = http.send(request(path).timeout(TIMEOUT).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            r = send(path, body);
+        } catch (java.net.ConnectException e) {
+            if (restart == null) {
+                throw notAnswering(e);
+            }
+            // the supervisor went away (idle exit, a kill): nothing was sent, so sending again is safe
+            server = restart.get();
+            try {
+                r = send(path, body);
+            } catch (IOException again) {
+                throw notAnswering(again);
+            } catch (InterruptedException again) {
+                Thread.currentThread().interrupt();
+                throw MeshException.unexpectedState("interrupted while waiting for the supervisor");
+            }
         } catch (IOException e) {
-            throw MeshException.unexpectedState("the supervisor at " + server.url() + " (pid " + server.pid()
-                    + ") did not answer: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
-                    + "; mesh serve --status tells more");
+            throw notAnswering(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw MeshException.unexpectedState("interrupted while waiting for the supervisor");
         }
+        return answer(r);
+    }
+
+    private HttpResponse<String> send(String path, String body) throws IOException, InterruptedException {
+        return http.send(request(path).timeout(TIMEOUT).header("Content-Type", "application/json")
+                .header("Accept", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private MeshException notAnswering(IOException e) {
+        return MeshException.unexpectedState("the supervisor at " + server.url() + " (pid " + server.pid()
+                + ") did not answer: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
+                + "; mesh serve --status tells more");
+    }
+
+    private static JsonNode answer(HttpResponse<String> r) {
         JsonNode json;
         try {
             json = Json.MAPPER.readTree(r.body());
         } catch (RuntimeException e) {
-            throw MeshException.internal("the supervisor answered HTTP " + r.statusCode() + " with no JSON", e);
+            // a refusal before our routes (a proxy, a guard) may come as plain text: its status still says what it is
+            json = Json.MAPPER.createObjectNode().put("title", "HTTP " + r.statusCode() + ": " + dev.agentmesh.Texts.oneLine(r.body(), 200));
         }
         if (r.statusCode() == 200) {
             return json;

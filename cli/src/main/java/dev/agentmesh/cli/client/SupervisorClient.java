@@ -41,9 +41,10 @@ public final class SupervisorClient {
      *                       names the log file
      */
     public static RemoteMeshApi findOrStart(Path store, Path projectRoot, List<String> self, Map<String, String> env) {
+        java.util.function.Supplier<RunFile> restart = () -> findOrStart(store, projectRoot, self, env).server();
         Optional<RemoteMeshApi> running = find(store, projectRoot);
         if (running.isPresent()) {
-            return running.get();
+            return new RemoteMeshApi(running.get().server(), projectRoot, restart);
         }
         Path log = RunFile.logFor(store);
         List<String> cmd = new ArrayList<>();
@@ -75,7 +76,7 @@ public final class SupervisorClient {
         while (System.currentTimeMillis() < deadline) {
             running = find(store, projectRoot);
             if (running.isPresent()) {
-                return running.get();
+                return new RemoteMeshApi(running.get().server(), projectRoot, restart);
             }
             if (!p.isAlive() && p.exitValue() != 0) {
                 break;

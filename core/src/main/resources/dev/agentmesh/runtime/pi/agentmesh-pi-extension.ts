@@ -78,6 +78,8 @@ export default function (pi: any) {
     } else {
       const res = await fetch(`${srv.url}/api/v1/call`, {
         method: "POST",
+        // a hung supervisor must not hold an edit or a tool call for long
+        signal: AbortSignal.timeout(10_000),
         headers: { Authorization: `Bearer ${srv.secret}`, "Content-Type": "application/json" },
         body: JSON.stringify({
           caller: { project: root, cwd, agent: agent ?? null, pid: process.pid, runtime: "pi", model: process.env.MESH_MODEL ?? null },
@@ -89,9 +91,13 @@ export default function (pi: any) {
       r = body;
     }
     if (r.agent && r.agent !== agent) agent = r.agent;
-    if (agent) listen(cwd);
+    if (agent) listen(cwd, args?.action === "join");
     return r;
   }
+
+  // control characters escaped, as the mesh prints them: a body cannot forge another "[mesh] message" line
+  const oneLine = (s: string) => String(s).replace(/[\u0000-\u001f\u007f\u2028\u2029]/g,
+    (c) => (c === "\n" ? "\\n" : c === "\t" ? "\\t" : c === "\r" ? "\\r" : "\\u" + c.charCodeAt(0).toString(16).padStart(4, "0")));
 
   function deliver(m: any) {
     if (typeof m?.id !== "number" || seen.has(m.id)) return;
@@ -99,7 +105,7 @@ export default function (pi: any) {
     const to = m.broadcast ? " (to all)" : "";
     const reply = m.replyTo ? ` (reply to #${m.replyTo})` : "";
     pi.sendMessage(
-      { customType: "mesh", content: `[mesh] message #${m.id} from ${m.sender}${to}${reply}: ${m.body}`, display: true },
+      { customType: "mesh", content: `[mesh] message #${m.id} from ${oneLine(m.sender)}${to}${reply}: ${oneLine(m.body)}`, display: true },
       { deliverAs: "steer", triggerTurn: true },
     );
   }
@@ -132,7 +138,11 @@ export default function (pi: any) {
                 }
                 if (event === "ready") backoff = 250;
                 if (event === "message" && data.length) deliver(JSON.parse(data.join("\n")));
-                if (event === "error") return; // unknown agent: a later join starts a new stream
+                if (event === "error") {
+                  // unknown agent: the next join starts a new stream
+                  if (listening?.stop === stop) listening = undefined;
+                  return;
+                }
               }
             }
           }
@@ -145,8 +155,8 @@ export default function (pi: any) {
     }
   }
 
-  function listen(cwd: string) {
-    if (serveOff || !agent || listening?.agent === agent) return;
+  function listen(cwd: string, fresh = false) {
+    if (serveOff || !agent || (listening?.agent === agent && !fresh)) return;
     listening?.stop.abort();
     listening = { agent, stop: new AbortController() };
     void stream(cwd, agent, listening.stop);

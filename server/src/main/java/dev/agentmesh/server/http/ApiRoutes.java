@@ -92,10 +92,7 @@ public final class ApiRoutes {
         Caller caller = new Caller(text(c, "agent"), Path.of(cwd),
                 c.path("pid").isIntegralNumber() ? c.path("pid").asLong() : null, text(c, "runtime"), text(c, "model"));
         ApiResult r = api.call(caller, args);
-        ObjectNode out = Json.MAPPER.createObjectNode().put("text", r.text());
-        out.set("data", r.data());
-        out.put("agent", caller.agent());
-        ctx.contentType("application/json").result(out.toString());
+        ctx.contentType("application/json").result(r.toJson(caller.agent()).toString());
     }
 
     private static String text(JsonNode o, String key) {

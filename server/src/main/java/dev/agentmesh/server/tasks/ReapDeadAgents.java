@@ -2,6 +2,7 @@ package dev.agentmesh.server.tasks;
 
 import dev.agentmesh.MeshException;
 import dev.agentmesh.mesh.Mesh;
+import dev.agentmesh.mesh.Presence;
 import dev.agentmesh.server.Supervisor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,16 +11,14 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Marks present agents whose process died on this host and who did nothing for {@value #GRACE_MS} ms as left
- * and releases their reservations, in every project of the store, every {@value #PERIOD_MS} ms: a killed agent
- * is gone within about {@value #GRACE_MS} ms without anyone reading the list, while an agent that joined from a
- * short-lived process (a CLI call, a one-shot MCP client) stays present between its calls.
+ * Marks present agents whose process died on this host and who did nothing for {@link Presence#REAP_GRACE} as
+ * left and releases their reservations and swarm claims, in every project of the store, every
+ * {@value #PERIOD_MS} ms: a killed agent is gone within about that grace without anyone reading the list, while
+ * an agent that joined from a short-lived process (a CLI call, a one-shot MCP client) stays between its calls.
  */
 public final class ReapDeadAgents implements PeriodicTask {
     /** Delay between runs, in milliseconds. */
     public static final long PERIOD_MS = 2_000;
-    /** How long after its last action an agent with a dead process is kept, in milliseconds. */
-    public static final long GRACE_MS = 15_000;
     private static final Logger LOG = LoggerFactory.getLogger(ReapDeadAgents.class);
 
     private final Supervisor supervisor;
@@ -38,7 +37,7 @@ public final class ReapDeadAgents implements PeriodicTask {
     public void run() {
         for (String project : Mesh.projectsWithPresentAgents(supervisor.store())) {
             try {
-                List<String> reaped = supervisor.project(project).mesh().presence().reap(Duration.ofMillis(GRACE_MS));
+                List<String> reaped = supervisor.project(project).mesh().presence().reap(Presence.REAP_GRACE);
                 if (!reaped.isEmpty()) {
                     LOG.info("{}: reaped {}", project, String.join(", ", reaped));
                 }
