@@ -1,6 +1,7 @@
 package dev.agentmesh.cli;
 
 import dev.agentmesh.MeshException;
+import dev.agentmesh.runtime.Commands;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -12,7 +13,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
- * {@code mesh guard install [--remove]}: a git pre-commit hook that refuses a commit touching a file another agent
+ * {@code mesh guard install [--remove]}: a git pre-commit hook (in the folder git runs hooks from, {@code core.hooksPath}
+ * included) that refuses a commit touching a file another agent
  * holds exclusively (it runs {@code mesh reservations check} on the staged paths as {@code $MESH_AGENT}).
  * Idempotent; it never overwrites a pre-commit hook it did not write, and {@code --remove} takes out only its own.
  */
@@ -64,16 +66,13 @@ final class GuardCommand {
         }
     }
 
-    private static Path hooksDir(Path root) throws IOException {
-        Path git = root.resolve(".git");
-        if (Files.isRegularFile(git)) {
-            // a worktree: .git names the real folder
-            String line = Files.readString(git).strip();
-            if (line.startsWith("gitdir:")) {
-                git = root.resolve(line.substring(7).strip()).normalize();
-            }
+    /** @return the folder git runs hooks from: {@code core.hooksPath} when set, the common {@code .git/hooks} of worktrees */
+    private static Path hooksDir(Path root) {
+        var out = Commands.run(root, java.time.Duration.ofSeconds(30), List.of("git", "rev-parse", "--git-path", "hooks"));
+        if (!out.ok()) {
+            throw MeshException.unexpectedState("git rev-parse --git-path hooks failed in " + root + ": " + out.lastLine());
         }
-        return git.resolve("hooks");
+        return root.resolve(out.output().strip()).normalize();
     }
 
     private static List<String> quoted(List<String> words) {
