@@ -34,6 +34,11 @@ class PiRuntimeIT {
               - match: "[follow] one more thing"
                 steps:
                   - text: "followed up"
+              - match: "[detach]"
+                steps:
+                  - tool: bash
+                    args: {command: "setsid sleep 121 > /dev/null 2>&1 & nohup sleep 122 > /dev/null 2>&1 & sleep 120"}
+                  - text: "never"
               - match: "[stuck]"
                 steps:
                   - tool: bash
@@ -105,6 +110,21 @@ class PiRuntimeIT {
             assertThat(r.error()).isEqualTo("timed out after 2 s");
             assertThat(agent.alive()).isFalse();
             await().atMost(Duration.ofSeconds(5)).until(() -> ItSupport.processesIn(work).isEmpty());
+        }
+    }
+
+    @Test
+    void twentyStopsDuringAToolThatDetachesChildrenLeaveNoProcess() throws Exception {
+        try (ScriptedModelServer server = ScriptedModelServer.start(Script.parse(SCRIPT, "pi-it"), 0)) {
+            PiRuntime runtime = runtime(server.baseUrl());
+            for (int i = 0; i < 20; i++) {
+                AgentProcess agent = runtime.launch(spec(work));
+                agent.prompt("[detach] start things and wait");
+                await().atMost(Duration.ofSeconds(30)).until(() -> agent.progress().toolCalls() == 1);
+                // the tool's processes may still be starting: stop at once, as Ctrl-C does
+                agent.close();
+                assertThat(ItSupport.processesIn(work)).as("processes left after stop %d", i + 1).isEmpty();
+            }
         }
     }
 

@@ -60,7 +60,10 @@ final class PiProcess implements AgentProcess {
     private long endSeq;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
-    PiProcess(Process process, Path transcriptFile) throws IOException {
+    private final String treeMark;
+
+    PiProcess(Process process, Path transcriptFile, String treeMark) throws IOException {
+        this.treeMark = treeMark;
         this.process = process;
         this.stdin = new BufferedWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8));
         this.transcript = transcriptFile == null ? null : Files.newBufferedWriter(transcriptFile, StandardCharsets.UTF_8);
@@ -157,7 +160,7 @@ final class PiProcess implements AgentProcess {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        ProcessGroups.stop(process, tree, 2000);
+        ProcessGroups.stop(process, tree, 2000, treeMark);
         finish(new RunResult(false, lastText, "stopped", progress()));
         synchronized (lock) {
             if (transcript != null) {

@@ -201,6 +201,8 @@ public final class PiRuntime implements dev.agentmesh.runtime.AgentLauncher {
         env.put("MESH_AGENT", spec.agentName());
         env.put("MESH_RUNTIME", "pi");
         env.put("PI_OFFLINE", "1");
+        String mark = ProcessGroups.newTreeMark();
+        env.put(ProcessGroups.TREE_ENV, mark);
         env.merge("NO_PROXY", "127.0.0.1,localhost", (a, b) -> a + ",127.0.0.1,localhost");
         if (agentDir != null) {
             env.put("PI_CODING_AGENT_DIR", agentDir.toString());
@@ -211,9 +213,9 @@ public final class PiRuntime implements dev.agentmesh.runtime.AgentLauncher {
             }
             Process process = pb.start();
             try {
-                return new PiProcess(process, spec.transcript());
+                return new PiProcess(process, spec.transcript(), mark);
             } catch (IOException | RuntimeException e) {
-                ProcessGroups.stop(process, process.descendants().toList(), 500);
+                ProcessGroups.stop(process, process.descendants().toList(), 500, mark);
                 throw e;
             }
         } catch (IOException e) {
