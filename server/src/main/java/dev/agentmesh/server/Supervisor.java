@@ -33,9 +33,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The resident supervisor of one store ({@code mesh serve}): the only writer of the store while it runs, it serves
- * every project of the store over HTTP on 127.0.0.1 ({@link ApiRoutes}), wakes waiters in memory after each
- * commit, and runs the housekeeping tasks. Clients find it through its {@link RunFile}; a lock file beside the
+ * The resident supervisor of one store ({@code mesh serve}): it serves every project of the store over HTTP on
+ * 127.0.0.1 ({@link ApiRoutes}), wakes waiters in memory after each of its commits, and runs the housekeeping
+ * tasks. Every mesh command writes through it; a crew run still writes from its own process (and those writes
+ * wake no stream until the next one through the supervisor). Clients find it through its {@link RunFile}; a lock file beside the
  * store keeps a second supervisor from starting (the kernel releases the lock when this process dies, also on
  * SIGKILL). The store stays the truth: a killed supervisor loses nothing that was acknowledged.
  *
