@@ -111,7 +111,7 @@ class PiOnTheMeshIT {
             RunResult idle = agent.awaitEnd(Duration.ofSeconds(60));
             assertThat(idle.ok()).as(String.valueOf(idle.error())).isTrue();
             assertThat(idle.finalText()).as("the idle agent was woken by the message").isEqualTo("awake and on it");
-            assertThat(mesh("inbox", "--as", "Worker")).as("both were delivered by the stream").isEqualTo("no new messages\n");
+            assertThat(mesh("inbox", "--as", "Worker")).as("both were pushed by the stream and acknowledged by the extension").isEqualTo("no new messages\n");
         }
     }
 

@@ -132,14 +132,35 @@ class SupervisorIT {
         mesh("send", "Bob", "waiting before the stream opened", "--as", "Ann");
         RunFile rf = RunFile.read(store).orElseThrow();
         started.add(rf.pid());
-        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
         HttpClient http = HttpClient.newHttpClient();
+        BlockingQueue<String> lines = stream(http, rf, "Bob");
+        assertThat(next(lines, "data: ")).contains("\"agent\":\"Bob\"");
+        assertThat(next(lines, "data: ")).contains("waiting before the stream opened");
+        mesh("send", "Bob", "pushed while connected", "--as", "Ann");
+        assertThat(next(lines, "data: ")).contains("pushed while connected").contains("\"sender\":\"Ann\"");
+        assertThat(mesh("inbox", "--peek", "--as", "Bob")).as("pushed, not yet acknowledged: still pending")
+                .startsWith("2 message(s)");
+        BlockingQueue<String> again = stream(http, rf, "Bob");
+        assertThat(next(again, "data: ")).contains("\"agent\":\"Bob\"");
+        assertThat(next(again, "data: ")).as("a new stream pushes what was never acknowledged").contains("waiting before the stream opened");
+        assertThat(next(again, "data: ")).contains("pushed while connected");
+        String ack = "{\"caller\":{\"project\":\"" + repo + "\",\"cwd\":\"" + repo + "\",\"agent\":\"Bob\"},"
+                + "\"args\":{\"action\":\"inbox.ack\",\"ids\":[1,\"#2\"]}}";
+        HttpResponse<String> acked = post(http, rf, ack, "Bearer " + rf.secret(), null);
+        assertThat(acked.body()).as(acked.body()).contains("acknowledged 2 message(s)");
+        assertThat(mesh("inbox", "--as", "Bob")).as("acknowledged messages are not handed out again")
+                .isEqualTo("no new messages\n");
+    }
+
+    /** Opens the agent's event stream; @return the queue its lines arrive in */
+    private BlockingQueue<String> stream(HttpClient http, RunFile rf, String agent) throws Exception {
+        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
         HttpRequest req = HttpRequest.newBuilder(URI.create(rf.url() + "/api/v1/events?project="
-                        + java.net.URLEncoder.encode(repo.toString(), StandardCharsets.UTF_8) + "&agent=Bob"))
+                        + java.net.URLEncoder.encode(repo.toString(), StandardCharsets.UTF_8) + "&agent=" + agent))
                 .header("Authorization", "Bearer " + rf.secret()).header("Accept", "text/event-stream").build();
         HttpResponse<InputStream> resp = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
         assertThat(resp.statusCode()).isEqualTo(200);
-        Thread reader = Thread.ofVirtual().start(() -> {
+        Thread.ofVirtual().start(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(resp.body(), StandardCharsets.UTF_8))) {
                 for (String l; (l = r.readLine()) != null; ) {
                     lines.add(l);
@@ -148,13 +169,7 @@ class SupervisorIT {
                 // the stream closes when the test ends
             }
         });
-        assertThat(next(lines, "data: ")).contains("\"agent\":\"Bob\"");
-        assertThat(next(lines, "data: ")).contains("waiting before the stream opened");
-        mesh("send", "Bob", "pushed while connected", "--as", "Ann");
-        assertThat(next(lines, "data: ")).contains("pushed while connected").contains("\"sender\":\"Ann\"");
-        assertThat(mesh("inbox", "--as", "Bob")).as("pushed messages are delivered, not handed out twice")
-                .isEqualTo("no new messages\n");
-        reader.interrupt();
+        return lines;
     }
 
     @Test

@@ -105,4 +105,32 @@ final class Args {
         }
         throw MeshException.invalidInput("parameter '" + key + "' must be true or false, not " + v);
     }
+
+    /** @return parameter {@code key} as message ids: a number, a string ("12" or "#12"), or an array of them; required */
+    static List<Long> ids(JsonNode a, String key) {
+        JsonNode v = a.get(key);
+        List<Long> out = new ArrayList<>();
+        for (JsonNode e : v != null && v.isArray() ? v : (v == null ? JSON.createArrayNode() : JSON.createArrayNode().add(v))) {
+            if (e.isIntegralNumber() && e.canConvertToLong() && e.asLong() > 0) {
+                out.add(e.asLong());
+            } else if (e.isString()) {
+                out.add(longValue(key, e.asString()));
+            } else {
+                throw MeshException.invalidInput("parameter '" + key + "' must hold message ids, not " + dev.agentmesh.Texts.quote(e.toString(), 40));
+            }
+        }
+        if (out.isEmpty()) {
+            throw MeshException.invalidInput("parameter '" + key + "' is required");
+        }
+        return out;
+    }
+
+    /** @return {@code s} as a message id (an optional leading '#'), for parameter {@code key} */
+    static long longValue(String key, String s) {
+        String v = s.strip().replaceFirst("^#", "");
+        if (v.matches("\\d{1,18}")) {
+            return Long.parseLong(v);
+        }
+        throw MeshException.invalidInput("parameter '" + key + "' must hold message ids, not '" + dev.agentmesh.Texts.quote(s, 40) + "'");
+    }
 }

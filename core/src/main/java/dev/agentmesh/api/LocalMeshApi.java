@@ -94,6 +94,10 @@ public final class LocalMeshApi implements MeshApi, AutoCloseable {
                 longArg(a, "replyTo"))));
         actions.put("broadcast", (s, a) -> sent(mesh.messenger().broadcast(me(s), str(a, "message", true))));
         actions.put("inbox", (s, a) -> inbox(mesh.messenger().inbox(me(s), integer(a, "limit", 50), bool(a, "peek"))));
+        actions.put("inbox.ack", (s, a) -> {
+            int n = mesh.messenger().markDelivered(me(s), Args.ids(a, "ids"));
+            return result("acknowledged " + n + " message(s)", obj().put("acknowledged", n));
+        });
         actions.put("reserve", (s, a) -> {
             List<Reservation> r = mesh.reservations().reserve(me(s), s.cwd(), strList(a, "paths", true),
                     str(a, "reason", false), exclusive(a), ttl(a));

@@ -18,7 +18,7 @@ public interface MeshApi {
 
     /** The actions, in documentation order. */
     List<String> ACTIONS = List.of("join", "leave", "list", "status", "whois", "feed", "set_status",
-            "send", "broadcast", "inbox", "reserve", "release", "reservations", "reservations.check", "rename", "swarm", "claim", "unclaim", "complete", "task.list", "task.ready",
+            "send", "broadcast", "inbox", "inbox.ack", "reserve", "release", "reservations", "reservations.check", "rename", "swarm", "claim", "unclaim", "complete", "task.list", "task.ready",
             "task.show", "task.start", "task.done", "task.block", "task.unblock", "task.reset", "crew.status",
             "crew.validate");
 

@@ -65,6 +65,7 @@ public final class PiMessengerSchema {
         props.putObject("limit").put("type", "integer").put("minimum", 1).put("maximum", 1000)
                 .put("description", "feed: latest events to show (default 20); inbox: most messages to read (default 50).");
         bool(props, "peek", "inbox: leave the messages unread.");
+        stringOrList(props, "ids", "inbox.ack: ids of the messages taken from the event stream.");
         bool(props, "all", "list: include agents who left.");
         schema.putArray("required").add("action");
         return json.writeValueAsString(schema);

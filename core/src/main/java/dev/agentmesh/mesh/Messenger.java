@@ -116,8 +116,23 @@ public final class Messenger {
     }
 
     /**
-     * Marks messages handed to {@code name}'s runtime (pushed over its event stream) as delivered, so a later
-     * {@code inbox} does not hand them out again; ids that are not pending for it are ignored.
+     * @param afterId the last message id already handed to the agent's event stream
+     * @param limit   1..1000
+     * @return the messages still waiting for {@code name} after {@code afterId}, oldest first; a read
+     * @throws MeshException (invalid input) for an unknown agent or a limit out of range
+     */
+    public List<Message> pendingAfter(String name, long afterId, int limit) {
+        if (limit < 1 || limit > 1000) {
+            throw MeshException.invalidInput("limit " + limit + " is out of range 1..1000");
+        }
+        return store.read(tx -> MessageTable.of(tx).pendingAfter(Presence.requireKnown(tx, project, name).id(), afterId, limit));
+    }
+
+    /**
+     * Acknowledges messages the agent's runtime took from its event stream ({@code inbox.ack}), so no
+     * {@code inbox} or stream hands them out again; ids that are not pending for it are ignored. Until then a
+     * message stays pending and is pushed again on the next stream: delivery is at-least-once, and the receiving
+     * side drops the ids it has seen.
      *
      * @param ids message ids, at most 1000
      * @return how many were pending and are now delivered
@@ -125,7 +140,7 @@ public final class Messenger {
      */
     public int markDelivered(String name, List<Long> ids) {
         if (ids.size() > 1000) {
-            throw MeshException.invalidInput("markDelivered takes at most 1000 ids, not " + ids.size());
+            throw MeshException.invalidInput("inbox.ack takes at most 1000 ids, not " + ids.size());
         }
         return store.write(tx -> {
             Agent me = Presence.requireKnown(tx, project, name);

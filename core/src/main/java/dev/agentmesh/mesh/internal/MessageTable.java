@@ -56,14 +56,23 @@ public final class MessageTable {
      * @return messages not yet delivered to {@code recipientId}, with all their recipients' current names
      */
     public List<Message> pending(long recipientId, int limit) {
+        return pendingAfter(recipientId, 0, limit);
+    }
+
+    /**
+     * @param afterId only messages with a larger id
+     * @param limit   at most this many, oldest first
+     * @return messages not yet delivered to {@code recipientId} after {@code afterId}, with their recipients' names
+     */
+    public List<Message> pendingAfter(long recipientId, long afterId, int limit) {
         return h.createQuery("""
                         SELECT m.id, m.sender, m.body, m.reply_to, m.broadcast, m.created_at,
                           (SELECT group_concat(a.name, char(31)) FROM deliveries d2 JOIN agents a ON a.id = d2.recipient_id
                             WHERE d2.message_id = m.id) AS recipients
                         FROM deliveries d JOIN messages m ON m.id = d.message_id
-                        WHERE d.recipient_id = :r AND d.delivered_at IS NULL
+                        WHERE d.recipient_id = :r AND d.delivered_at IS NULL AND m.id > :after
                         ORDER BY m.id LIMIT :lim""")
-                .bind("r", recipientId).bind("lim", limit)
+                .bind("r", recipientId).bind("after", afterId).bind("lim", limit)
                 .map((rs, ctx) -> new Message(rs.getLong("id"), rs.getString("sender"), split(rs.getString("recipients")),
                         rs.getString("body"), Rows.nullableLong(rs, "reply_to"), rs.getInt("broadcast") != 0,
                         rs.getLong("created_at")))

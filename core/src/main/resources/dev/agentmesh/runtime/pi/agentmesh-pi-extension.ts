@@ -99,9 +99,18 @@ export default function (pi: any) {
   const oneLine = (s: string) => String(s).replace(/[\u0000-\u001f\u007f\u2028\u2029]/g,
     (c) => (c === "\n" ? "\\n" : c === "\t" ? "\\t" : c === "\r" ? "\\r" : "\\u" + c.charCodeAt(0).toString(16).padStart(4, "0")));
 
-  function deliver(m: any) {
-    if (typeof m?.id !== "number" || seen.has(m.id)) return;
-    seen.add(m.id);
+  function deliver(cwd: string, m: any) {
+    if (typeof m?.id !== "number") return;
+    if (!seen.has(m.id)) {
+      seen.add(m.id);
+      show(m);
+    }
+    // acknowledged once pi has it (also a repeat: its first ack may have been lost); unacknowledged messages
+    // are pushed again on the next stream, so a crash in between loses nothing
+    call(cwd, { action: "inbox.ack", ids: [m.id] }).catch(() => {});
+  }
+
+  function show(m: any) {
     const to = m.broadcast ? " (to all)" : "";
     const reply = m.replyTo ? ` (reply to #${m.replyTo})` : "";
     pi.sendMessage(
@@ -137,7 +146,7 @@ export default function (pi: any) {
                   else if (line.startsWith("data:")) data.push(line.slice(5).replace(/^ /, ""));
                 }
                 if (event === "ready") backoff = 250;
-                if (event === "message" && data.length) deliver(JSON.parse(data.join("\n")));
+                if (event === "message" && data.length) deliver(cwd, JSON.parse(data.join("\n")));
                 if (event === "error") {
                   // unknown agent: the next join starts a new stream
                   if (listening?.stop === stop) listening = undefined;

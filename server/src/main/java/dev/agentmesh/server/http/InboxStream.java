@@ -11,7 +11,6 @@ import dev.agentmesh.server.Supervisor;
 import dev.agentmesh.store.Notifier;
 import io.javalin.http.sse.SseClient;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -21,8 +20,9 @@ import java.util.List;
  * <p>Events: {@code ready} once ({@code {"agent": NAME}}); {@code message} per message, with the message id as
  * the SSE id and a {@link Wire.MessageWire} as data, oldest first, starting with those already waiting; a comment
  * every {@value Streams#KEEP_ALIVE_S} s while idle; {@code error} ({@code {"message"}}) before the server closes a stream
- * it cannot serve (unknown project or agent). A message pushed on the stream is then marked delivered, so
- * {@code inbox} does not hand it out again; delivery is at-least-once, so a client drops an id it has seen.
+ * it cannot serve (unknown project or agent). A message stays pending until the client acknowledges it
+ * ({@code inbox.ack} with its id, once the agent has it), and a new stream pushes every pending one again:
+ * delivery is at-least-once across a crash of the client, which drops the ids it has seen.
  */
 final class InboxStream {
     private static final int BATCH = 100;
@@ -49,23 +49,15 @@ final class InboxStream {
                 Json.MAPPER.createObjectNode().put("agent", agent.name()).toString(), 0, last -> push(client, api, agent.name(), last));
     }
 
-    /** Sends the messages after {@code last} that still wait, marks them delivered; @return the last id sent. */
+    /** Sends the messages after {@code last} that still wait (unacknowledged); @return the last id sent. */
     private static long push(SseClient client, LocalMeshApi api, String agent, long last) {
         while (true) {
-            List<Message> pending = api.mesh().messenger().inbox(agent, BATCH, true);
-            List<Long> sent = new ArrayList<>();
+            List<Message> pending = api.mesh().messenger().pendingAfter(agent, last, BATCH);
             for (Message m : pending) {
-                if (m.id() > last) {
-                    client.sendEvent("message", Json.MAPPER.writeValueAsString(Wire.MessageWire.of(m)), Long.toString(m.id()));
-                    sent.add(m.id());
-                    last = m.id();
-                }
+                client.sendEvent("message", Json.MAPPER.writeValueAsString(Wire.MessageWire.of(m)), Long.toString(m.id()));
+                last = m.id();
             }
-            if (client.terminated() || sent.isEmpty()) {
-                return last;
-            }
-            api.mesh().messenger().markDelivered(agent, sent);
-            if (pending.size() < BATCH) {
+            if (pending.size() < BATCH || client.terminated()) {
                 return last;
             }
         }
