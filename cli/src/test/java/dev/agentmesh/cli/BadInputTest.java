@@ -186,6 +186,9 @@ class BadInputTest {
 
     @Test
     void toolArgumentsThatAreNotJsonAreRefused() {
+        refused(2, "parameter 'ids' must hold message ids, not 'x\\n'", "tool", "pi_messenger",
+                "{\"action\":\"inbox.ack\",\"ids\":[\"x\\n\"]}", "--as", "Alice");
+        refused(2, "parameter 'ids' is required", "tool", "pi_messenger", "{\"action\":\"inbox.ack\"}", "--as", "Alice");
         CliRunner.Result r = refused(2, "not valid JSON", "tool", "pi_messenger", "not json");
         assertThat(r.err()).contains("'not'");
     }
