@@ -33,11 +33,6 @@ public final class StoreTx {
         return factory.apply(handle);
     }
 
-    /** @return true inside {@link Store#read}: a statement that writes fails there */
-    public boolean readOnly() {
-        return readOnly;
-    }
-
     /**
      * Runs {@code action} on the writer thread right after this unit's changes commit, and never if they roll
      * back; for waking waiters in memory (no I/O, no blocking: it delays the next batch).
