@@ -132,9 +132,38 @@ final class Cli {
         return e == null || e.isBlank() ? null : e;
     }
 
-    /** @return the pid recorded for a join from the CLI: the parent (the shell or the agent that ran us) */
+    /** Shells that run one command line and exit ({@code bash -c "mesh join ..."}), skipped by {@link #callerPid}. */
+    private static final java.util.Set<String> SHELLS = java.util.Set.of("sh", "bash", "dash", "zsh", "ksh", "fish", "env",
+            "timeout", "nohup", "xargs", "setsid", "stdbuf", "nice");
+
+    /**
+     * @return the pid recorded for a join from the CLI: the nearest ancestor that is not a one-shot shell or
+     *         wrapper ({@code bash -c ...}, {@code env}, {@code timeout}, ...), so an agent whose tool runs
+     *         {@code bash -c "mesh join"} is tied to the agent's process, not to the shell that ends at once; an
+     *         interactive shell (no {@code -c}) is kept, so a person's terminal is theirs
+     */
     static long callerPid() {
-        return ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(ProcessHandle.current().pid());
+        ProcessHandle p = ProcessHandle.current().parent().orElse(ProcessHandle.current());
+        for (int depth = 0; depth < 8; depth++) {
+            ProcessHandle up = p.parent().orElse(null);
+            if (up == null || up.pid() <= 1 || !oneShot(p)) {
+                return p.pid();
+            }
+            p = up;
+        }
+        return p.pid();
+    }
+
+    private static boolean oneShot(ProcessHandle p) {
+        String cmd = p.info().command().map(c -> java.nio.file.Path.of(c).getFileName().toString()).orElse("");
+        if (!SHELLS.contains(cmd)) {
+            return false;
+        }
+        if (!java.util.List.of("sh", "bash", "dash", "zsh", "ksh", "fish").contains(cmd)) {
+            return true;
+        }
+        String[] args = p.info().arguments().orElse(new String[0]);
+        return java.util.Arrays.stream(args).anyMatch(a -> a.startsWith("-") && !a.startsWith("--") && a.contains("c"));
     }
 
     /** Runs a pi_messenger action as {@code as} and prints its text, or its data with {@code json}. */

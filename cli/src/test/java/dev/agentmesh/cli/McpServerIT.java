@@ -38,7 +38,12 @@ class McpServerIT {
     private Process supervisor;
 
     @BeforeAll
-    static void installInspector() throws Exception {
+    static void installInspectorOnce() throws Exception {
+        inspector = installInspector();
+    }
+
+    /** @return the inspector CLI, installed into the test cache by npm when it is not there yet */
+    static Path installInspector() throws Exception {
         root = Path.of("").toAbsolutePath();
         while (!Files.isExecutable(root.resolve("bin/mesh"))) {
             root = root.getParent();
@@ -48,13 +53,14 @@ class McpServerIT {
         Path cache = cacheEnv == null || cacheEnv.isBlank()
                 ? Path.of(System.getProperty("user.home"), ".cache", "agentmesh") : Path.of(cacheEnv);
         Path prefix = cache.resolve("npm/inspector-" + INSPECTOR);
-        inspector = prefix.resolve("node_modules/.bin/mcp-inspector");
+        Path inspector = prefix.resolve("node_modules/.bin/mcp-inspector");
         if (!Files.isExecutable(inspector)) {
             Files.createDirectories(prefix);
             Result r = run(new ProcessBuilder("npm", "install", "--prefix", prefix.toString(), "--save-exact",
                     "--no-audit", "--no-fund", "@modelcontextprotocol/inspector@" + INSPECTOR), null, 600);
             assertThat(r.code).as("npm install of the inspector: %s", r.err).isZero();
         }
+        return inspector;
     }
 
     @BeforeEach

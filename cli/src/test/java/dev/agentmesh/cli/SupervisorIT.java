@@ -126,6 +126,18 @@ class SupervisorIT {
     }
 
     @Test
+    void anAgentJoinedFromASubshellIsTiedToTheAgentProcessAndOutlivesTheShell() throws Exception {
+        // as an agent's shell tool runs it: bash -c, itself under timeout; the agent here is this test's JVM
+        ItSupport.run(repo, "env", "MESH_STORE=" + store, "timeout", "60", "bash", "-c", ItSupport.repoRoot().resolve("bin/mesh") + " join --name Sub");
+        String whois = mesh("whois", "Sub", "--json");
+        assertThat(tools.jackson.databind.json.JsonMapper.builder().build().readTree(whois).path("pid").asLong())
+                .as("the pid recorded: the agent's, not the shell's that ended").isEqualTo(ProcessHandle.current().pid());
+        // past the reaper's grace and a few of its rounds, Sub is still here
+        Thread.sleep(dev.agentmesh.mesh.Presence.REAP_GRACE.toMillis() + 5_000);
+        assertThat(mesh("list")).contains("Sub");
+    }
+
+    @Test
     void aMessageIsPushedOnTheRecipientsEventStreamAsItCommits() throws Exception {
         mesh("join", "--name", "Ann");
         mesh("join", "--name", "Bob");

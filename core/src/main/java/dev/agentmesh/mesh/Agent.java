@@ -15,9 +15,12 @@ package dev.agentmesh.mesh;
  * @param joinedAt      epoch ms of the (last) join
  * @param lastSeen      epoch ms of the last action
  * @param leftAt        epoch ms of leaving, or null while present
+ * @param leaseUntil    epoch ms until which a connection of the agent (an MCP session, an event stream) keeps it
+ *                      present, renewed by the supervisor while the connection is open; null if none ever did
  */
 public record Agent(long id, String name, Long pid, String host, String cwd, String runtime, String model,
-                    String branch, String statusMessage, long joinedAt, long lastSeen, Long leftAt) {
+                    String branch, String statusMessage, long joinedAt, long lastSeen, Long leftAt,
+                    Long leaseUntil) {
 
     /** @return true while the agent has not left */
     public boolean present() {

@@ -80,7 +80,7 @@ public final class Presence {
             String name = req.name() != null ? req.name()
                     : Names.generate(n -> AgentTable.of(tx).byName(project, n).isPresent());
             Agent fresh = new Agent(0, name, req.pid(), Host.name(), req.cwd(), req.runtime(), req.model(),
-                    req.branch(), null, now, now, null);
+                    req.branch(), null, now, now, null, null);
             Optional<Agent> existing = AgentTable.of(tx).byName(project, name);
             long id;
             if (existing.isEmpty()) {
@@ -192,17 +192,19 @@ public final class Presence {
     }
 
     /**
-     * Marks present agents whose process died on this host, and who did nothing for {@code grace}, as left and
-     * releases their leases. The grace keeps an agent whose recorded process is short-lived (a CLI call, a
-     * one-shot MCP client) present between its calls, until heartbeat leases replace pids (issue 5, part 3).
+     * Marks gone agents as left and releases their leases: an agent whose process died on this host and who did
+     * nothing for {@code grace}, and at once an agent that only a connection's heartbeat lease kept (no pid) once
+     * that lease ran out. The grace keeps an agent whose recorded process is short-lived (a CLI call from a
+     * subshell) present between its calls.
      *
      * @param grace how long since its last action a dead-pid agent is kept, zero or more
      * @return names of the agents reaped
      */
     public List<String> reap(Duration grace) {
         long before = System.currentTimeMillis() - grace.toMillis();
+        long now = System.currentTimeMillis();
         boolean anyDead = store.read(tx -> AgentTable.of(tx).list(project, false).stream()
-                .anyMatch(a -> a.lastSeen() <= before && Liveness.isDead(a)));
+                .anyMatch(a -> gone(a, before, now)));
         return anyDead ? store.write(tx -> reap(tx, before)) : List.of();
     }
 
@@ -215,11 +217,32 @@ public final class Presence {
     }
 
     private List<String> reap(StoreTx tx, long seenBefore) {
-        return AgentTable.of(tx).list(project, false).stream().filter(a -> a.lastSeen() <= seenBefore && Liveness.isDead(a))
+        long now = System.currentTimeMillis();
+        return AgentTable.of(tx).list(project, false).stream().filter(a -> gone(a, seenBefore, now))
                 .map(a -> {
-                    leave(tx, a, "process " + a.pid() + " is gone");
+                    leave(tx, a, Liveness.leaseOnly(a) ? "its connection is gone" : "process " + a.pid() + " is gone");
                     return a.name();
                 }).toList();
+    }
+
+    private static boolean gone(Agent a, long seenBefore, long now) {
+        return (Liveness.leaseOnly(a) || a.lastSeen() <= seenBefore) && Liveness.isDead(a, now);
+    }
+
+    /**
+     * Renews the heartbeat lease of the present agents named {@code names}: each stays present until
+     * {@code ttl} from now even without a live pid. The supervisor calls this for agents with an open connection.
+     *
+     * @param names agent names of this project; unknown or left ones are skipped
+     * @param ttl   how long the lease lasts, positive
+     * @return how many agents it renewed
+     */
+    public int renewLeases(java.util.Collection<String> names, Duration ttl) {
+        if (names.isEmpty()) {
+            return 0;
+        }
+        long until = System.currentTimeMillis() + ttl.toMillis();
+        return store.write(tx -> AgentTable.of(tx).renewLeases(project, names, until));
     }
 
     private int leave(StoreTx tx, Agent a, String why) {

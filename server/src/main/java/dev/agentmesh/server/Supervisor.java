@@ -6,6 +6,9 @@ import dev.agentmesh.project.Project;
 import dev.agentmesh.server.http.ApiRoutes;
 import dev.agentmesh.server.tasks.PeriodicTask;
 import dev.agentmesh.server.tasks.ReapDeadAgents;
+import dev.agentmesh.server.tasks.RenewLeases;
+import dev.agentmesh.server.tasks.SweepMcpSessions;
+import dev.agentmesh.server.mcp.McpEndpoint;
 import dev.agentmesh.store.Store;
 import io.javalin.Javalin;
 import org.slf4j.Logger;
@@ -72,12 +75,14 @@ public final class Supervisor implements AutoCloseable {
     private final Store store;
     private final Map<String, LocalMeshApi> projects = new ConcurrentHashMap<>();
     private final String secret;
+    private final Connections connections = new Connections();
     private final AtomicLong lastActivity = new AtomicLong(System.currentTimeMillis());
     private final AtomicLong openStreams = new AtomicLong();
     private final AtomicLong requests = new AtomicLong();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final ScheduledExecutorService scheduler;
     private Javalin http;
+    private McpEndpoint mcp;
     private RunFile runFile;
     private volatile boolean closing;
 
@@ -146,7 +151,8 @@ public final class Supervisor implements AutoCloseable {
     }
 
     private void startHttp() {
-        ApiRoutes routes = new ApiRoutes(this);
+        this.mcp = new McpEndpoint(this, options.version());
+        ApiRoutes routes = new ApiRoutes(this, mcp);
         Javalin app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -163,7 +169,7 @@ public final class Supervisor implements AutoCloseable {
         this.runFile = new RunFile(ProcessHandle.current().pid(), app.port(), secret, options.store().toString(),
                 System.currentTimeMillis(), options.version());
         runFile.write(options.store());
-        for (PeriodicTask task : List.<PeriodicTask>of(new ReapDeadAgents(this))) {
+        for (PeriodicTask task : List.<PeriodicTask>of(new ReapDeadAgents(this), new RenewLeases(this), new SweepMcpSessions(mcp))) {
             scheduler.scheduleWithFixedDelay(() -> runTask(task), task.period().toMillis(), task.period().toMillis(),
                     TimeUnit.MILLISECONDS);
         }
@@ -217,6 +223,11 @@ public final class Supervisor implements AutoCloseable {
         });
     }
 
+    /** @return the open connections of agents, whose heartbeat leases it renews */
+    public Connections connections() {
+        return connections;
+    }
+
     /** @return the secret a request must carry as {@code Authorization: Bearer SECRET} */
     public String secret() {
         return secret;
@@ -261,6 +272,9 @@ public final class Supervisor implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.warn("stopping HTTP: {}", e.toString());
             }
+        }
+        if (mcp != null) {
+            mcp.close();
         }
         if (runFile != null) {
             runFile.delete(options.store());

@@ -4,22 +4,17 @@ import dev.agentmesh.MeshException;
 import dev.agentmesh.api.ApiResult;
 import dev.agentmesh.api.Caller;
 import dev.agentmesh.api.MeshApi;
-import dev.agentmesh.api.PiMessengerSchema;
+import dev.agentmesh.server.mcp.PiMessengerTool;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.TypeRef;
 import io.modelcontextprotocol.json.jackson3.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.server.McpServer;
-import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
 import io.modelcontextprotocol.server.McpSyncServer;
 import io.modelcontextprotocol.server.transport.StdioServerTransportProvider;
 import io.modelcontextprotocol.spec.McpSchema;
-import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.ServerCapabilities;
-import io.modelcontextprotocol.spec.McpSchema.Tool;
 import io.modelcontextprotocol.spec.McpServerSession;
 import io.modelcontextprotocol.spec.McpServerTransport;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -27,7 +22,6 @@ import tools.jackson.databind.json.JsonMapper;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -35,16 +29,10 @@ import java.util.concurrent.CountDownLatch;
  * JSON-RPC, official MCP Java SDK) for one client connection.
  *
  * <p>Every call of the connection shares one {@link Caller}, so {@code join} and {@code rename} carry over
- * to later calls. A result carries the action's text as text content and its data as {@code structuredContent}
- * (an array as {@code {"items": [...]}}). A {@link MeshException} becomes an error result ({@code isError: true}) whose text is the
- * exception's one-line message; any other failure becomes the error result {@code internal error: ...} and is
- * logged with its stack trace to stderr. The input schema documents the parameters; the tool itself checks the
- * arguments (so {@code "limit": "5"} is accepted and an unknown action is named in the error). Calls of the
- * connection run one at a time, in the order they arrive.
+ * to later calls. Results and errors are mapped as {@link PiMessengerTool} says. Calls of the connection run one at
+ * a time, in the order they arrive.
  */
 public final class MeshMcpServer {
-    private static final Logger LOG = LoggerFactory.getLogger(MeshMcpServer.class);
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final MeshApi tool;
     private final Caller session;
@@ -71,9 +59,6 @@ public final class MeshMcpServer {
                              OutputStream out) throws InterruptedException {
         McpJsonMapper mapper = new JacksonMcpJsonMapper(JsonMapper.builder().build());
         MeshMcpServer handler = new MeshMcpServer(tool, session);
-        Tool piMessenger = Tool.builder(MeshApi.TOOL, mapper, PiMessengerSchema.inputSchema(MeshApi.ACTIONS))
-                .description(PiMessengerSchema.DESCRIPTION)
-                .build();
         // The SDK's stdio threads are not daemons and outlive the end of input; the session closes its
         // transport when input ends (the guard also ends it at a bad line), which is when we stop.
         CountDownLatch closed = new CountDownLatch(1);
@@ -91,9 +76,7 @@ public final class MeshMcpServer {
                 .validateToolInputs(false)
                 // Calls run in the order they arrive, so a pipelined join is done before the next call.
                 .immediateExecution(true)
-                .tools(SyncToolSpecification.builder().tool(piMessenger)
-                        .callHandler((exchange, request) -> handler.call(request.arguments()))
-                        .build())
+                .tools(PiMessengerTool.specification(mapper, (exchange, args) -> handler.call(args)))
                 .build();
         try {
             closed.await();
@@ -107,36 +90,10 @@ public final class MeshMcpServer {
     }
 
     /** Runs one tool call; the lock guards the shared session should the SDK ever run calls in parallel. */
-    private CallToolResult call(Map<String, Object> arguments) {
-        try {
-            JsonNode args = JSON.valueToTree(arguments == null ? Map.of() : arguments);
-            ApiResult r;
-            synchronized (session) {
-                r = tool.call(session, args);
-            }
-            return CallToolResult.builder().addTextContent(r.text()).structuredContent(structured(r.data()))
-                    .isError(false).build();
-        } catch (MeshException e) {
-            return error(firstLine(e.getMessage()));
-        } catch (RuntimeException e) {
-            LOG.warn("pi_messenger failed", e);
-            return error("internal error: " + firstLine(String.valueOf(e.getMessage())) + " ("
-                    + e.getClass().getSimpleName() + ")");
+    private ApiResult call(JsonNode args) {
+        synchronized (session) {
+            return tool.call(session, args);
         }
-    }
-
-    /** MCP's structuredContent is an object: an array result comes as {@code {"items": [...]}}. */
-    private static Map<String, Object> structured(JsonNode data) {
-        JsonNode obj = data.isObject() ? data : JSON.createObjectNode().set("items", data);
-        return JSON.convertValue(obj, new tools.jackson.core.type.TypeReference<Map<String, Object>>() { });
-    }
-
-    private static CallToolResult error(String text) {
-        return CallToolResult.builder().addTextContent(text).isError(true).build();
-    }
-
-    private static String firstLine(String s) {
-        return dev.agentmesh.Texts.firstLine(s);
     }
 
     /** Delegates to the session's transport and counts down {@code closed} once the session closes it. */

@@ -15,7 +15,7 @@ public final class AgentTable {
             rs.getLong("id"), rs.getString("name"), Rows.nullableLong(rs, "pid"), rs.getString("host"),
             rs.getString("cwd"), rs.getString("runtime"), rs.getString("model"), rs.getString("branch"),
             rs.getString("status_message"), rs.getLong("joined_at"), rs.getLong("last_seen"),
-            Rows.nullableLong(rs, "left_at"));
+            Rows.nullableLong(rs, "left_at"), Rows.nullableLong(rs, "lease_until"));
 
     private final Handle h;
 
@@ -62,7 +62,8 @@ public final class AgentTable {
     public void rejoin(long id, Agent a) {
         h.createUpdate("""
                         UPDATE agents SET pid = :pid, host = :host, cwd = :cwd, runtime = :runtime, model = :model,
-                          branch = :branch, joined_at = :at, last_seen = :at, left_at = NULL, status_message = NULL
+                          branch = :branch, joined_at = :at, last_seen = :at, left_at = NULL, status_message = NULL,
+                          lease_until = NULL
                         WHERE id = :id""")
                 .bind("id", id).bind("pid", a.pid()).bind("host", a.host()).bind("cwd", a.cwd())
                 .bind("runtime", a.runtime()).bind("model", a.model()).bind("branch", a.branch())
@@ -89,6 +90,19 @@ public final class AgentTable {
     /** Sets the pid (a runtime learns its child's pid after the join). */
     public void setPid(long id, long pid) {
         h.createUpdate("UPDATE agents SET pid = :pid WHERE id = :id").bind("id", id).bind("pid", pid).execute();
+    }
+
+    /**
+     * Extends the heartbeat lease of the present agents named {@code names} in {@code project} to {@code until}.
+     *
+     * @return how many rows it renewed
+     */
+    public int renewLeases(String project, java.util.Collection<String> names, long until) {
+        if (names.isEmpty()) {
+            return 0;
+        }
+        return h.createUpdate("UPDATE agents SET lease_until = :u WHERE project = :p AND name IN (<names>) AND left_at IS NULL")
+                .bind("u", until).bind("p", project).bindList("names", List.copyOf(names)).execute();
     }
 
     /** Renames the agent. */

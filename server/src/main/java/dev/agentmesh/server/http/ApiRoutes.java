@@ -7,6 +7,10 @@ import dev.agentmesh.api.Caller;
 import dev.agentmesh.api.Json;
 import dev.agentmesh.api.LocalMeshApi;
 import dev.agentmesh.server.Supervisor;
+import dev.agentmesh.server.mcp.McpEndpoint;
+import jakarta.servlet.DispatcherType;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -16,6 +20,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.nio.file.Path;
+import java.util.EnumSet;
 
 /**
  * The supervisor's HTTP API on 127.0.0.1, version 1. Every route checks {@link RequestGuard} first (DNS-rebinding
@@ -29,6 +34,8 @@ import java.nio.file.Path;
  *       {@code {"error": {"kind", "message"}}} with 400 (invalid input), 409 (unexpected state) or 500.</li>
  *   <li>{@code GET /api/v1/events?project=ROOT&agent=NAME} (SSE): see {@link InboxStream}.</li>
  *   <li>{@code GET /api/v1/feed?project=ROOT&after=ID} (SSE): see {@link FeedStream}.</li>
+ *   <li>{@code /mcp}: MCP Streamable HTTP, a servlet beside Javalin's behind the same checks: see
+ *       {@link McpEndpoint}.</li>
  * </ul>
  * The body of a request is at most {@link Json#MAX_CHARS} characters, with no duplicate key.
  */
@@ -38,16 +45,28 @@ public final class ApiRoutes {
     private final Supervisor supervisor;
     private final RequestGuard guard;
 
-    /** @param supervisor the services and the secret to serve */
-    public ApiRoutes(Supervisor supervisor) {
+    private final McpEndpoint mcp;
+
+    /**
+     * @param supervisor the services and the secret to serve
+     * @param mcp        the MCP endpoint to mount on {@link McpEndpoint#PATH}, behind the same request checks
+     */
+    public ApiRoutes(Supervisor supervisor, McpEndpoint mcp) {
         this.supervisor = supervisor;
         this.guard = new RequestGuard(supervisor);
+        this.mcp = mcp;
     }
 
     /** Adds the routes and the error mapping to a Javalin configuration. */
     public void register(JavalinConfig config) {
         config.http.maxRequestSize = Json.MAX_CHARS * 4L;
         config.routes.before(guard::check);
+        config.jetty.modifyServletContextHandler(handler -> {
+            handler.addFilter(new FilterHolder(guard), McpEndpoint.PATH, EnumSet.of(DispatcherType.REQUEST));
+            ServletHolder servlet = new ServletHolder("mcp", mcp.servlet());
+            servlet.setAsyncSupported(true);
+            handler.addServlet(servlet, McpEndpoint.PATH);
+        });
         config.routes.get("/api/v1/health", this::health);
         config.routes.post("/api/v1/call", this::call);
         config.routes.before("/api/v1/events", ApiRoutes::requireEventStream);

@@ -50,7 +50,7 @@ final class FeedStream {
                         }
                     } while (events.size() == BATCH && !client.terminated());
                     return cursor;
-                });
+                }, null);
     }
 
     private static long latestId(LocalMeshApi api) {

@@ -15,7 +15,8 @@ import java.util.List;
 
 /**
  * {@code GET /api/v1/events?project=ROOT&agent=NAME}: a Server-Sent Events stream of the messages for one agent,
- * pushed as they commit (woken by the store's {@link Notifier}, no polling).
+ * pushed as they commit (woken by the store's {@link Notifier}, no polling). While the stream is open it holds the
+ * agent's heartbeat lease ({@link dev.agentmesh.server.Connections}).
  *
  * <p>Events: {@code ready} once ({@code {"agent": NAME}}); {@code message} per message, with the message id as
  * the SSE id and a {@link Wire.MessageWire} as data, oldest first, starting with those already waiting; a comment
@@ -46,7 +47,8 @@ final class InboxStream {
             return;
         }
         Streams.serve(client, supervisor, Notifier.inbox(agent.id()),
-                Json.MAPPER.createObjectNode().put("agent", agent.name()).toString(), 0, last -> push(client, api, agent.name(), last));
+                Json.MAPPER.createObjectNode().put("agent", agent.name()).toString(), 0, last -> push(client, api, agent.name(), last),
+                supervisor.connections().open(client.ctx().queryParam("project"), agent::name));
     }
 
     /** Sends the messages after {@code last} that still wait (unacknowledged); @return the last id sent. */
