@@ -39,6 +39,19 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code latency}: one sender process and one reader process; from the send call to the reader's
  *       handler, at 1 message per 100 ms and per 10 ms: {@code p50_ms_100}, {@code p99_ms_100},
  *       {@code p50_ms_10}, {@code p99_ms_10}.</li>
+ *   <li>{@code reservations}: 1,000 agents hold 10 exclusive reservations each (7 files, 3 folders); another agent
+ *       checks one path at a time ({@code reservations.check}, half of them held), as the pi extension does before
+ *       an edit: {@code p50_ms}, {@code p99_ms} over HTTP, and {@code p99_ms_in_process} (the check alone).</li>
+ *   <li>{@code claims}: 16 processes claim the same 100 tasks in order, all at once: {@code double_wins} (tasks with
+ *       more than one winner), {@code p50_ms}, {@code p99_ms}; then a claimant is SIGKILLed holding a task and a
+ *       contender retries every 5 ms: {@code blocked_ms_after_kill}, from the kill to the contender's claim.</li>
+ *   <li>{@code toolcall}: one agent's {@code status} call through the pi extension's path (node's fetch to
+ *       {@code /api/v1/call}) and through {@code /mcp} ({@code tools/call} in one session):
+ *       {@code p50_ms_extension}, {@code p50_ms_mcp} and the p99s.</li>
+ *   <li>{@code startup}: {@code bin/mesh send} as a whole process, 20 times, the supervisor running: {@code p50_ms},
+ *       {@code p90_ms}.</li>
+ *   <li>{@code memory}: supervisor RSS with 30 joined agents, each with an open event stream, after 300 messages:
+ *       {@code rss_mb}.</li>
  * </ul>
  * The workloads are those of the issue that asked for them (issue 5, part 7).
  */
@@ -46,6 +59,8 @@ public final class Bench {
     private static final int SENDERS = 8;
     private static final int PER_SENDER = 200;
     private static final int RECIPIENTS = 8;
+    /** The benchmarks, as {@code bin/bench} names them. */
+    static final String NAMES = "delivery, latency, reservations, claims, toolcall, startup or memory";
 
     private Bench() {
     }
@@ -55,11 +70,17 @@ public final class Bench {
         switch (args.length == 0 ? "" : args[0]) {
             case "delivery" -> delivery();
             case "latency" -> latency();
+            case "reservations" -> reservations();
+            case "claims" -> claims();
+            case "toolcall" -> toolcall();
+            case "startup" -> startup();
+            case "memory" -> memory();
+            case "claimer" -> claimer(Path.of(args[1]), Path.of(args[2]), args[3], Integer.parseInt(args[4]), Path.of(args[5]), Path.of(args[6]));
             case "sender" -> sender(Path.of(args[1]), Path.of(args[2]), args[3], Long.parseLong(args[4]),
                     Integer.parseInt(args[5]), Integer.parseInt(args[6]), Path.of(args[7]));
             case "reader" -> reader(Path.of(args[1]), Path.of(args[2]), args[3], Integer.parseInt(args[4]), Path.of(args[5]));
             default -> {
-                System.err.println("bench: give a benchmark: delivery or latency");
+                System.err.println("bench: give a benchmark: " + NAMES);
                 System.exit(2);
             }
         }
@@ -202,6 +223,239 @@ public final class Bench {
             }
         }
         System.out.println(o);
+    }
+
+    private static void reservations() throws Exception {
+        int agents = 1000;
+        try (Setup s = setup(List.of("Checker"))) {
+            RemoteMeshApi api = new RemoteMeshApi(s.runFile(), s.repo());
+            Caller bench = new Caller(null, s.repo(), ProcessHandle.current().pid(), "bench", null);
+            System.err.println("bench: 1,000 agents reserve 10 paths each...");
+            for (int i = 0; i < agents; i++) {
+                String name = "A" + i;
+                api.call(bench, Json.MAPPER.createObjectNode().put("action", "join").put("name", name));
+                ObjectNode reserve = Json.MAPPER.createObjectNode().put("action", "reserve").put("reason", "bench");
+                var paths = reserve.putArray("paths");
+                for (int k = 0; k < 7; k++) {
+                    paths.add("src/m" + i + "/file" + k + ".ts");
+                }
+                for (int k = 0; k < 3; k++) {
+                    paths.add("lib/m" + i + "/d" + k + "/");
+                }
+                api.call(new Caller(name, s.repo(), ProcessHandle.current().pid(), "bench", null), reserve);
+            }
+            Caller checker = new Caller("Checker", s.repo(), ProcessHandle.current().pid(), "bench", null);
+            Mulberry32 rnd = new Mulberry32(7);
+            int warm = 300;
+            int n = 2000;
+            double[] ms = new double[n];
+            for (int k = -warm; k < n; k++) {
+                int i = rnd.next(agents);
+                String path = k % 2 == 0 ? "src/m" + i + "/file" + rnd.next(7) + ".ts" : "lib/m" + i + "/d" + rnd.next(3) + "/x/free" + k + ".ts";
+                if (k % 4 == 1) {
+                    path = "docs/free" + k + ".md";
+                }
+                ObjectNode check = Json.MAPPER.createObjectNode().put("action", "reservations.check");
+                check.putArray("paths").add(path);
+                long t = System.nanoTime();
+                api.call(checker, check);
+                if (k >= 0) {
+                    ms[k] = (System.nanoTime() - t) / 1e6;
+                }
+            }
+            java.util.Arrays.sort(ms);
+            // the check alone, on the same store, without HTTP
+            double[] local = new double[n];
+            try (var store = dev.agentmesh.store.Store.openSqlite(s.store())) {
+                var mesh = dev.agentmesh.mesh.Mesh.create(store, dev.agentmesh.project.Project.locate(s.repo()));
+                for (int k = -warm; k < n; k++) {
+                    int i = rnd.next(agents);
+                    long t = System.nanoTime();
+                    mesh.reservations().check("Checker", s.repo(), List.of("src/m" + i + "/file" + rnd.next(7) + ".ts"));
+                    if (k >= 0) {
+                        local[k] = (System.nanoTime() - t) / 1e6;
+                    }
+                }
+            }
+            java.util.Arrays.sort(local);
+            System.out.println(Json.MAPPER.createObjectNode().put("benchmark", "reservations").put("agents", agents)
+                    .put("reservations", agents * 10).put("checks", n)
+                    .put("p50_ms", round(percentile(ms, 50))).put("p99_ms", round(percentile(ms, 99)))
+                    .put("p50_ms_in_process", round(percentile(local, 50))).put("p99_ms_in_process", round(percentile(local, 99))));
+        }
+    }
+
+    private static void claims() throws Exception {
+        int procs = 16;
+        int rounds = 100;
+        try (Setup s = setup(List.of())) {
+            Path go = s.dir().resolve("go");
+            List<Process> claimers = new ArrayList<>();
+            for (int i = 0; i < procs; i++) {
+                claimers.add(java(Bench.class.getName(), List.of("claimer", s.store().toString(), s.repo().toString(), "C" + i,
+                        Integer.toString(rounds), go.toString(), s.dir().resolve("C" + i + ".txt").toString()), s.store(),
+                        s.dir().resolve("C" + i + ".log")));
+            }
+            awaitFiles(s.dir(), "C", ".ready", procs);
+            Files.writeString(go, "go");
+            for (Process p : claimers) {
+                p.waitFor(180, TimeUnit.SECONDS);
+            }
+            Map<String, Integer> winners = new HashMap<>();
+            List<Double> ms = new ArrayList<>();
+            for (int i = 0; i < procs; i++) {
+                for (String line : Files.readAllLines(s.dir().resolve("C" + i + ".txt"))) {
+                    String[] f = line.split(" ");
+                    ms.add(Double.parseDouble(f[2]));
+                    if (f[1].equals("won")) {
+                        winners.merge(f[0], 1, Integer::sum);
+                    }
+                }
+            }
+            long doubles = winners.values().stream().filter(v -> v > 1).count();
+            double[] sorted = ms.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+
+            // a claimant killed while it holds a task; a contender retries every 5 ms
+            Process victim = java(Bench.class.getName(), List.of("claimer", s.store().toString(), s.repo().toString(), "Victim",
+                    "-1", go.toString(), s.dir().resolve("Victim.txt").toString()), s.store(), s.dir().resolve("Victim.log"));
+            awaitFiles(s.dir(), "Victim", ".ready", 1);
+            RemoteMeshApi api = new RemoteMeshApi(s.runFile(), s.repo());
+            Caller contender = new Caller("Contender", s.repo(), ProcessHandle.current().pid(), "bench", null);
+            api.call(contender, Json.MAPPER.createObjectNode().put("action", "join").put("name", "Contender"));
+            ObjectNode claim = Json.MAPPER.createObjectNode().put("action", "claim").put("taskId", "held-by-victim");
+            long killedAt = System.nanoTime();
+            victim.destroyForcibly();
+            victim.waitFor();
+            long blocked = -1;
+            while (blocked < 0 && System.nanoTime() - killedAt < 120_000_000_000L) {
+                try {
+                    api.call(contender, claim);
+                    blocked = (System.nanoTime() - killedAt) / 1_000_000;
+                } catch (dev.agentmesh.MeshException e) {
+                    Thread.sleep(5);
+                }
+            }
+            System.out.println(Json.MAPPER.createObjectNode().put("benchmark", "claims").put("processes", procs)
+                    .put("rounds", rounds).put("claims", sorted.length).put("tasks_won", winners.size())
+                    .put("double_wins", doubles).put("p50_ms", round(percentile(sorted, 50)))
+                    .put("p99_ms", round(percentile(sorted, 99))).put("blocked_ms_after_kill", blocked));
+        }
+    }
+
+    /**
+     * A claimant process: joins as {@code name} with its own pid, then claims {@code task-0..rounds-1} in order and
+     * writes "task won|lost ms" per claim; with {@code rounds < 0}, claims one task and waits to be killed.
+     */
+    private static void claimer(Path store, Path repo, String name, int rounds, Path go, Path out) throws Exception {
+        RemoteMeshApi api = new RemoteMeshApi(RunFile.read(store).orElseThrow(), repo);
+        Caller me = new Caller(name, repo, ProcessHandle.current().pid(), "bench", null);
+        api.call(new Caller(null, repo, ProcessHandle.current().pid(), "bench", null),
+                Json.MAPPER.createObjectNode().put("action", "join").put("name", name));
+        if (rounds < 0) {
+            api.call(me, Json.MAPPER.createObjectNode().put("action", "claim").put("taskId", "held-by-victim"));
+            Files.writeString(store.resolveSibling(name + ".ready"), "");
+            Thread.sleep(600_000);
+            return;
+        }
+        api.call(me, Json.MAPPER.createObjectNode().put("action", "swarm"));
+        Files.writeString(store.resolveSibling(name + ".ready"), "");
+        while (!Files.exists(go)) {
+            Thread.sleep(1);
+        }
+        List<String> lines = new ArrayList<>();
+        for (int r = 0; r < rounds; r++) {
+            ObjectNode claim = Json.MAPPER.createObjectNode().put("action", "claim").put("taskId", "task-" + r);
+            long t = System.nanoTime();
+            String outcome;
+            try {
+                api.call(me, claim);
+                outcome = "won";
+            } catch (dev.agentmesh.MeshException e) {
+                outcome = "lost";
+            }
+            lines.add("task-" + r + " " + outcome + " " + (System.nanoTime() - t) / 1e6);
+        }
+        Files.write(out, lines);
+        System.exit(0);
+    }
+
+    private static void toolcall() throws Exception {
+        try (Setup s = setup(List.of("Tool"))) {
+            Path script = s.dir().resolve("toolcall.mjs");
+            try (InputStream in = Bench.class.getResourceAsStream("toolcall.mjs")) {
+                Files.write(script, in.readAllBytes());
+            }
+            Process node = new ProcessBuilder("node", script.toString(), s.runFile().url(), s.runFile().secret(),
+                    s.repo().toString(), "Tool", "1000").redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            String out = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            if (node.waitFor() != 0 || out.isEmpty()) {
+                throw new IllegalStateException("node toolcall.mjs failed: " + out);
+            }
+            ObjectNode o = Json.MAPPER.createObjectNode().put("benchmark", "toolcall");
+            o.setAll((ObjectNode) Json.MAPPER.readTree(out));
+            System.out.println(o);
+        }
+    }
+
+    private static void startup() throws Exception {
+        try (Setup s = setup(List.of("A", "B"))) {
+            Path mesh = Path.of(System.getProperty("mesh.home", ".")).resolve("bin/mesh");
+            int n = 20;
+            double[] ms = new double[n];
+            for (int k = -2; k < n; k++) {
+                ProcessBuilder pb = new ProcessBuilder(mesh.toString(), "send", "B", "hello " + k, "--as", "A")
+                        .directory(s.repo().toFile()).redirectErrorStream(true).redirectOutput(s.dir().resolve("send.log").toFile());
+                pb.environment().put("MESH_STORE", s.store().toString());
+                pb.environment().put("MESH_NO_REBUILD", "1");
+                pb.environment().remove("MESH_SERVE");
+                long t = System.nanoTime();
+                int code = pb.start().waitFor();
+                if (code != 0) {
+                    throw new IllegalStateException("mesh send failed: " + Files.readString(s.dir().resolve("send.log")));
+                }
+                if (k >= 0) {
+                    ms[k] = (System.nanoTime() - t) / 1e6;
+                }
+            }
+            java.util.Arrays.sort(ms);
+            System.out.println(Json.MAPPER.createObjectNode().put("benchmark", "startup").put("runs", n)
+                    .put("p50_ms", round(percentile(ms, 50))).put("p90_ms", round(percentile(ms, 90)))
+                    .put("aot_cache", Files.exists(mesh.resolveSibling("../cli/target/mesh.aot").normalize())));
+        }
+    }
+
+    private static void memory() throws Exception {
+        List<String> agents = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            agents.add("M" + i);
+        }
+        try (Setup s = setup(agents)) {
+            HttpClient http = HttpClient.newHttpClient();
+            List<InputStream> streams = new ArrayList<>();
+            for (String a : agents) {
+                HttpRequest req = HttpRequest.newBuilder(URI.create(s.runFile().url() + "/api/v1/events?project="
+                                + URLEncoder.encode(s.repo().toString(), StandardCharsets.UTF_8) + "&agent=" + a))
+                        .header("Authorization", "Bearer " + s.runFile().secret()).header("Accept", "text/event-stream").build();
+                streams.add(http.send(req, HttpResponse.BodyHandlers.ofInputStream()).body());
+            }
+            RemoteMeshApi api = new RemoteMeshApi(s.runFile(), s.repo());
+            for (int k = 0; k < 300; k++) {
+                api.call(new Caller(agents.get(k % 30), s.repo(), ProcessHandle.current().pid(), "bench", null),
+                        Json.MAPPER.createObjectNode().put("action", "send").put("to", agents.get((k + 1) % 30)).put("message", "note " + k));
+            }
+            Thread.sleep(2000);
+            long rssKb = 0;
+            for (String line : Files.readAllLines(Path.of("/proc/" + s.supervisor().pid() + "/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    rssKb = Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+            for (InputStream in : streams) {
+                in.close();
+            }
+            System.out.println(Json.MAPPER.createObjectNode().put("benchmark", "memory").put("agents", agents.size())
+                    .put("open_streams", streams.size()).put("rss_mb", Math.round(rssKb / 1024.0)));
+        }
     }
 
     /** A sender process: joins nothing (its agent exists), waits for the go file, sends, one HTTP call each. */

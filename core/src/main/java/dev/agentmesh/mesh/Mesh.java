@@ -26,7 +26,7 @@ public final class Mesh {
         this.messenger = new Messenger(store, project.key());
         this.reservations = new Reservations(store, project.root(), presence);
         this.feed = new Feed(store, project.key());
-        this.swarm = new Swarm(store, project.root());
+        this.swarm = new Swarm(store, project.root(), presence);
     }
 
     /** @return the mesh of {@code project} in {@code store} */

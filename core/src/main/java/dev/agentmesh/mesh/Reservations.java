@@ -4,6 +4,7 @@ import dev.agentmesh.mesh.internal.AgentTable;
 import dev.agentmesh.mesh.internal.ReservationTable;
 import dev.agentmesh.MeshException;
 import dev.agentmesh.Texts;
+import dev.agentmesh.mesh.internal.LeaseIndex;
 import dev.agentmesh.mesh.internal.PathPatterns;
 import dev.agentmesh.store.Store;
 import dev.agentmesh.store.StoreTx;
@@ -30,6 +31,8 @@ public final class Reservations {
     private final Store store;
     private final Path root;
     private final Presence presence;
+    /** The last index built in a read transaction; replaced when the store's reservation version moves on. */
+    private volatile LeaseIndex index;
 
     Reservations(Store store, Path root, Presence presence) {
         this.store = store;
@@ -72,18 +75,18 @@ public final class Reservations {
             Agent me = Presence.requirePresent(tx, root.toString(), agent);
             long now = System.currentTimeMillis();
             ReservationTable.of(tx).expire(root.toString(), now);
-            List<Reservation> live = ReservationTable.of(tx).live(root.toString(), now);
+            LeaseIndex index = index(tx, false);
             for (String pattern : patterns) {
-                for (Reservation r : live) {
-                    if (!r.holder().equals(me.name()) && (exclusive || r.exclusive()) && PathPatterns.overlap(pattern, r.pattern())) {
-                        throw MeshException.unexpectedState(refusal(pattern, r, now));
-                    }
+                List<Reservation> against = index.overlapping(pattern, r -> live(r, now) && !r.holder().equals(me.name())
+                        && (exclusive || r.exclusive()));
+                if (!against.isEmpty()) {
+                    throw MeshException.unexpectedState(refusal(pattern, against.getFirst(), now));
                 }
             }
             List<Reservation> held = new ArrayList<>();
             Long expires = ttl == null ? null : now + ttl.toMillis();
             for (String pattern : patterns) {
-                live.stream().filter(r -> r.holder().equals(me.name()) && r.pattern().equals(pattern))
+                index.overlapping(pattern, r -> live(r, now) && r.holder().equals(me.name()) && r.pattern().equals(pattern))
                         .forEach(r -> ReservationTable.of(tx).delete(r.id()));
                 long id = ReservationTable.of(tx).insert(root.toString(), me.id(), pattern, exclusive, reason, now, expires);
                 held.add(new Reservation(id, me.name(), pattern, exclusive, reason, now, expires));
@@ -92,6 +95,29 @@ public final class Reservations {
             AgentTable.of(tx).touch(me.id(), now);
             return held;
         });
+    }
+
+    /**
+     * @param tx      the open transaction
+     * @param shareIt true in a read transaction, whose snapshot is committed: the index built is kept for the
+     *                next caller; a write transaction may still roll back, so what it builds is its own
+     * @return the project's leases as of {@code tx}: the kept index when the store's version matches
+     */
+    private LeaseIndex index(StoreTx tx, boolean shareIt) {
+        long version = ReservationTable.of(tx).version();
+        LeaseIndex kept = index;
+        if (kept != null && kept.version() == version) {
+            return kept;
+        }
+        LeaseIndex fresh = new LeaseIndex(version, ReservationTable.of(tx).all(root.toString()));
+        if (shareIt) {
+            index = fresh;
+        }
+        return fresh;
+    }
+
+    private static boolean live(Reservation r, long now) {
+        return r.expiresAt() == null || r.expiresAt() > now;
     }
 
     /**
@@ -124,10 +150,10 @@ public final class Reservations {
         }
         List<String> patterns = paths.stream().map(p -> PathPatterns.normalise(root, cwd, p)).distinct().toList();
         long now = System.currentTimeMillis();
-        List<Reservation> live = store.read(tx -> ReservationTable.of(tx).live(root.toString(), now));
+        LeaseIndex index = store.read(tx -> index(tx, true));
         List<Conflict> conflicts = new ArrayList<>();
         for (String pattern : patterns) {
-            live.stream().filter(r -> r.exclusive() && !r.holder().equals(agent) && PathPatterns.overlap(pattern, r.pattern()))
+            index.overlapping(pattern, r -> live(r, now) && r.exclusive() && !r.holder().equals(agent)).stream()
                     .findFirst().ifPresent(r -> conflicts.add(new Conflict(pattern, r, refusal(pattern, r, now))));
         }
         return conflicts;

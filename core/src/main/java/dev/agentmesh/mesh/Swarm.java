@@ -24,10 +24,12 @@ public final class Swarm {
 
     private final Store store;
     private final Path root;
+    private final Presence presence;
 
-    Swarm(Store store, Path root) {
+    Swarm(Store store, Path root, Presence presence) {
         this.store = store;
         this.root = root;
+        this.presence = presence;
     }
 
     /**
@@ -45,6 +47,11 @@ public final class Swarm {
         return store.write(tx -> {
             Agent me = Presence.requirePresent(tx, project, agent);
             var held = SwarmTable.of(tx).find(project, sp, task);
+            if (held.isPresent() && held.get().agentId() != me.id() && !held.get().claim().completed()) {
+                // a holder that died frees its claim now, not at the supervisor's next round
+                presence.reap(tx);
+                held = SwarmTable.of(tx).find(project, sp, task);
+            }
             if (held.isPresent()) {
                 SwarmClaim c = held.get().claim();
                 if (c.completed()) {

@@ -157,7 +157,7 @@ public final class PathPatterns {
         return s;
     }
 
-    private static int firstGlob(String s) {
+    static int firstGlob(String s) {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             if (c == '*' || c == '?' || c == '[' || c == '{') {

@@ -41,6 +41,16 @@ public final class ReservationTable {
                 .bind("p", project).bind("now", now).map(MAPPER).list();
     }
 
+    /** @return the leases of the project in any TTL state, oldest first (for a {@link LeaseIndex}) */
+    public List<Reservation> all(String project) {
+        return h.createQuery(SELECT + " WHERE r.project = :p ORDER BY r.id").bind("p", project).map(MAPPER).list();
+    }
+
+    /** @return the version of all leases and holder names, bumped by triggers on every change (schema v4) */
+    public long version() {
+        return h.createQuery("SELECT v FROM reservation_version").mapTo(Long.class).one();
+    }
+
     /** @return the leases held by agent {@code agentId}, oldest first */
     public List<Reservation> byAgent(long agentId) {
         return h.createQuery(SELECT + " WHERE r.agent_id = :a ORDER BY r.id").bind("a", agentId).map(MAPPER).list();
