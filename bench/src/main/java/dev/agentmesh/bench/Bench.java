@@ -117,7 +117,13 @@ public final class Bench {
         Path repo = Files.createDirectories(dir.resolve("repo"));
         Files.createDirectories(repo.resolve(".git"));
         Path store = dir.resolve("mesh.db");
-        Process serve = java("dev.agentmesh.cli.MeshCommand", List.of("serve"), store, dir.resolve("serve.log"));
+        // the supervisor as users start it, with bin/mesh's flags
+        ProcessBuilder spb = new ProcessBuilder(Path.of(System.getProperty("mesh.home", ".")).resolve("bin/mesh").toString(), "serve")
+                .directory(repo.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("serve.log").toFile());
+        spb.environment().put("MESH_STORE", store.toString());
+        spb.environment().put("MESH_NO_REBUILD", "1");
+        spb.environment().remove("MESH_SERVE");
+        Process serve = spb.start();
         RunFile rf = null;
         for (int i = 0; i < 600 && rf == null; i++) {
             rf = RunFile.read(store).filter(r -> r.pid() == serve.pid()).orElse(null);
@@ -420,7 +426,7 @@ public final class Bench {
             java.util.Arrays.sort(ms);
             System.out.println(Json.MAPPER.createObjectNode().put("benchmark", "startup").put("runs", n)
                     .put("p50_ms", round(percentile(ms, 50))).put("p90_ms", round(percentile(ms, 90)))
-                    .put("aot_cache", Files.exists(mesh.resolveSibling("../cli/target/mesh.aot").normalize())));
+                    .put("aot_cache", Files.exists(mesh.getParent().resolveSibling("cli/target/mesh.aot"))));
         }
     }
 

@@ -18,11 +18,16 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "mesh", mixinStandardHelpOptions = true, versionProvider = MeshCommand.Version.class,
         description = {"agentmesh: coordination runtime for teams of AI coding agents.",
-                "Agents join a mesh, message each other, reserve files, and run crews of workers from a PRD."},
-        subcommands = {ServeCommand.class, ReservationsCommand.class, GuardCommand.class, TaskCommand.class, CrewCommand.class, ToolCommand.class, McpCommand.class, ModelCommand.class,
-                DemoCommand.class, CommandLine.HelpCommand.class,
-                picocli.AutoComplete.GenerateCompletion.class})
+                "Agents join a mesh, message each other, reserve files, and run crews of workers from a PRD."})
 public final class MeshCommand implements Callable<Integer> {
+    /** The command classes; with the method commands of {@link #GROUPS}, every subcommand of {@code mesh}. */
+    private static final Class<?>[] COMMANDS = {ServeCommand.class, ReservationsCommand.class, GuardCommand.class,
+            TaskCommand.class, CrewCommand.class, ToolCommand.class, McpCommand.class, ModelCommand.class,
+            DemoCommand.class, AotTrainingCommand.class, CommandLine.HelpCommand.class,
+            picocli.AutoComplete.GenerateCompletion.class};
+    /** One class per command group; their commands are static methods, so picocli can invoke them on any object. */
+    private static final Class<?>[] GROUPS = {PresenceCommands.class, MessageCommands.class, ReservationCommands.class,
+            SwarmCommands.class};
 
     @Option(names = {"-x", "--trace"}, description = "Print the stack trace of an error (give it before the command: mesh -x send ...).")
     boolean trace;
@@ -49,7 +54,7 @@ public final class MeshCommand implements Callable<Integer> {
      * @return the exit code: 0 ok, 1 a check failed (e.g. demo), 2 invalid input, 3 unexpected state, 4 internal
      */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine cl = commandLine();
+        CommandLine cl = commandLine(firstWord(args));
         Cli.out(out);
         Cli.err(err);
         cl.setOut(out);
@@ -90,17 +95,57 @@ public final class MeshCommand implements Callable<Integer> {
         return cl.execute(rest);
     }
 
+    /** @return the command line with every subcommand (for help, completion and tests) */
     static CommandLine commandLine() {
+        return commandLine(null);
+    }
+
+    /**
+     * @param command the subcommand about to run, or null
+     * @return the command line with only that subcommand when it names one, else with all: picocli builds the
+     *         model of every subcommand it is given, which costs a third of a short command's time
+     */
+    static CommandLine commandLine(String command) {
         CommandLine cl = new CommandLine(new MeshCommand());
-        // One class per command group; their commands are static methods, so picocli can invoke them on any object.
-        for (Class<?> group : new Class<?>[]{PresenceCommands.class, MessageCommands.class, ReservationCommands.class, SwarmCommands.class}) {
-            for (java.lang.reflect.Method m : CommandLine.getCommandMethods(group, null)) {
-                cl.addSubcommand(new CommandLine(m));
+        boolean found = false;
+        if (command != null) {
+            for (Class<?> group : GROUPS) {
+                for (java.lang.reflect.Method m : CommandLine.getCommandMethods(group, command)) {
+                    cl.addSubcommand(new CommandLine(m));
+                    found = true;
+                }
+            }
+            for (Class<?> c : COMMANDS) {
+                Command a = c.getAnnotation(Command.class);
+                if (!found && a != null && (a.name().equals(command) || java.util.Arrays.asList(a.aliases()).contains(command))) {
+                    cl.addSubcommand(c);
+                    found = true;
+                }
+            }
+        }
+        if (!found) {
+            for (Class<?> c : COMMANDS) {
+                cl.addSubcommand(c);
+            }
+            for (Class<?> group : GROUPS) {
+                for (java.lang.reflect.Method m : CommandLine.getCommandMethods(group, null)) {
+                    cl.addSubcommand(new CommandLine(m));
+                }
             }
         }
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         addHelpOptions(cl);
         return cl;
+    }
+
+    /** @return the first word after the leading {@code -x}, or null when there is none or it is an option */
+    private static String firstWord(String[] args) {
+        for (String a : args) {
+            if (!a.equals("-x") && !a.equals("--trace")) {
+                return a.startsWith("-") ? null : a;
+            }
+        }
+        return null;
     }
 
     /** Gives every subcommand {@code -h/--help} and {@code -V/--version}, as the top command has. */

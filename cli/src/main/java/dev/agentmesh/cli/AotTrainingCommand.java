@@ -1,0 +1,60 @@
+package dev.agentmesh.cli;
+
+import dev.agentmesh.server.Supervisor;
+import picocli.CommandLine.Command;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code mesh aot-training} (hidden): the training run from which {@code bin/mesh} builds the JDK's AOT cache
+ * ({@code cli/target/mesh.aot}, JEP 483/514), so that a short command starts with its classes loaded and linked.
+ * In a temporary folder it starts a supervisor in this process and runs the commands agents run most through it
+ * (join, send, inbox, list, reserve, reservations check, status, whois, leave), then stops it. Prints nothing on
+ * success; exits 4 when a command failed.
+ */
+@Command(name = "aot-training", hidden = true, description = "Train the AOT cache (run by bin/mesh after a build).")
+final class AotTrainingCommand implements Callable<Integer> {
+    @Override
+    public Integer call() throws Exception {
+        Path dir = Files.createTempDirectory("mesh-aot");
+        Path repo = Files.createDirectories(dir.resolve("repo"));
+        Files.createDirectories(repo.resolve(".git"));
+        Path store = dir.resolve("mesh.db");
+        Map<String, String> env = new HashMap<>(Cli.env());
+        env.keySet().removeIf(k -> k.startsWith("MESH_"));
+        env.put("MESH_STORE", store.toString());
+        Map<String, String> savedEnv = Cli.env();
+        int failed = 0;
+        try (Supervisor s = Supervisor.tryStart(new Supervisor.Options(store, 0, Duration.ofMinutes(5), MeshCommand.version()))
+                .orElseThrow()) {
+            for (List<String> args : List.of(List.of("join", "--name", "Ann"), List.of("join", "--name", "Bob"),
+                    List.of("send", "Bob", "hello", "--as", "Ann"), List.of("inbox", "--as", "Bob"), List.of("list"),
+                    List.of("reserve", "src/a.ts", "--as", "Ann", "--reason", "training"),
+                    List.of("reservations", "check", "src/a.ts", "--as", "Ann"), List.of("status", "--as", "Ann"),
+                    List.of("whois", "Bob", "--json"), List.of("feed"), List.of("sned"), List.of("leave", "--as", "Bob"))) {
+                Cli.reset(env, repo);
+                StringWriter out = new StringWriter();
+                StringWriter err = new StringWriter();
+                int code = MeshCommand.run(args.toArray(String[]::new), new PrintWriter(out), new PrintWriter(err));
+                if (code != 0 && !args.getFirst().equals("sned")) {
+                    failed++;
+                    System.err.println("aot-training: mesh " + String.join(" ", args) + ": exit " + code + ": " + err.toString().strip());
+                }
+            }
+        } finally {
+            Cli.reset(savedEnv, Path.of("").toAbsolutePath());
+            try (var files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        return failed == 0 ? 0 : 4;
+    }
+}
