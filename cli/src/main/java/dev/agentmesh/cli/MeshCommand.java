@@ -108,7 +108,8 @@ public final class MeshCommand implements Callable<Integer> {
     static CommandLine commandLine(String command) {
         CommandLine cl = new CommandLine(new MeshCommand());
         boolean found = false;
-        if (command != null) {
+        // "help NAME" needs NAME: it gets every subcommand
+        if (command != null && !command.equals("help")) {
             for (Class<?> group : GROUPS) {
                 for (java.lang.reflect.Method m : CommandLine.getCommandMethods(group, command)) {
                     cl.addSubcommand(new CommandLine(m));
