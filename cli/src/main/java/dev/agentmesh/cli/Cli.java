@@ -132,9 +132,11 @@ final class Cli {
         return e == null || e.isBlank() ? null : e;
     }
 
-    /** Shells that run one command line and exit ({@code bash -c "mesh join ..."}), skipped by {@link #callerPid}. */
-    private static final java.util.Set<String> SHELLS = java.util.Set.of("sh", "bash", "dash", "zsh", "ksh", "fish", "env",
-            "timeout", "nohup", "xargs", "setsid", "stdbuf", "nice");
+    /** Shells, skipped by {@link #callerPid} when they run one command line ({@code bash -c "mesh join ..."}). */
+    private static final java.util.Set<String> SHELLS = java.util.Set.of("sh", "bash", "dash", "zsh", "ksh", "fish");
+    /** Programs that run one command and exit, always skipped by {@link #callerPid}. */
+    private static final java.util.Set<String> WRAPPERS = java.util.Set.of("env", "timeout", "nohup", "xargs", "setsid",
+            "stdbuf", "nice");
 
     /**
      * @return the pid recorded for a join from the CLI: the nearest ancestor that is not a one-shot shell or
@@ -156,11 +158,11 @@ final class Cli {
 
     private static boolean oneShot(ProcessHandle p) {
         String cmd = p.info().command().map(c -> java.nio.file.Path.of(c).getFileName().toString()).orElse("");
+        if (WRAPPERS.contains(cmd)) {
+            return true;
+        }
         if (!SHELLS.contains(cmd)) {
             return false;
-        }
-        if (!java.util.List.of("sh", "bash", "dash", "zsh", "ksh", "fish").contains(cmd)) {
-            return true;
         }
         String[] args = p.info().arguments().orElse(new String[0]);
         return java.util.Arrays.stream(args).anyMatch(a -> a.startsWith("-") && !a.startsWith("--") && a.contains("c"));

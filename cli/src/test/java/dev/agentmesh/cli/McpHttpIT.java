@@ -171,6 +171,23 @@ class McpHttpIT {
     }
 
     @Test
+    void aSessionWithoutAProjectIsToldHowToNameOneAndTheServerLivesOn() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        String bare = runFile.url() + "/mcp";
+        HttpResponse<String> init = post(http, bare, null, """
+                {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},
+                 "clientInfo":{"name":"McpHttpIT","version":"1"}}}""".getBytes(StandardCharsets.UTF_8));
+        String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+        post(http, bare, session, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}".getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> call = post(http, bare, session, """
+                {"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"pi_messenger","arguments":{"action":"list"}}}"""
+                .getBytes(StandardCharsets.UTF_8));
+        assertThat(call.body()).contains("\"isError\":true")
+                .contains("this MCP session has no project: connect to /mcp?project=/absolute/folder or send the header X-Mesh-Project");
+        assertThat(supervisor.isAlive()).isTrue();
+    }
+
+    @Test
     void aForeignOriginOrHostIsRefused() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url()))
@@ -182,7 +199,11 @@ class McpHttpIT {
     }
 
     private HttpResponse<String> post(HttpClient http, String session, byte[] body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url()))
+        return post(http, url(), session, body);
+    }
+
+    private HttpResponse<String> post(HttpClient http, String url, String session, byte[] body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url))
                 .header("Authorization", "Bearer " + runFile.secret())
                 .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));

@@ -49,9 +49,4 @@ public final class Connections {
         }
         return out;
     }
-
-    /** @return how many connections are open */
-    public int size() {
-        return open.size();
-    }
 }

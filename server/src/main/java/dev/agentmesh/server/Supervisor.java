@@ -37,10 +37,11 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The resident supervisor of one store ({@code mesh serve}): it serves every project of the store over HTTP on
- * 127.0.0.1 ({@link ApiRoutes}), wakes waiters in memory after each of its commits, and runs the housekeeping
- * tasks. Every mesh command writes through it; a crew run still writes from its own process (and those writes
- * wake no stream until the next one through the supervisor). Clients find it through its {@link RunFile}; a lock file beside the
- * store keeps a second supervisor from starting (the kernel releases the lock when this process dies, also on
+ * 127.0.0.1 ({@link ApiRoutes}, and MCP at {@code /mcp}: {@link McpEndpoint}), wakes waiters in memory after each of
+ * its commits, renews the heartbeat leases of agents with an open connection ({@link Connections}) and runs the
+ * housekeeping tasks ({@link ReapDeadAgents}, {@link RenewLeases}, {@link SweepMcpSessions}). Every mesh command
+ * writes through it; a crew run still writes from its own process (and those writes wake no stream until the next
+ * one through the supervisor). Clients find it through its {@link RunFile}; a lock file beside the store keeps a second supervisor from starting (the kernel releases the lock when this process dies, also on
  * SIGKILL). The store stays the truth: a killed supervisor loses nothing that was acknowledged.
  *
  * <p>Thread-safe. Create with {@link #tryStart}; {@link #close} stops it.

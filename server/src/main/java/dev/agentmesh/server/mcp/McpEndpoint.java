@@ -161,11 +161,6 @@ public final class McpEndpoint {
         return n[0];
     }
 
-    /** @return how many MCP sessions are open (initialized and not ended or swept) */
-    public int sessions() {
-        return sessions.size();
-    }
-
     private void handle(HttpServletRequest request, HttpServletResponse resp) throws ServletException, IOException {
         supervisor.touch();
         HttpServletRequest req = request;
@@ -196,15 +191,18 @@ public final class McpEndpoint {
         if (stream) {
             s.openStreams.incrementAndGet();
             s.streamed = true;
+            // an open stream keeps an auto-started supervisor from its idle exit, as an event stream does
+            supervisor.streams(1);
         }
         try {
             transport.service(req, resp);
         } finally {
             if (stream) {
                 if (req.isAsyncStarted()) {
-                    req.getAsyncContext().addListener(new StreamEnd(s));
+                    req.getAsyncContext().addListener(new StreamEnd(s, supervisor));
                 } else {
                     s.openStreams.decrementAndGet();
+                    supervisor.streams(-1);
                 }
             }
         }
@@ -361,10 +359,11 @@ public final class McpEndpoint {
     }
 
     /** Counts a GET stream closed when its async request completes, times out or fails. */
-    private record StreamEnd(Session s) implements AsyncListener {
+    private record StreamEnd(Session s, Supervisor supervisor) implements AsyncListener {
         @Override
         public void onComplete(AsyncEvent event) {
             s.openStreams.decrementAndGet();
+            supervisor.streams(-1);
         }
 
         @Override

@@ -1,0 +1,180 @@
+package dev.agentmesh.bench;
+
+import dev.agentmesh.api.Caller;
+import dev.agentmesh.api.Json;
+import dev.agentmesh.cli.client.RemoteMeshApi;
+import dev.agentmesh.server.RunFile;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import static dev.agentmesh.bench.BenchSupport.*;
+
+/** {@code delivery} and {@code latency}, with their sender and reader processes (see {@link Bench}). */
+final class MessageBenches {
+    static final int SENDERS = 8;
+    static final int PER_SENDER = 200;
+    static final int RECIPIENTS = 8;
+
+    private MessageBenches() {
+    }
+
+    static void delivery() throws Exception {
+        List<String> agents = new ArrayList<>();
+        for (int i = 0; i < RECIPIENTS; i++) {
+            agents.add("R" + i);
+        }
+        for (int i = 0; i < SENDERS; i++) {
+            agents.add("S" + i);
+        }
+        int[] expected = new int[RECIPIENTS];
+        for (int i = 0; i < SENDERS; i++) {
+            Mulberry32 rnd = new Mulberry32(1000 + i);
+            for (int k = 0; k < PER_SENDER; k++) {
+                expected[rnd.next(RECIPIENTS)]++;
+            }
+        }
+        try (Setup s = setup(agents)) {
+            Path go = s.dir().resolve("go");
+            List<Process> readers = new ArrayList<>();
+            for (int r = 0; r < RECIPIENTS; r++) {
+                readers.add(java(Bench.class.getName(), List.of("reader", s.store().toString(), s.repo().toString(), "R" + r,
+                        Integer.toString(expected[r]), s.dir().resolve("R" + r + ".txt").toString()), s.store(), s.dir().resolve("R" + r + ".log")));
+            }
+            awaitFiles(s.dir(), "R", ".ready", RECIPIENTS);
+            List<Process> senders = new ArrayList<>();
+            for (int i = 0; i < SENDERS; i++) {
+                senders.add(java(Bench.class.getName(), List.of("sender", s.store().toString(), s.repo().toString(), "S" + i,
+                        Integer.toString(1000 + i), Integer.toString(PER_SENDER), "0", go.toString()), s.store(), s.dir().resolve("S" + i + ".log")));
+            }
+            awaitFiles(s.dir(), "S", ".ready", SENDERS);
+            long t0 = System.currentTimeMillis();
+            Files.writeString(go, Long.toString(t0));
+            for (Process p : senders) {
+                p.waitFor(120, TimeUnit.SECONDS);
+            }
+            for (Process p : readers) {
+                p.waitFor(120, TimeUnit.SECONDS);
+            }
+            long received = 0;
+            long last = t0;
+            Set<String> distinct = new HashSet<>();
+            long inversions = 0;
+            for (int r = 0; r < RECIPIENTS; r++) {
+                Map<String, Integer> lastSeq = new HashMap<>();
+                for (String line : Files.readAllLines(s.dir().resolve("R" + r + ".txt"))) {
+                    String[] f = line.split(" ");
+                    String sender = f[0];
+                    int seq = Integer.parseInt(f[1]);
+                    received++;
+                    distinct.add(r + "/" + sender + "/" + seq);
+                    last = Math.max(last, Long.parseLong(f[3]) / 1000);
+                    Integer prev = lastSeq.put(sender, seq);
+                    if (prev != null && prev > seq) {
+                        inversions++;
+                    }
+                }
+            }
+            long total = (long) SENDERS * PER_SENDER;
+            double seconds = Math.max(1, last - t0) / 1000.0;
+            ObjectNode o = Json.MAPPER.createObjectNode().put("benchmark", "delivery").put("senders", SENDERS)
+                    .put("messages", total).put("readers", RECIPIENTS)
+                    .put("delivered_per_s", Math.round(distinct.size() / seconds)).put("wall_ms", last - t0)
+                    .put("lost", total - distinct.size()).put("duplicated", received - distinct.size())
+                    .put("fifo_inversions", inversions);
+            System.out.println(o);
+        }
+    }
+
+    static void latency() throws Exception {
+        ObjectNode o = Json.MAPPER.createObjectNode().put("benchmark", "latency");
+        for (int interval : new int[]{100, 10}) {
+            int count = interval == 100 ? 100 : 500;
+            try (Setup s = setup(List.of("R0", "S0"))) {
+                Path go = s.dir().resolve("go");
+                Process reader = java(Bench.class.getName(), List.of("reader", s.store().toString(), s.repo().toString(), "R0",
+                        Integer.toString(count), s.dir().resolve("R0.txt").toString()), s.store(), s.dir().resolve("R0.log"));
+                awaitFiles(s.dir(), "R", ".ready", 1);
+                Process sender = java(Bench.class.getName(), List.of("sender", s.store().toString(), s.repo().toString(), "S0",
+                        "-1", Integer.toString(count), Integer.toString(interval), go.toString()), s.store(), s.dir().resolve("S0.log"));
+                awaitFiles(s.dir(), "S", ".ready", 1);
+                Files.writeString(go, "go");
+                sender.waitFor(180, TimeUnit.SECONDS);
+                reader.waitFor(60, TimeUnit.SECONDS);
+                double[] ms = Files.readAllLines(s.dir().resolve("R0.txt")).stream().map(l -> l.split(" "))
+                        .mapToDouble(f -> (Long.parseLong(f[3]) - Long.parseLong(f[2])) / 1000.0).sorted().toArray();
+                o.put("p50_ms_" + interval, round(percentile(ms, 50))).put("p99_ms_" + interval, round(percentile(ms, 99)))
+                        .put("received_" + interval, ms.length).put("sent_" + interval, count);
+            }
+        }
+        System.out.println(o);
+    }
+
+    /** A sender process: joins nothing (its agent exists), waits for the go file, sends, one HTTP call each. */
+    static void sender(Path store, Path repo, String name, long seed, int count, int intervalMs, Path go) throws Exception {
+        RemoteMeshApi api = new RemoteMeshApi(RunFile.read(store).orElseThrow(), repo);
+        Caller me = new Caller(name, repo, ProcessHandle.current().pid(), "bench", null);
+        Mulberry32 rnd = seed < 0 ? null : new Mulberry32((int) seed);
+        // warm the connection and the code path before the clock starts
+        api.call(me, Json.MAPPER.createObjectNode().put("action", "status"));
+        Files.writeString(store.resolveSibling(name + ".ready"), "");
+        while (!Files.exists(go)) {
+            Thread.sleep(2);
+        }
+        for (int k = 0; k < count; k++) {
+            String to = rnd == null ? "R0" : "R" + rnd.next(RECIPIENTS);
+            api.call(me, Json.MAPPER.createObjectNode().put("action", "send").put("to", to)
+                    .put("message", name + " " + k + " " + micros()));
+            if (intervalMs > 0) {
+                Thread.sleep(intervalMs);
+            }
+        }
+    }
+
+    /** A reader process: the agent's event stream; writes "sender seq sentMicros receivedMicros" per message. */
+    static void reader(Path store, Path repo, String name, int expected, Path out) throws Exception {
+        RunFile rf = RunFile.read(store).orElseThrow();
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest req = HttpRequest.newBuilder(URI.create(rf.url() + "/api/v1/events?project="
+                        + URLEncoder.encode(repo.toString(), StandardCharsets.UTF_8) + "&agent=" + name))
+                .header("Authorization", "Bearer " + rf.secret()).header("Accept", "text/event-stream").build();
+        HttpResponse<InputStream> resp = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
+        List<String> lines = new ArrayList<>();
+        long deadline = System.currentTimeMillis() + 120_000;
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(resp.body(), StandardCharsets.UTF_8))) {
+            String event = "";
+            for (String l; lines.size() < expected && System.currentTimeMillis() < deadline && (l = r.readLine()) != null; ) {
+                if (l.startsWith("event:")) {
+                    event = l.substring(6).strip();
+                } else if (l.startsWith("data:") && event.equals("ready")) {
+                    Files.writeString(store.resolveSibling(name + ".ready"), "");
+                } else if (l.startsWith("data:") && event.equals("message")) {
+                    long now = micros();
+                    JsonNode m = Json.MAPPER.readTree(l.substring(5).strip());
+                    String[] body = m.path("body").asString().split(" ");
+                    lines.add(body[0] + " " + body[1] + " " + body[2] + " " + now);
+                }
+            }
+        }
+        Files.write(out, lines);
+        System.exit(0);
+    }
+}
