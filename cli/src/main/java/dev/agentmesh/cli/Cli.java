@@ -120,16 +120,42 @@ final class Cli {
 
     /** @return the caller of this CLI process: {@code --as} or {@code MESH_AGENT}, and the process facts */
     static Caller caller(String as, String defaultRuntime) {
-        return new Caller(agent(as), cwd, callerPid(), env.getOrDefault("MESH_RUNTIME", defaultRuntime), env.get("MESH_MODEL"));
+        String agent = agent(as);
+        long pid = callerPid();
+        // a person at a terminal is a participant of their own: runtime "human"; an agent's tool runs without a terminal
+        String runtime = env.getOrDefault("MESH_RUNTIME", "cli".equals(defaultRuntime) && atATerminal() ? "human" : defaultRuntime);
+        Caller c = new Caller(agent, cwd, pid, runtime, env.get("MESH_MODEL"));
+        String token = env.get("MESH_AGENT_TOKEN");
+        if (agent != null && (token == null || token.isBlank())) {
+            token = dev.agentmesh.cli.client.SessionTokens.find(meshEnv().storePath(), pid,
+                    meshEnv().project().root().toString(), agent).orElse(null);
+        }
+        return c.token(token);
     }
 
-    /** @return the caller's agent name: {@code --as}, else {@code MESH_AGENT}, else null */
+    private static boolean atATerminal() {
+        java.io.Console console = System.console();
+        return console != null && console.isTerminal();
+    }
+
+    /**
+     * @return the caller's agent name: {@code --as}, else {@code MESH_AGENT}, else the agent this process (the
+     *     agent's process or a person's shell, see {@link #callerPid}) joined last through the CLI, else null
+     */
     static String agent(String as) {
         if (as != null && !as.isBlank()) {
             return as;
         }
         String e = env.get("MESH_AGENT");
-        return e == null || e.isBlank() ? null : e;
+        if (e != null && !e.isBlank()) {
+            return e;
+        }
+        try {
+            return dev.agentmesh.cli.client.SessionTokens.current(meshEnv().storePath(), callerPid(),
+                    meshEnv().project().root().toString()).orElse(null);
+        } catch (MeshException outsideAProject) {
+            return null;
+        }
     }
 
     /** Shells, skipped by {@link #callerPid} when they run one command line ({@code bash -c "mesh join ..."}). */
@@ -170,9 +196,27 @@ final class Cli {
 
     /** Runs a pi_messenger action as {@code as} and prints its text, or its data with {@code json}. */
     static int action(String as, boolean json, PrintWriter out, ObjectNode args) {
-        ApiResult r = api().call(caller(as, "cli"), args);
+        Caller c = caller(as, "cli");
+        String before = c.token();
+        String name = c.agent();
+        ApiResult r = api().call(c, args);
+        rememberToken(c, name, before);
+        if (name != null && "leave".equals(args.path("action").asString(null))) {
+            dev.agentmesh.cli.client.SessionTokens.forget(meshEnv().storePath(), c.pid(), meshEnv().project().root().toString(), name);
+        }
         print(out, json, r.text(), r.data());
         return 0;
+    }
+
+    /**
+     * Keeps the token of {@code c} for the later commands of this agent process (SessionTokens) when a join
+     * handed it a new one or a rename gave it a new name.
+     */
+    static void rememberToken(Caller c, String nameBefore, String tokenBefore) {
+        if (c.agent() != null && c.token() != null && (!c.token().equals(tokenBefore) || !c.agent().equals(nameBefore))) {
+            dev.agentmesh.cli.client.SessionTokens.save(meshEnv().storePath(), c.pid(), meshEnv().project().root().toString(),
+                    c.agent(), c.token());
+        }
     }
 
     static ObjectNode args(String action) {

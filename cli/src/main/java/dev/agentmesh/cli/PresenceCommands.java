@@ -10,7 +10,8 @@ import picocli.CommandLine.Parameters;
 final class PresenceCommands {
 
     @Command(mixinStandardHelpOptions = true, name = "join", description = {"Join the mesh of this project.",
-            "Prints the name to use with --as or MESH_AGENT; a name is generated when none is given."})
+            "A name is generated when none is given. Later commands of the same shell or agent process act as it;",
+            "--json prints its token, for MESH_AGENT_TOKEN in another process."})
     static int join(@Option(names = "--name", paramLabel = "NAME", description = "Wanted name (default: $MESH_AGENT or a generated one).") String name,
              @Mixin Options.As as, @Mixin Options.Json json) {
         var args = Cli.args("join");
@@ -18,8 +19,9 @@ final class PresenceCommands {
             args.put("name", name);
         }
         int rc = Cli.action(as.as, json.json, Cli.out(), args);
-        if (!json.json && Cli.agent(as.as) == null && name == null) {
-            Cli.out().println("use it in this shell with: export MESH_AGENT=<the name above>");
+        if (!json.json && as.as == null && Cli.env().get("MESH_AGENT") == null && name == null) {
+            Cli.out().println("later mesh commands of this shell act as it; another process needs MESH_AGENT=<the name above>"
+                    + " and MESH_AGENT_TOKEN=<the token of mesh join --json>");
         }
         return rc;
     }

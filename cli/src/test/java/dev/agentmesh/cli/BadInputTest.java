@@ -99,7 +99,13 @@ class BadInputTest {
     @ParameterizedTest
     @ValueSource(strings = {"send Bob hi", "broadcast hi", "inbox", "reserve src/a.js", "release", "set-status busy",
             "rename Zed", "leave", "task start task-1"})
-    void commandsActingAsAnAgentNeedAnIdentity(String command) {
+    void commandsActingAsAnAgentNeedAnIdentity(String command) throws IOException {
+        // a process that never joined: no --as, no MESH_AGENT, no session of its own
+        try (var files = Files.list(mesh.store.resolveSibling("mesh.db.sessions"))) {
+            for (Path f : files.toList()) {
+                Files.delete(f);
+            }
+        }
         CliRunner.Result r = refused(2, "join", command.split(" "));
         assertThat(r.err()).contains("MESH_AGENT");
     }

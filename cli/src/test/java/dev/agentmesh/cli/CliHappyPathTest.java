@@ -63,13 +63,16 @@ class CliHappyPathTest {
         List<String> lines = mesh.ok("join").lines().toList();
         assertThat(lines).hasSize(2);
         assertThat(lines.get(0)).matches("joined as [A-Z][a-z]+[A-Z][a-z]+ \\(0 peer\\(s\\)\\) in .*");
-        assertThat(lines.get(1)).contains("export MESH_AGENT=");
+        assertThat(lines.get(1)).contains("later mesh commands of this shell act as it").contains("MESH_AGENT_TOKEN");
+        String name = lines.get(0).split(" ")[2];
+        assertThat(mesh.ok("status")).as("the shell's later commands act as the agent it joined").startsWith("you are " + name);
+        assertThat(mesh.ok("list")).contains(name + " (you)");
     }
 
     @Test
     void joinTakesTheNameFromMeshAgent() {
         mesh.env("MESH_AGENT", "Carol");
-        assertThat(mesh.ok("join")).startsWith("joined as Carol ").doesNotContain("export MESH_AGENT");
+        assertThat(mesh.ok("join")).startsWith("joined as Carol ").doesNotContain("later mesh commands");
     }
 
     @Test
@@ -88,7 +91,8 @@ class CliHappyPathTest {
     void listShowsEveryAgentWithRuntimeBranchAndStatus() {
         aliceAndBob();
         mesh.ok("set-status", "reviewing auth", "--as", "Bob");
-        assertThat(mesh.ok("list")).isEqualTo("2 agent(s)\n  Alice  cli @main\n  Bob  cli @main  \"reviewing auth\"\n");
+        assertThat(mesh.ok("list")).as("Bob joined last from this process, so it is Bob")
+                .isEqualTo("2 agent(s)\n  Alice  cli @main\n  Bob (you)  cli @main  \"reviewing auth\"\n");
     }
 
     @Test
@@ -189,11 +193,13 @@ class CliHappyPathTest {
         mesh.ok("send", "Bob", "auth is done", "--as", "Alice");
         mesh.ok("reserve", "src/a.js", "--reason", "auth", "--as", "Bob");
         List<String> lines = mesh.ok("feed").lines().toList();
-        assertThat(lines).hasSize(4);
+        assertThat(lines).hasSize(6);
         assertThat(lines.get(0)).matches(CLOCK + " Alice join: runtime cli");
         assertThat(lines.get(2)).matches(CLOCK + " Alice message Bob: auth is done");
         assertThat(lines.get(3)).matches(CLOCK + " Bob reserve src/a\\.js: auth");
-        assertThat(mesh.ok("feed", "--limit", "1").lines().toList()).hasSize(1).first().asString().contains("reserve");
+        assertThat(lines.get(5)).as("this process joined Bob last, so it is told of Bob's unread message")
+                .startsWith("[mesh] 1 unread message(s) for Bob");
+        assertThat(mesh.ok("feed", "--limit", "1").lines().toList()).hasSize(3).first().asString().contains("reserve");
     }
 
     @Test

@@ -79,10 +79,16 @@ class McpHttpIT {
                 "--method", "tools/call", "--tool-name", "pi_messenger", "--tool-arg", "action=join", "--tool-arg", "name=Web");
         assertThat(joined.code).as(joined.err).isZero();
         assertThat(text(joined)).startsWith("joined as Web");
-        // a later session names its agent with a header
-        Result status = inspect(List.of("Authorization: Bearer " + runFile.secret(), "X-Mesh-Agent: Web"),
-                "--method", "tools/call", "--tool-name", "pi_messenger", "--tool-arg", "action=status");
-        assertThat(text(status)).startsWith("you are Web");
+        String token = JSON.readTree(joined.out).at("/result/structuredContent/token").asString();
+        assertThat(token).as("the join's structured result carries the agent's token").hasSizeGreaterThan(30);
+        // a later session names its agent with headers: the name and its token
+        Result inbox = inspect(List.of("Authorization: Bearer " + runFile.secret(), "X-Mesh-Agent: Web", "X-Mesh-Token: " + token),
+                "--method", "tools/call", "--tool-name", "pi_messenger", "--tool-arg", "action=inbox");
+        assertThat(text(inbox)).isEqualTo("no new messages");
+        // the name alone is not enough to read the agent's inbox
+        Result forged = inspect(List.of("Authorization: Bearer " + runFile.secret(), "X-Mesh-Agent: Web"),
+                "--method", "tools/call", "--tool-name", "pi_messenger", "--tool-arg", "action=inbox");
+        assertThat(text(forged)).startsWith("acting as Web needs its token");
     }
 
     @Test

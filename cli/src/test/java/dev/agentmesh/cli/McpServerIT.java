@@ -85,7 +85,7 @@ class McpServerIT {
     @Test
     void toolsListShowsPiMessengerWithADescriptionAndAPortableSchema() throws Exception {
         long start = System.nanoTime();
-        Result r = inspect(null, "--method", "tools/list", "--strict");
+        Result r = inspect(null, null, "--method", "tools/list", "--strict");
         System.out.printf("inspector tools/list: %d ms%n", (System.nanoTime() - start) / 1_000_000);
 
         assertThat(r.code).as(r.err).isZero();
@@ -106,19 +106,25 @@ class McpServerIT {
         // Each inspector run is a new server whose join records the inspector's pid, so an agent counts as gone
         // once its run ends, and the next join reaps it. Bob joins first: a recipient only has to be known. Alice
         // joins last, so she is still present when she sends.
-        assertThat(text(call(null, "--tool-arg", "action=join", "--tool-arg", "name=Bob"))).startsWith("joined as Bob");
-        assertThat(text(call(null, "--tool-arg", "action=join", "--tool-arg", "name=Alice"))).startsWith("joined as Alice");
+        Result bob = call(null, null, "--tool-arg", "action=join", "--tool-arg", "name=Bob");
+        assertThat(text(bob)).startsWith("joined as Bob");
+        String bobToken = JSON.readTree(bob.out).at("/result/structuredContent/token").asString();
+        Result alice = call(null, null, "--tool-arg", "action=join", "--tool-arg", "name=Alice");
+        assertThat(text(alice)).startsWith("joined as Alice");
+        String aliceToken = JSON.readTree(alice.out).at("/result/structuredContent/token").asString();
 
-        Result sent = call("Alice", "--tool-arg", "action=send", "--tool-arg", "to=Bob", "--tool-arg", "message=hello Bob");
+        Result sent = call("Alice", aliceToken, "--tool-arg", "action=send", "--tool-arg", "to=Bob", "--tool-arg", "message=hello Bob");
         assertThat(sent.code).as(sent.err).isZero();
         assertThat(text(sent)).isEqualTo("sent #1 to Bob");
 
-        Result bad = call("Alice", "--tool-args-json", "{\"action\":\"send\",\"to\":[\"Bob\",\"Nobody\"],\"message\":\"lost\"}");
+        Result bad = call("Alice", aliceToken, "--tool-args-json", "{\"action\":\"send\",\"to\":[\"Bob\",\"Nobody\"],\"message\":\"lost\"}");
         assertThat(bad.code).as("inspector exit code for an isError result").isEqualTo(5);
         assertThat(JSON.readTree(bad.out).at("/result/isError").asBoolean()).isTrue();
         assertThat(text(bad)).doesNotContain("\n").contains("unknown agent 'Nobody'");
 
-        Result inbox = call("Bob", "--tool-arg", "action=inbox");
+        Result forged = call("Bob", aliceToken, "--tool-arg", "action=inbox");
+        assertThat(text(forged)).as("Alice's token does not read Bob's inbox").isEqualTo("the token given is not Bob's; an agent acts only as itself");
+        Result inbox = call("Bob", bobToken, "--tool-arg", "action=inbox");
         assertThat(inbox.code).as(inbox.err).isZero();
         assertThat(text(inbox)).matches("1 message\\(s\\)\n#1 \\d\\d:\\d\\d:\\d\\d Alice: hello Bob");
         ProcessBuilder feed = new ProcessBuilder(root.resolve("bin/mesh").toString(), "feed");
@@ -159,18 +165,21 @@ class McpServerIT {
                         + "message per line); connection closed");
     }
 
-    private Result call(String agent, String... args) throws Exception {
+    private Result call(String agent, String token, String... args) throws Exception {
         List<String> a = new ArrayList<>(List.of("--method", "tools/call", "--tool-name", "pi_messenger"));
         a.addAll(List.of(args));
-        return inspect(agent, a.toArray(String[]::new));
+        return inspect(agent, token, a.toArray(String[]::new));
     }
 
     /** Runs the inspector CLI against {@code bin/mesh mcp}; it hands the server only the env given with -e. */
-    private Result inspect(String agent, String... args) throws Exception {
+    private Result inspect(String agent, String token, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(inspector.toString(), "--cli", "--format", "json",
                 "-e", "MESH_STORE=" + store));
         if (agent != null) {
             cmd.addAll(List.of("-e", "MESH_AGENT=" + agent));
+        }
+        if (token != null) {
+            cmd.addAll(List.of("-e", "MESH_AGENT_TOKEN=" + token));
         }
         cmd.addAll(List.of(root.resolve("bin/mesh").toString(), "mcp"));
         cmd.addAll(List.of(args));

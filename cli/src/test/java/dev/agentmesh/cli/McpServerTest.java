@@ -59,7 +59,7 @@ class McpServerTest {
 
     @Test
     void pipelinedCallsShareOneSessionAndAreAllAnsweredInOrder() {
-        List<JsonNode> out = serve(null,
+        List<JsonNode> out = serve((String) null,
                 call(2, args("join").put("name", "Alice")),
                 call(3, args("send").put("to", "Alice").put("message", "note to self")),
                 call(4, args("inbox").put("limit", "5")),
@@ -76,9 +76,9 @@ class McpServerTest {
 
     @Test
     void theAgentGivenAtStartIsTheCallerUntilItRenames() {
-        mesh.presence().join(new Presence.JoinRequest("Bob", ProcessHandle.current().pid(),
-                null, "test", null, null));
-        List<JsonNode> out = serve("Bob",
+        String token = mesh.presence().joinWithToken(new Presence.JoinRequest("Bob", ProcessHandle.current().pid(),
+                null, "test", null, null)).token();
+        List<JsonNode> out = serve(session("Bob").token(token),
                 call(2, args("set_status").put("message", "reviewing")),
                 call(3, args("rename").put("name", "Robert")),
                 call(4, args("whois").put("name", "Robert")));
@@ -89,8 +89,20 @@ class McpServerTest {
     }
 
     @Test
+    void aSessionThatKnowsOnlyAnotherAgentsNameCannotActAsIt() {
+        mesh.presence().join(new Presence.JoinRequest("Bob", ProcessHandle.current().pid(), null, "test", null, null));
+        List<JsonNode> out = serve(session("Bob"), call(2, args("inbox")), call(3, args("leave")));
+        assertThat(out.get(1).at("/result/isError").asBoolean()).isTrue();
+        assertThat(text(out.get(1))).isEqualTo("acting as Bob needs its token: the token its join returned "
+                + "(MESH_AGENT_TOKEN for the CLI; the CLI keeps it for the agent process that joined)");
+        assertThat(text(serve(session("Bob").token("forged"), call(2, args("leave"))).get(1)))
+                .isEqualTo("the token given is not Bob's; an agent acts only as itself");
+        assertThat(mesh.presence().whois("Bob").present()).as("Bob did not leave").isTrue();
+    }
+
+    @Test
     void unknownActionIsAnErrorResultListingTheKnownOnes() {
-        JsonNode r = serve(null, call(2, args("nope"))).get(1);
+        JsonNode r = serve((String) null, call(2, args("nope"))).get(1);
 
         assertThat(r.at("/result/isError").asBoolean()).isTrue();
         assertThat(text(r)).isEqualTo("unknown action 'nope'; known actions: "
@@ -99,7 +111,7 @@ class McpServerTest {
 
     @Test
     void missingActionAndBadParameterAreOneLineErrorResults() {
-        List<JsonNode> out = serve(null,
+        List<JsonNode> out = serve((String) null,
                 call(2, JSON.createObjectNode().put("name", "Alice")),
                 call(3, args("feed").put("limit", "many")),
                 call(4, args("send").put("to", "Bob").put("message", "hi")));
@@ -144,9 +156,13 @@ class McpServerTest {
 
     /** Serves initialize, initialized and {@code calls}, then the end of input; returns the parsed responses. */
     private List<JsonNode> serve(String agent, String... calls) {
+        return serve(session(agent), calls);
+    }
+
+    private List<JsonNode> serve(Caller session, String... calls) {
         ByteArrayOutputStream protocol = new ByteArrayOutputStream();
         byte[] in = lines(calls).getBytes(StandardCharsets.UTF_8);
-        assertTimeoutPreemptively(BOUND, () -> MeshMcpServer.serve(LocalMeshApi.create(store, mesh.project()), session(agent), "test",
+        assertTimeoutPreemptively(BOUND, () -> MeshMcpServer.serve(LocalMeshApi.create(store, mesh.project()), session, "test",
                 new ByteArrayInputStream(in), protocol));
         return parse(protocol);
     }

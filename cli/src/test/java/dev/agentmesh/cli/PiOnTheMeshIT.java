@@ -58,6 +58,7 @@ class PiOnTheMeshIT {
     private Path store;
     private Map<String, String> env;
     private Process supervisor;
+    private String workerToken;
 
     @BeforeEach
     void aSupervisedProjectWithBossAndWorker() throws Exception {
@@ -71,7 +72,8 @@ class PiOnTheMeshIT {
         supervisor = ItSupport.start(repo, env, tmp.resolve("serve.log"), "serve");
         ItSupport.awaitRunFile(store, supervisor);
         mesh("join", "--name", "Boss");
-        mesh("join", "--name", "Worker");
+        // the worker's token, as a launcher hands it to the agent it started (MESH_AGENT_TOKEN)
+        workerToken = dev.agentmesh.api.Json.MAPPER.readTree(mesh("join", "--name", "Worker", "--json")).path("token").asString();
         mesh("reserve", "src/held.js", "--reason", "Boss is refactoring it", "--as", "Boss");
     }
 
@@ -88,6 +90,7 @@ class PiOnTheMeshIT {
         meshEnv.put("MESH_STORE", store.toString());
         meshEnv.put("MESH_PROJECT", repo.toString());
         meshEnv.put("MESH_AGENT", "Worker");
+        meshEnv.put("MESH_AGENT_TOKEN", workerToken);
         PiRuntime runtime = PiRuntime.create(pi, agentDir, tmp.resolve("ext"), PiMessengerSchema.descriptor(), meshEnv);
         return runtime.launch(new LaunchSpec("Worker", repo, "mesh", "scripted", "off",
                 List.of("read", "bash", "edit", "write", "pi_messenger"), null, Map.of(), tmp.resolve("worker.jsonl")));

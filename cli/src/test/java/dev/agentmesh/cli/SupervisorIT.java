@@ -140,23 +140,24 @@ class SupervisorIT {
     @Test
     void aMessageIsPushedOnTheRecipientsEventStreamAsItCommits() throws Exception {
         mesh("join", "--name", "Ann");
-        mesh("join", "--name", "Bob");
+        String token = dev.agentmesh.api.Json.MAPPER.readTree(mesh("join", "--name", "Bob", "--json")).path("token").asString();
+        assertThat(token).as("join hands out the agent's token").hasSizeGreaterThan(30);
         mesh("send", "Bob", "waiting before the stream opened", "--as", "Ann");
         RunFile rf = RunFile.read(store).orElseThrow();
         started.add(rf.pid());
         HttpClient http = HttpClient.newHttpClient();
-        BlockingQueue<String> lines = stream(http, rf, "Bob");
+        BlockingQueue<String> lines = stream(http, rf, "Bob", token);
         assertThat(next(lines, "data: ")).contains("\"agent\":\"Bob\"");
         assertThat(next(lines, "data: ")).contains("waiting before the stream opened");
         mesh("send", "Bob", "pushed while connected", "--as", "Ann");
         assertThat(next(lines, "data: ")).contains("pushed while connected").contains("\"sender\":\"Ann\"");
         assertThat(mesh("inbox", "--peek", "--as", "Bob")).as("pushed, not yet acknowledged: still pending")
                 .startsWith("2 message(s)");
-        BlockingQueue<String> again = stream(http, rf, "Bob");
+        BlockingQueue<String> again = stream(http, rf, "Bob", token);
         assertThat(next(again, "data: ")).contains("\"agent\":\"Bob\"");
         assertThat(next(again, "data: ")).as("a new stream pushes what was never acknowledged").contains("waiting before the stream opened");
         assertThat(next(again, "data: ")).contains("pushed while connected");
-        String ack = "{\"caller\":{\"project\":\"" + repo + "\",\"cwd\":\"" + repo + "\",\"agent\":\"Bob\"},"
+        String ack = "{\"caller\":{\"project\":\"" + repo + "\",\"cwd\":\"" + repo + "\",\"agent\":\"Bob\",\"token\":\"" + token + "\"},"
                 + "\"args\":{\"action\":\"inbox.ack\",\"ids\":[1,\"#2\"]}}";
         HttpResponse<String> acked = post(http, rf, ack, "Bearer " + rf.secret(), null);
         assertThat(acked.body()).as(acked.body()).contains("acknowledged 2 message(s)");
@@ -164,12 +165,70 @@ class SupervisorIT {
                 .isEqualTo("no new messages\n");
     }
 
+    @Test
+    void aPersonAtATerminalJoinsAsAHumanAndTheirShellActsAsThem() throws Exception {
+        // script(1) gives the commands a terminal, as a person's shell has; its shell runs both commands
+        ProcessBuilder pb = new ProcessBuilder("script", "-qec", "'" + ItSupport.repoRoot().resolve("bin/mesh")
+                + "' join --name Pat; '" + ItSupport.repoRoot().resolve("bin/mesh") + "' list", "/dev/null")
+                .directory(repo.toFile()).redirectErrorStream(true);
+        pb.environment().clear();
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        p.getOutputStream().close();
+        String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(said).isZero();
+        assertThat(said).contains("joined as Pat").containsPattern("Pat \\(you\\) +human");
+        assertThat(mesh("list", "--all")).as("another process is not Pat").contains("Pat").doesNotContain("(you)");
+    }
+
+    @Test
+    void aProcessThatKnowsOnlyANameCannotActAsThatAgent() throws Exception {
+        mesh("join", "--name", "Ann");
+        String annToken = dev.agentmesh.api.Json.MAPPER.readTree(mesh("join", "--name", "Ann", "--json")).path("token").asString();
+        mesh("join", "--name", "Bob");
+        mesh("send", "Bob", "for Bob only", "--as", "Ann");
+        mesh("reserve", "src/", "--as", "Bob");
+        RunFile rf = RunFile.read(store).orElseThrow();
+        started.add(rf.pid());
+        HttpClient http = HttpClient.newHttpClient();
+        // the secret of the run file alone is not Bob: no token, and Ann's token, are both refused
+        for (String token : new String[]{null, annToken, "forged"}) {
+            for (String action : new String[]{"{\"action\":\"inbox\"}", "{\"action\":\"release\"}", "{\"action\":\"leave\"}",
+                    "{\"action\":\"send\",\"to\":\"Ann\",\"message\":\"forged\"}"}) {
+                String body = "{\"caller\":{\"project\":\"" + repo + "\",\"cwd\":\"" + repo + "\",\"agent\":\"Bob\""
+                        + (token == null ? "" : ",\"token\":\"" + token + "\"") + "},\"args\":" + action + "}";
+                HttpResponse<String> r = post(http, rf, body, "Bearer " + rf.secret(), null);
+                assertThat(r.statusCode()).as(action + " " + r.body()).isEqualTo(400);
+                assertThat(r.body()).contains(token == null ? "acting as Bob needs its token" : "the token given is not Bob's");
+            }
+        }
+        HttpResponse<String> noToken = http.send(HttpRequest.newBuilder(URI.create(rf.url() + "/api/v1/events?project="
+                        + java.net.URLEncoder.encode(repo.toString(), StandardCharsets.UTF_8) + "&agent=Bob"))
+                .header("Authorization", "Bearer " + rf.secret()).header("X-Mesh-Token", annToken)
+                        .header("Accept", "text/event-stream").timeout(Duration.ofSeconds(20)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(noToken.body()).as("Ann's token opens no stream of Bob's").contains("the token given is not Bob's");
+        // the CLI run by another agent process (python here: its own session file, no MESH_AGENT_TOKEN) is refused
+        ProcessBuilder other = new ProcessBuilder("python3", "-c", "import subprocess,sys; sys.exit(subprocess.run(sys.argv[1:]).returncode)",
+                ItSupport.repoRoot().resolve("bin/mesh").toString(), "inbox", "--as", "Bob").directory(repo.toFile())
+                .redirectErrorStream(true);
+        other.environment().putAll(env);
+        Process p = other.start();
+        String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(said).isNotZero();
+        assertThat(said).contains("acting as Bob needs its token").doesNotContain("for Bob only");
+        assertThat(mesh("inbox", "--peek", "--as", "Bob")).as("Bob's own session still reads it").contains("for Bob only");
+        assertThat(mesh("reservations")).as("nothing was released").contains("src/");
+        assertThat(mesh("list")).as("nobody was made to leave").contains("Bob");
+    }
+
     /** Opens the agent's event stream; @return the queue its lines arrive in */
-    private BlockingQueue<String> stream(HttpClient http, RunFile rf, String agent) throws Exception {
+    private BlockingQueue<String> stream(HttpClient http, RunFile rf, String agent, String token) throws Exception {
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
         HttpRequest req = HttpRequest.newBuilder(URI.create(rf.url() + "/api/v1/events?project="
                         + java.net.URLEncoder.encode(repo.toString(), StandardCharsets.UTF_8) + "&agent=" + agent))
-                .header("Authorization", "Bearer " + rf.secret()).header("Accept", "text/event-stream").build();
+                .header("Authorization", "Bearer " + rf.secret()).header("X-Mesh-Token", token)
+                .header("Accept", "text/event-stream").build();
         HttpResponse<InputStream> resp = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
         assertThat(resp.statusCode()).isEqualTo(200);
         Thread.ofVirtual().start(() -> {

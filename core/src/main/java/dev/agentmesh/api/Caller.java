@@ -8,6 +8,7 @@ import java.nio.file.Path;
  */
 public final class Caller {
     private String agent;
+    private String token;
     private final Path cwd;
     private final Long pid;
     private final String runtime;
@@ -36,6 +37,17 @@ public final class Caller {
     /** Sets the agent name; the API calls it on {@code join} and {@code rename}, a remote client from the answer. */
     public void agent(String name) {
         this.agent = name;
+    }
+
+    /** @return the agent's token (from its join, {@code MESH_AGENT_TOKEN} or the CLI's session file), or null */
+    public String token() {
+        return token;
+    }
+
+    /** Sets the agent's token; the API calls it on {@code join}, a client from the answer or its environment. */
+    public Caller token(String value) {
+        this.token = value;
+        return this;
     }
 
     /** @return the working directory */

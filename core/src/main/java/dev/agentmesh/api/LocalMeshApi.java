@@ -82,7 +82,8 @@ public final class LocalMeshApi implements MeshApi, AutoCloseable {
             int n = mesh.presence().leave(me(s));
             return result(me(s) + " left the mesh; " + n + " reservation(s) released", obj().put("released", n));
         });
-        actions.put("list", (s, a) -> agents(mesh.presence().list(bool(a, "all"))));
+        actions.put("list", (s, a) -> agents(mesh.presence().list(bool(a, "all")),
+                s.agent() != null && mesh.presence().authenticates(s.agent(), s.token()) ? s.agent() : null));
         actions.put("status", this::status);
         actions.put("whois", (s, a) -> whois(str(a, "name", true)));
         actions.put("feed", (s, a) -> feed(mesh.feed().latest(integer(a, "limit", Feed.DEFAULT_LIMIT))));
@@ -178,6 +179,7 @@ public final class LocalMeshApi implements MeshApi, AutoCloseable {
      */
     @Override
     public ApiResult call(Caller session, JsonNode args) {
+        // every other action as an agent needs the agent's token (issue 5, part 3)
         if (args == null || !args.isObject()) {
             throw MeshException.invalidInput("pi_messenger takes a JSON object with an 'action'");
         }
@@ -186,8 +188,17 @@ public final class LocalMeshApi implements MeshApi, AutoCloseable {
         if (handler == null) {
             throw MeshException.invalidInput("unknown action '" + action + "'; known actions: " + String.join(", ", actions.keySet()));
         }
+        boolean authenticated = false;
+        if (session.agent() != null && !action.equals("join")) {
+            if (PUBLIC_READS.contains(action)) {
+                authenticated = mesh.presence().authenticates(session.agent(), session.token());
+            } else {
+                mesh.presence().authenticate(session.agent(), session.token());
+                authenticated = true;
+            }
+        }
         ApiResult r = handler.apply(session, args);
-        if (session.agent() != null && !action.equals("inbox") && !action.equals("leave")) {
+        if (authenticated && !action.equals("inbox") && !action.equals("leave")) {
             int unread = unreadOf(session.agent());
             if (unread > 0) {
                 return new ApiResult(r.text() + "\n\n[mesh] " + unread + " unread message(s) for " + session.agent()
@@ -196,6 +207,15 @@ public final class LocalMeshApi implements MeshApi, AutoCloseable {
         }
         return r;
     }
+
+    /**
+     * Actions that show only what every member of the project may see (the roster, the feed, reservations, tasks),
+     * so they run without the caller's token: a git hook asks {@code reservations.check} as {@code $MESH_AGENT}
+     * from a process that never joined. Without the token the unread notice is left out.
+     */
+    private static final java.util.Set<String> PUBLIC_READS = java.util.Set.of("list", "status", "whois", "feed",
+            "reservations", "reservations.check", "swarm", "task.list", "task.ready", "task.show", "crew.status",
+            "crew.validate");
 
     private int unreadOf(String agent) {
         try {
@@ -207,11 +227,16 @@ public final class LocalMeshApi implements MeshApi, AutoCloseable {
 
     private ApiResult join(Caller s, JsonNode a) {
         String name = str(a, "name", false);
-        Agent ag = mesh.presence().join(new Presence.JoinRequest(name != null ? name : s.agent(), s.pid(),
+        Presence.Joined j = mesh.presence().joinWithToken(new Presence.JoinRequest(name != null ? name : s.agent(), s.pid(),
                 s.cwd().toString(), s.runtime(), s.model(), mesh.project().branch()));
+        Agent ag = j.agent();
         s.agent(ag.name());
+        s.token(j.token());
         int peers = mesh.presence().list(false).size() - 1;
-        return result("joined as " + ag.name() + " (" + peers + " peer(s)) in " + mesh.project().root(), tree(Wire.AgentWire.of(ag)));
+        ObjectNode data = (ObjectNode) tree(Wire.AgentWire.of(ag));
+        // the agent's own secret: its later calls carry it (the MCP session and the extension keep it themselves)
+        data.put("token", j.token());
+        return result("joined as " + ag.name() + " (" + peers + " peer(s)) in " + mesh.project().root(), data);
     }
 
     private ApiResult status(Caller s, JsonNode a) {
@@ -245,10 +270,11 @@ public final class LocalMeshApi implements MeshApi, AutoCloseable {
         return result(text, data);
     }
 
-    private static ApiResult agents(List<Agent> list) {
+    /** The roster; {@code me} (the authenticated caller, or null) is marked "(you)". */
+    private static ApiResult agents(List<Agent> list, String me) {
         StringBuilder sb = new StringBuilder(list.size() + " agent(s)");
         for (Agent a : list) {
-            sb.append("\n  ").append(a.name()).append(a.present() ? "" : " (left)").append("  ").append(nz(a.runtime()))
+            sb.append("\n  ").append(a.name()).append(a.name().equals(me) ? " (you)" : "").append(a.present() ? "" : " (left)").append("  ").append(nz(a.runtime()))
                     .append(a.model() == null ? "" : " " + a.model())
                     .append(a.branch() == null ? "" : " @" + a.branch())
                     .append(a.statusMessage() == null ? "" : "  \"" + Texts.escape(a.statusMessage()) + "\"");

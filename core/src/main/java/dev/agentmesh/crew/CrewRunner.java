@@ -99,6 +99,8 @@ public final class CrewRunner {
     private final Consumer<String> log;
     private final Set<AgentProcess> live = ConcurrentHashMap.newKeySet();
     private final List<String> started = java.util.Collections.synchronizedList(new ArrayList<>());
+    /** The token of each worker it joined, handed to the worker as MESH_AGENT_TOKEN. */
+    private final Map<String, String> tokens = new java.util.concurrent.ConcurrentHashMap<>();
     private final CountDownLatch finished = new CountDownLatch(1);
     private final AtomicLong workMs = new AtomicLong();
     private final AtomicLong reviewMs = new AtomicLong();
@@ -366,7 +368,7 @@ public final class CrewRunner {
         }
         Path transcript = mesh.project().meshDir().resolve("crew/logs/" + label + "-" + name + ".jsonl");
         AgentProcess p = launcher.launch(new LaunchSpec(name, mesh.project().root(), provider, modelId, null, tools,
-                system, Map.of(), transcript));
+                system, tokens.containsKey(name) ? Map.of("MESH_AGENT_TOKEN", tokens.get(name)) : Map.of(), transcript));
         live.add(p);
         try {
             if (stopped) {
@@ -382,9 +384,11 @@ public final class CrewRunner {
     }
 
     private String join() {
-        Agent a = mesh.presence().join(new Presence.JoinRequest(null, ProcessHandle.current().pid(),
+        Presence.Joined j = mesh.presence().joinWithToken(new Presence.JoinRequest(null, ProcessHandle.current().pid(),
                 mesh.project().root().toString(), launcher.runtimeName(), settings.defaultModel(), mesh.project().branch()));
+        Agent a = j.agent();
         started.add(a.name());
+        tokens.put(a.name(), j.token());
         return a.name();
     }
 

@@ -68,6 +68,83 @@ public final class Presence {
      * @throws MeshException (invalid input) for an invalid name; (unexpected state) if a live agent holds it
      */
     public Agent join(JoinRequest req) {
+        return joinWithToken(req).agent();
+    }
+
+    /**
+     * An agent that joined, with the token its later calls must carry ({@link #authenticate}).
+     *
+     * @param agent the present agent
+     * @param token 32 random bytes, base64url; only its SHA-256 is stored
+     */
+    public record Joined(Agent agent, String token) {
+    }
+
+    /**
+     * Joins as {@link #join} does and hands out a new token for the agent (an earlier token of the name stops
+     * working).
+     *
+     * @return the agent and its token
+     * @throws MeshException as {@link #join}
+     */
+    public Joined joinWithToken(JoinRequest req) {
+        String token = newToken();
+        Agent agent = joinAndStore(req, hash(token));
+        return new Joined(agent, token);
+    }
+
+    /**
+     * Checks that a call made as {@code name} carries that agent's token (issue 5, part 3: a process that knows
+     * only a name cannot act as the agent). An unknown name passes: the action itself refuses it.
+     *
+     * @throws MeshException (invalid input) if the agent has a token and {@code token} is missing or another
+     */
+    public void authenticate(String name, String token) {
+        java.util.Optional<String> want = store.read(tx -> AgentTable.of(tx).tokenHash(project, name));
+        if (want.isEmpty()) {
+            return;
+        }
+        if (token == null || token.isBlank()) {
+            throw MeshException.invalidInput("acting as " + name + " needs its token: the token its join returned "
+                    + "(MESH_AGENT_TOKEN for the CLI; the CLI keeps it for the agent process that joined)");
+        }
+        if (!java.security.MessageDigest.isEqual(want.get().getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                hash(token).getBytes(java.nio.charset.StandardCharsets.US_ASCII))) {
+            throw MeshException.invalidInput("the token given is not " + name + "'s; an agent acts only as itself");
+        }
+    }
+
+    /**
+     * @return whether a call as {@code name} with {@code token} would pass {@link #authenticate} (an unknown name,
+     *     or one without a token, passes)
+     */
+    public boolean authenticates(String name, String token) {
+        try {
+            authenticate(name, token);
+            return true;
+        } catch (MeshException e) {
+            return false;
+        }
+    }
+
+    private static String newToken() {
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    private static String hash(String token) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(token.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw MeshException.internal("SHA-256 is missing from this JDK", e);
+        }
+    }
+
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
+    private Agent joinAndStore(JoinRequest req, String tokenHash) {
         if (req.name() != null) {
             String problem = Names.problem(req.name());
             if (problem != null) {
@@ -95,6 +172,7 @@ public final class Presence {
                 id = old.id();
                 AgentTable.of(tx).rejoin(id, fresh);
             }
+            AgentTable.of(tx).setTokenHash(id, tokenHash);
             Feed.append(tx, project, now, name, "join", null, req.runtime() == null ? null : "runtime " + req.runtime());
             return AgentTable.of(tx).byId(id).orElseThrow();
         });

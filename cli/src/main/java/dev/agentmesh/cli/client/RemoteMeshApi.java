@@ -60,9 +60,12 @@ public final class RemoteMeshApi implements MeshApi {
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.putObject("caller").put("project", projectRoot.toString()).put("cwd", caller.cwd().toString())
                 .put("agent", caller.agent()).put("pid", caller.pid()).put("runtime", caller.runtime())
-                .put("model", caller.model());
+                .put("model", caller.model()).put("token", caller.token());
         body.set("args", args);
         JsonNode answer = post("/api/v1/call", body.toString());
+        if (answer.hasNonNull("token")) {
+            caller.token(answer.get("token").asString());
+        }
         if (answer.hasNonNull("agent")) {
             caller.agent(answer.get("agent").asString());
         }

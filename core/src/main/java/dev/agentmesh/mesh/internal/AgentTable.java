@@ -105,6 +105,17 @@ public final class AgentTable {
                 .bind("u", until).bind("p", project).bindList("names", List.copyOf(names)).execute();
     }
 
+    /** Sets the SHA-256 (hex) of the agent's token. */
+    public void setTokenHash(long id, String hash) {
+        h.createUpdate("UPDATE agents SET token_hash = :t WHERE id = :id").bind("id", id).bind("t", hash).execute();
+    }
+
+    /** @return the SHA-256 (hex) of the token of the agent named {@code name}, if it has one */
+    public Optional<String> tokenHash(String project, String name) {
+        return h.createQuery("SELECT token_hash FROM agents WHERE project = :p AND name = :n AND token_hash IS NOT NULL")
+                .bind("p", project).bind("n", name).mapTo(String.class).findOne();
+    }
+
     /** Renames the agent. */
     public void rename(long id, String name, long at) {
         h.createUpdate("UPDATE agents SET name = :n, last_seen = :at WHERE id = :id")

@@ -8,18 +8,20 @@
 // The supervisor is found through the run file beside the store (MESH_STORE, else .mesh/config.json "store",
 // else ~/.mesh/mesh.db). With MESH_SERVE=off, or when no supervisor answers, calls run the mesh CLI instead
 // (MESH_CMD, a JSON array: `mesh tool pi_messenger JSON --result`), which also starts a supervisor if needed.
-// MESH_AGENT names the agent once it joined; MESH_PROJECT is the project root (default: the git root of cwd).
+// MESH_AGENT names the agent once it joined, MESH_AGENT_TOKEN is its token (a join hands out a new one); MESH_PROJECT is the project root (default: the git root of cwd).
 import { execFile } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 
-type Result = { text: string; data: any; agent?: string | null };
+type Result = { text: string; data: any; agent?: string | null; token?: string | null };
 
 export default function (pi: any) {
   const cmd: string[] = JSON.parse(process.env.MESH_CMD ?? '["mesh"]');
   const serveOff = process.env.MESH_SERVE === "off";
   let agent: string | undefined = process.env.MESH_AGENT || undefined;
+  // the agent's token: every call and the event stream carry it, so nobody else can act as this agent
+  let token: string | undefined = process.env.MESH_AGENT_TOKEN || undefined;
   let listening: { agent: string; stop: AbortController } | undefined;
   const seen = new Set<number>();
 
@@ -59,7 +61,7 @@ export default function (pi: any) {
     const as = agent ? ["--as", agent] : [];
     return new Promise((res, rej) => {
       execFile(cmd[0], [...cmd.slice(1), "tool", "pi_messenger", JSON.stringify(args), "--result", ...as],
-        { cwd, env: process.env, maxBuffer: 16 * 1024 * 1024 },
+        { cwd, env: { ...process.env, ...(token ? { MESH_AGENT_TOKEN: token } : {}) }, maxBuffer: 16 * 1024 * 1024 },
         (err: any, stdout: string, stderr: string) => {
           if (err) rej(new Error(((stderr || "").trim() || String(err.message)).replace(/^mesh: /, "")));
           else {
@@ -82,7 +84,7 @@ export default function (pi: any) {
         signal: AbortSignal.timeout(10_000),
         headers: { Authorization: `Bearer ${srv.secret}`, "Content-Type": "application/json" },
         body: JSON.stringify({
-          caller: { project: root, cwd, agent: agent ?? null, pid: process.pid, runtime: "pi", model: process.env.MESH_MODEL ?? null },
+          caller: { project: root, cwd, agent: agent ?? null, token: token ?? null, pid: process.pid, runtime: "pi", model: process.env.MESH_MODEL ?? null },
           args,
         }),
       });
@@ -90,6 +92,8 @@ export default function (pi: any) {
       if (!res.ok) throw new Error(body?.error?.message ?? body?.title ?? `mesh serve answered HTTP ${res.status}`);
       r = body;
     }
+    const joinedToken = r.token ?? (args?.action === "join" ? r.data?.token : undefined);
+    if (joinedToken) token = joinedToken;
     if (r.agent && r.agent !== agent) agent = r.agent;
     if (agent) listen(cwd, args?.action === "join");
     return r;
@@ -127,7 +131,8 @@ export default function (pi: any) {
       if (srv) {
         try {
           const url = `${srv.url}/api/v1/events?project=${encodeURIComponent(root)}&agent=${encodeURIComponent(name)}`;
-          const res = await fetch(url, { headers: { Accept: "text/event-stream", Authorization: `Bearer ${srv.secret}` }, signal: stop.signal });
+          const res = await fetch(url, { headers: { Accept: "text/event-stream", Authorization: `Bearer ${srv.secret}`,
+            ...(token ? { "X-Mesh-Token": token } : {}) }, signal: stop.signal });
           if (res.ok && res.body) {
             const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
             let buf = "";

@@ -28,9 +28,10 @@ import java.util.EnumSet;
  *
  * <ul>
  *   <li>{@code GET /api/v1/health}: {@code {"pid", "port", "store", "version", "startedAt"}}.</li>
- *   <li>{@code POST /api/v1/call}: body {@code {"caller": {"project", "cwd", "agent", "pid", "runtime", "model"},
- *       "args": {"action": ..., ...}}}; answers {@code 200 {"text", "data", "agent"}} ({@code agent}: the
- *       caller's name after the call, changed by {@code join}/{@code rename}), or an error
+ *   <li>{@code POST /api/v1/call}: body {@code {"caller": {"project", "cwd", "agent", "pid", "runtime", "model",
+ *       "token"}, "args": {"action": ..., ...}}}; answers {@code 200 {"text", "data", "agent", "token"}}
+ *       ({@code agent}: the caller's name after the call, changed by {@code join}/{@code rename}; {@code token}:
+ *       the agent's new token after a {@code join}, which later calls as that agent must carry), or an error
  *       {@code {"error": {"kind", "message"}}} with 400 (invalid input), 409 (unexpected state) or 500.</li>
  *   <li>{@code GET /api/v1/events?project=ROOT&agent=NAME} (SSE): see {@link InboxStream}.</li>
  *   <li>{@code GET /api/v1/feed?project=ROOT&after=ID} (SSE): see {@link FeedStream}.</li>
@@ -109,9 +110,15 @@ public final class ApiRoutes {
             throw MeshException.invalidInput("caller.cwd must be an absolute path");
         }
         Caller caller = new Caller(text(c, "agent"), Path.of(cwd),
-                c.path("pid").isIntegralNumber() ? c.path("pid").asLong() : null, text(c, "runtime"), text(c, "model"));
+                c.path("pid").isIntegralNumber() ? c.path("pid").asLong() : null, text(c, "runtime"), text(c, "model"))
+                .token(text(c, "token"));
+        String before = caller.token();
         ApiResult r = api.call(caller, args);
-        ctx.contentType("application/json").result(r.toJson(caller.agent()).toString());
+        ObjectNode answer = r.toJson(caller.agent());
+        if (caller.token() != null && !caller.token().equals(before)) {
+            answer.put("token", caller.token());
+        }
+        ctx.contentType("application/json").result(answer.toString());
     }
 
     private static String text(JsonNode o, String key) {

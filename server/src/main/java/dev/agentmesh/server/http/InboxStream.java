@@ -14,7 +14,8 @@ import io.javalin.http.sse.SseClient;
 import java.util.List;
 
 /**
- * {@code GET /api/v1/events?project=ROOT&agent=NAME}: a Server-Sent Events stream of the messages for one agent,
+ * {@code GET /api/v1/events?project=ROOT&agent=NAME} with the agent's token ({@code X-Mesh-Token}, or
+ * {@code &token=}): a Server-Sent Events stream of the messages for one agent,
  * pushed as they commit (woken by the store's {@link Notifier}, no polling). While the stream is open it holds the
  * agent's heartbeat lease ({@link dev.agentmesh.server.Connections}).
  *
@@ -41,6 +42,9 @@ final class InboxStream {
         try {
             api = supervisor.project(client.ctx().queryParam("project"));
             agent = api.mesh().presence().whois(agentName);
+            // only the agent itself reads its inbox: the token its join returned
+            String token = client.ctx().header("X-Mesh-Token");
+            api.mesh().presence().authenticate(agent.name(), token != null ? token : client.ctx().queryParam("token"));
         } catch (MeshException e) {
             client.sendEvent("error", Json.MAPPER.createObjectNode().put("message", Texts.firstLine(e.getMessage())).toString());
             client.close();

@@ -47,8 +47,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>A client names its project, and may name its agent and process, with headers or query parameters, read
  * when the session makes its first call: {@code X-Mesh-Project} / {@code ?project=} (an absolute folder; its git
- * root is the project; required), {@code X-Mesh-Agent} / {@code ?agent=} (else the session joins with
- * {@code join}), {@code X-Mesh-Pid}, {@code X-Mesh-Runtime} (default {@code mcp}) and {@code X-Mesh-Model}.
+ * root is the project; required), {@code X-Mesh-Agent} / {@code ?agent=} with its token {@code X-Mesh-Token}
+ * (else the session joins with {@code join}, and keeps the token it returns), {@code X-Mesh-Pid}, {@code X-Mesh-Runtime} (default {@code mcp}) and {@code X-Mesh-Model}.
  * {@code join} and {@code rename} in a session carry over to its later calls; calls of one session run one at a
  * time. While a session is connected it holds its agent's heartbeat lease: while its {@code GET} stream is open,
  * or, for a client that never opened one, until {@link #REQUEST_WINDOW} after its last request; so an agent
@@ -261,7 +261,7 @@ public final class McpEndpoint {
         }
         String runtime = (String) ctx.get("runtime");
         Caller caller = new Caller((String) ctx.get("agent"), Path.of(project), pidValue,
-                runtime == null ? "mcp" : runtime, (String) ctx.get("model"));
+                runtime == null ? "mcp" : runtime, (String) ctx.get("model")).token((String) ctx.get("token"));
         Session s = new Session(caller, api, null);
         s.lease = supervisor.connections().open(root, () -> s.connected() ? s.caller.agent() : null);
         return s;
@@ -279,7 +279,7 @@ public final class McpEndpoint {
 
     private static McpTransportContext context(HttpServletRequest req) {
         Map<String, Object> m = new HashMap<>();
-        for (String key : new String[]{"project", "agent", "pid", "runtime", "model"}) {
+        for (String key : new String[]{"project", "agent", "token", "pid", "runtime", "model"}) {
             String v = req.getHeader("X-Mesh-" + Character.toUpperCase(key.charAt(0)) + key.substring(1));
             if (v == null) {
                 v = req.getParameter(key);
