@@ -204,7 +204,12 @@ final class Cli {
         if (name != null && "leave".equals(args.path("action").asString(null))) {
             dev.agentmesh.cli.client.SessionTokens.forget(meshEnv().storePath(), c.pid(), meshEnv().project().root().toString(), name);
         }
-        print(out, json, r.text(), r.data());
+        JsonNode data = r.data();
+        if (json && c.token() != null && !c.token().equals(before) && data instanceof ObjectNode o) {
+            // the new token of a join, for MESH_AGENT_TOKEN in another process (never in a result a model reads)
+            data = o.deepCopy().put("token", c.token());
+        }
+        print(out, json, r.text(), data);
         return 0;
     }
 

@@ -11,7 +11,9 @@ import java.util.concurrent.Callable;
  * {@code mesh mcp}: serves the {@code pi_messenger} tool to one MCP client over stdio until the client closes
  * stdin, then exits 0; a line that is not JSON ends it with exit code 2 and a one-line error. Stdout carries
  * protocol frames only; everything else goes to stderr. The caller is {@code MESH_AGENT} until it joins; the pid
- * recorded on join is the client's (the parent process), the runtime {@code MESH_RUNTIME} or {@code mcp}.
+ * recorded on join is the client's (the parent process), the runtime {@code MESH_RUNTIME} or {@code mcp}. A join's
+ * token is kept in the session file of the client's process (see {@code SessionTokens}), where the client's hooks
+ * find it.
  */
 @Command(name = "mcp", mixinStandardHelpOptions = true, versionProvider = MeshCommand.Version.class,
         description = {"Serve the pi_messenger tool over MCP (stdio) until stdin closes.",
@@ -20,8 +22,16 @@ final class McpCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        var api = Cli.api();
+        var remote = Cli.api();
         var session = Cli.caller(null, "mcp");
+        // the token of a join is kept for the client's process, so its hooks (mesh install claude) act as the agent
+        dev.agentmesh.api.MeshApi api = (caller, args) -> {
+            String name = caller.agent();
+            String token = caller.token();
+            var r = remote.call(caller, args);
+            Cli.rememberToken(caller, name, token);
+            return r;
+        };
         String v = MeshCommand.class.getPackage().getImplementationVersion();
         PrintStream protocol = System.out;
         PrintWriter cliOut = Cli.out();

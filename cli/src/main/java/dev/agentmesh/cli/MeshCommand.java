@@ -21,7 +21,7 @@ import java.util.concurrent.Callable;
                 "Agents join a mesh, message each other, reserve files, and run crews of workers from a PRD."})
 public final class MeshCommand implements Callable<Integer> {
     /** The command classes; with the method commands of {@link #GROUPS}, every subcommand of {@code mesh}. */
-    private static final Class<?>[] COMMANDS = {ServeCommand.class, ReservationsCommand.class, GuardCommand.class,
+    private static final Class<?>[] COMMANDS = {ServeCommand.class, ReservationsCommand.class, GuardCommand.class, InstallCommand.class,
             TaskCommand.class, CrewCommand.class, ToolCommand.class, McpCommand.class, ModelCommand.class,
             DemoCommand.class, AotTrainingCommand.class, CommandLine.HelpCommand.class,
             picocli.AutoComplete.GenerateCompletion.class};

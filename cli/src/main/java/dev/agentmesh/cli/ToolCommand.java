@@ -38,8 +38,15 @@ final class ToolCommand implements Callable<Integer> {
             return Cli.action(as.as, asJson.json, Cli.out(), obj);
         }
         var caller = Cli.caller(as.as, "cli");
+        String name = caller.agent();
+        String token = caller.token();
         var r = Cli.api().call(caller, obj);
-        Cli.out().println(r.toJson(caller.agent()));
+        Cli.rememberToken(caller, name, token);
+        var answer = r.toJson(caller.agent());
+        if (caller.token() != null && !caller.token().equals(token)) {
+            answer.put("token", caller.token());
+        }
+        Cli.out().println(answer);
         Cli.out().flush();
         return 0;
     }

@@ -156,6 +156,29 @@ final class ItSupport {
         throw new AssertionError("mesh serve wrote no run file within 30 s");
     }
 
+    /**
+     * @return the executable {@code bin} of the npm package {@code pkg@version}, installed by npm into the test cache
+     *     ({@code $MESH_CACHE/npm/NAME-VERSION}, default {@code ~/.cache/agentmesh}) when it is not there yet
+     */
+    static Path npmTool(String pkg, String version, String bin) throws Exception {
+        String cacheEnv = System.getenv("MESH_CACHE");
+        Path cache = cacheEnv == null || cacheEnv.isBlank()
+                ? Path.of(System.getProperty("user.home"), ".cache", "agentmesh") : Path.of(cacheEnv);
+        Path prefix = cache.resolve("npm/" + pkg.substring(pkg.indexOf('/') + 1) + "-" + version);
+        Path tool = prefix.resolve("node_modules/.bin/" + bin);
+        if (!Files.isExecutable(tool)) {
+            Files.createDirectories(prefix);
+            Process p = new ProcessBuilder("npm", "install", "--prefix", prefix.toString(), "--save-exact", "--no-audit",
+                    "--no-fund", pkg + "@" + version).redirectErrorStream(true).start();
+            p.getOutputStream().close();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(600, TimeUnit.SECONDS) || p.exitValue() != 0 || !Files.isExecutable(tool)) {
+                throw new AssertionError("npm install " + pkg + "@" + version + " failed:\n" + out);
+            }
+        }
+        return tool;
+    }
+
     /** Stops a process by its pid (SIGTERM, then SIGKILL after 15 s) and waits for it. */
     static void stopByPid(Process p) throws InterruptedException {
         if (p == null) {

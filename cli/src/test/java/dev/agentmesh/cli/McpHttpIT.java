@@ -79,16 +79,20 @@ class McpHttpIT {
                 "--method", "tools/call", "--tool-name", "pi_messenger", "--tool-arg", "action=join", "--tool-arg", "name=Web");
         assertThat(joined.code).as(joined.err).isZero();
         assertThat(text(joined)).startsWith("joined as Web");
-        String token = JSON.readTree(joined.out).at("/result/structuredContent/token").asString();
-        assertThat(token).as("the join's structured result carries the agent's token").hasSizeGreaterThan(30);
+        assertThat(joined.out).as("a token never goes into a result a model reads").doesNotContain("token");
+        // a later session acts as an agent joined elsewhere (here by the CLI) with its name and token in headers
+        var cli = mesh("join", "--name", "Ward", "--json");
+        assertThat(cli.exitCode()).as(cli.err()).isZero();
+        String token = JSON.readTree(cli.out()).path("token").asString();
+        assertThat(token).as("the CLI's --json hands the program that joined its token").hasSizeGreaterThan(30);
         // a later session names its agent with headers: the name and its token
-        Result inbox = inspect(List.of("Authorization: Bearer " + runFile.secret(), "X-Mesh-Agent: Web", "X-Mesh-Token: " + token),
+        Result inbox = inspect(List.of("Authorization: Bearer " + runFile.secret(), "X-Mesh-Agent: Ward", "X-Mesh-Token: " + token),
                 "--method", "tools/call", "--tool-name", "pi_messenger", "--tool-arg", "action=inbox");
         assertThat(text(inbox)).isEqualTo("no new messages");
         // the name alone is not enough to read the agent's inbox
-        Result forged = inspect(List.of("Authorization: Bearer " + runFile.secret(), "X-Mesh-Agent: Web"),
+        Result forged = inspect(List.of("Authorization: Bearer " + runFile.secret(), "X-Mesh-Agent: Ward"),
                 "--method", "tools/call", "--tool-name", "pi_messenger", "--tool-arg", "action=inbox");
-        assertThat(text(forged)).startsWith("acting as Web needs its token");
+        assertThat(text(forged)).startsWith("acting as Ward needs its token");
     }
 
     @Test

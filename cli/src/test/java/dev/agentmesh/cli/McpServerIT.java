@@ -49,17 +49,7 @@ class McpServerIT {
             root = root.getParent();
             assertThat(root).as("bin/mesh above the working directory").isNotNull();
         }
-        String cacheEnv = System.getenv("MESH_CACHE");
-        Path cache = cacheEnv == null || cacheEnv.isBlank()
-                ? Path.of(System.getProperty("user.home"), ".cache", "agentmesh") : Path.of(cacheEnv);
-        Path prefix = cache.resolve("npm/inspector-" + INSPECTOR);
-        Path inspector = prefix.resolve("node_modules/.bin/mcp-inspector");
-        if (!Files.isExecutable(inspector)) {
-            Files.createDirectories(prefix);
-            Result r = run(new ProcessBuilder("npm", "install", "--prefix", prefix.toString(), "--save-exact",
-                    "--no-audit", "--no-fund", "@modelcontextprotocol/inspector@" + INSPECTOR), null, 600);
-            assertThat(r.code).as("npm install of the inspector: %s", r.err).isZero();
-        }
+        Path inspector = ItSupport.npmTool("@modelcontextprotocol/inspector", INSPECTOR, "mcp-inspector");
         return inspector;
     }
 
@@ -108,10 +98,12 @@ class McpServerIT {
         // joins last, so she is still present when she sends.
         Result bob = call(null, null, "--tool-arg", "action=join", "--tool-arg", "name=Bob");
         assertThat(text(bob)).startsWith("joined as Bob");
-        String bobToken = JSON.readTree(bob.out).at("/result/structuredContent/token").asString();
+        assertThat(bob.out).as("a token never goes into a result a model reads").doesNotContain("token");
         Result alice = call(null, null, "--tool-arg", "action=join", "--tool-arg", "name=Alice");
         assertThat(text(alice)).startsWith("joined as Alice");
-        String aliceToken = JSON.readTree(alice.out).at("/result/structuredContent/token").asString();
+        // later servers act as them with the token a join hands the program that joined (here the CLI's --json)
+        String bobToken = tokenOf("Bob");
+        String aliceToken = tokenOf("Alice");
 
         Result sent = call("Alice", aliceToken, "--tool-arg", "action=send", "--tool-arg", "to=Bob", "--tool-arg", "message=hello Bob");
         assertThat(sent.code).as(sent.err).isZero();
@@ -163,6 +155,14 @@ class McpServerIT {
         assertThat(new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).strip()).isEqualTo(
                 "mesh: mcp input line 2 is not a JSON-RPC message: not json at all (MCP over stdio takes one JSON-RPC "
                         + "message per line); connection closed");
+    }
+
+    private String tokenOf(String agent) throws Exception {
+        ProcessBuilder join = new ProcessBuilder(root.resolve("bin/mesh").toString(), "join", "--name", agent, "--json");
+        env(join.environment());
+        Result r = run(join, repo, 60);
+        assertThat(r.code).as(r.err).isZero();
+        return JSON.readTree(r.out).path("token").asString();
     }
 
     private Result call(String agent, String token, String... args) throws Exception {

@@ -201,7 +201,7 @@ public final class LocalMeshApi implements MeshApi, AutoCloseable {
         if (authenticated && !action.equals("inbox") && !action.equals("leave")) {
             int unread = unreadOf(session.agent());
             if (unread > 0) {
-                return new ApiResult(r.text() + "\n\n[mesh] " + unread + " unread message(s) for " + session.agent()
+                return new ApiResult(r.text() + "\n\n" + NOTICE + unread + " unread message(s) for " + session.agent()
                         + ": call pi_messenger with action \"inbox\" to read them.", r.data());
             }
         }
@@ -213,6 +213,9 @@ public final class LocalMeshApi implements MeshApi, AutoCloseable {
      * so they run without the caller's token: a git hook asks {@code reservations.check} as {@code $MESH_AGENT}
      * from a process that never joined. Without the token the unread notice is left out.
      */
+    /** How the unread notice appended to a result's text begins. */
+    public static final String NOTICE = "[mesh] ";
+
     private static final java.util.Set<String> PUBLIC_READS = java.util.Set.of("list", "status", "whois", "feed",
             "reservations", "reservations.check", "swarm", "task.list", "task.ready", "task.show", "crew.status",
             "crew.validate");
@@ -233,10 +236,9 @@ public final class LocalMeshApi implements MeshApi, AutoCloseable {
         s.agent(ag.name());
         s.token(j.token());
         int peers = mesh.presence().list(false).size() - 1;
-        ObjectNode data = (ObjectNode) tree(Wire.AgentWire.of(ag));
-        // the agent's own secret: its later calls carry it (the MCP session and the extension keep it themselves)
-        data.put("token", j.token());
-        return result("joined as " + ag.name() + " (" + peers + " peer(s)) in " + mesh.project().root(), data);
+        // the token goes to the caller (s.token), never into the result: a model reads results, and a secret in its
+        // context could be talked out of it; the HTTP API and the CLI's --json hand it to the program that joined
+        return result("joined as " + ag.name() + " (" + peers + " peer(s)) in " + mesh.project().root(), tree(Wire.AgentWire.of(ag)));
     }
 
     private ApiResult status(Caller s, JsonNode a) {

@@ -15,6 +15,7 @@ import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -24,10 +25,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A local OpenAI-compatible model that plays a {@link Script}: deterministic, zero-cost runs of real agent CLIs.
+ * A local model server (OpenAI Chat Completions, Anthropic Messages) that plays a {@link Script}: deterministic, zero-cost runs of real agent CLIs.
  * Serves on 127.0.0.1 only:
  * <ul>
  *   <li>{@code POST /v1/chat/completions}: streaming (SSE, {@code "stream":true}) or not;</li>
+ *   <li>{@code POST /v1/messages}: Anthropic Messages, streaming (SSE events) or not, as Claude Code reads it
+ *       ({@link AnthropicMessages}); {@code POST /v1/messages/count_tokens} answers an estimate;</li>
  *   <li>{@code GET /v1/models}: one model, {@code scripted} (any model id is accepted and echoed back);</li>
  *   <li>anything else: 404 (405 for a known path with another method), as a JSON {@code error} object.</li>
  * </ul>
@@ -51,6 +54,10 @@ public final class ScriptedModelServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ScriptedModelServer.class);
     private static final String COMPLETIONS = "/v1/chat/completions";
     private static final String MODELS = "/v1/models";
+    private static final String MESSAGES = "/v1/messages";
+    private static final String COUNT_TOKENS = "/v1/messages/count_tokens";
+    /** How many request bodies {@link #recentRequests()} keeps. */
+    public static final int RECENT_REQUESTS = 200;
 
     private final Script script;
     private final HttpServer http;
@@ -58,6 +65,7 @@ public final class ScriptedModelServer implements AutoCloseable {
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong ids = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final java.util.Deque<String> recent = new java.util.concurrent.ConcurrentLinkedDeque<>();
     /** Keeps call ids of this server apart from those of an earlier server that a resumed session may hold. */
     private final String idPrefix = Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36, 36L * 36 * 36 * 36 * 36), 36);
 
@@ -110,7 +118,15 @@ public final class ScriptedModelServer implements AutoCloseable {
         return script;
     }
 
-    /** @return how many {@code POST /v1/chat/completions} requests arrived so far, refused ones included */
+    /**
+     * @return the bodies of the last {@value #RECENT_REQUESTS} model requests (completions and messages), oldest
+     *     first: what the agent was shown, for tests that check what reached the model
+     */
+    public List<String> recentRequests() {
+        return List.copyOf(recent);
+    }
+
+    /** @return how many model requests ({@code /v1/chat/completions}, {@code /v1/messages}) arrived so far, refused ones included */
     public long requestCount() {
         return requests.get();
     }
@@ -164,6 +180,22 @@ public final class ScriptedModelServer implements AutoCloseable {
                         wrongMethod(exchange, "POST");
                     }
                 }
+                case MESSAGES -> {
+                    if (method.equals("POST")) {
+                        requests.incrementAndGet();
+                        messages(exchange);
+                    } else {
+                        wrongMethod(exchange, "POST");
+                    }
+                }
+                case COUNT_TOKENS -> {
+                    if (method.equals("POST")) {
+                        byte[] bytes = exchange.getRequestBody().readNBytes(MAX_BODY_BYTES + 1);
+                        sendJson(exchange, 200, Completions.JSON.createObjectNode().put("input_tokens", Completions.tokens(bytes.length)));
+                    } else {
+                        wrongMethod(exchange, "POST");
+                    }
+                }
                 case MODELS -> {
                     if (method.equals("GET")) {
                         ObjectNode list = Completions.JSON.createObjectNode().put("object", "list");
@@ -174,7 +206,7 @@ public final class ScriptedModelServer implements AutoCloseable {
                     }
                 }
                 default -> sendError(exchange, 404, "not_found_error", "no route " + method + " " + path
-                        + "; this server answers POST " + COMPLETIONS + " and GET " + MODELS);
+                        + "; this server answers POST " + COMPLETIONS + ", POST " + MESSAGES + " and GET " + MODELS);
             }
         } catch (IOException e) {
             LOG.debug("client went away: {}", e.toString());
@@ -190,23 +222,62 @@ public final class ScriptedModelServer implements AutoCloseable {
         }
     }
 
-    private void complete(HttpExchange exchange) throws IOException {
+    /** Reads and parses a request body; @return the request, or null once an error was sent */
+    private ChatRequest read(HttpExchange exchange, java.util.function.BiFunction<JsonNode, Integer, ChatRequest> parse)
+            throws IOException {
         byte[] bytes = exchange.getRequestBody().readNBytes(MAX_BODY_BYTES + 1);
         if (bytes.length > MAX_BODY_BYTES) {
             sendError(exchange, 413, "invalid_request_error", "the request body is over " + MAX_BODY_BYTES + " bytes");
-            return;
+            return null;
         }
         String body = new String(bytes, StandardCharsets.UTF_8);
-        ChatRequest request;
+        recent.addLast(body);
+        while (recent.size() > RECENT_REQUESTS) {
+            recent.pollFirst();
+        }
         try {
-            JsonNode json = Completions.JSON.readTree(body);
-            request = ChatRequest.of(json, body.length());
+            return parse.apply(Completions.JSON.readTree(body), body.length());
         } catch (JacksonException e) {
             sendError(exchange, 400, "invalid_request_error", "the request body is not valid JSON: "
                     + e.getOriginalMessage().lines().findFirst().orElse(""));
-            return;
         } catch (IllegalArgumentException e) {
             sendError(exchange, 400, "invalid_request_error", e.getMessage());
+        }
+        return null;
+    }
+
+    private void messages(HttpExchange exchange) throws IOException {
+        ChatRequest request = read(exchange, AnthropicMessages::request);
+        if (request == null) {
+            return;
+        }
+        Script.Step answer = answer(request);
+        long n = ids.incrementAndGet();
+        String callId = "toolu_" + idPrefix + "_" + n;
+        AnthropicMessages out = new AnthropicMessages("msg_" + idPrefix + "_" + n, request.model());
+        int promptTokens = Completions.tokens(request.bodyChars());
+        if (!request.stream()) {
+            sendJson(exchange, 200, out.message(answer, callId, promptTokens));
+            return;
+        }
+        OutputStream stream = startStream(exchange);
+        for (var event : out.events(answer, callId, promptTokens)) {
+            stream.write(("event: " + event.getKey() + "\ndata: " + Completions.JSON.writeValueAsString(event.getValue()) + "\n\n")
+                    .getBytes(StandardCharsets.UTF_8));
+            stream.flush();
+        }
+    }
+
+    private static OutputStream startStream(HttpExchange exchange) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
+        exchange.getResponseHeaders().set("Cache-Control", "no-cache");
+        exchange.sendResponseHeaders(200, 0);
+        return exchange.getResponseBody();
+    }
+
+    private void complete(HttpExchange exchange) throws IOException {
+        ChatRequest request = read(exchange, ChatRequest::of);
+        if (request == null) {
             return;
         }
         Script.Step answer = answer(request);
@@ -218,10 +289,7 @@ public final class ScriptedModelServer implements AutoCloseable {
             sendJson(exchange, 200, out.completion(answer, callId, promptTokens));
             return;
         }
-        exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
-        exchange.getResponseHeaders().set("Cache-Control", "no-cache");
-        exchange.sendResponseHeaders(200, 0);
-        OutputStream stream = exchange.getResponseBody();
+        OutputStream stream = startStream(exchange);
         for (ObjectNode chunk : out.chunks(answer, callId, promptTokens)) {
             stream.write(("data: " + Completions.JSON.writeValueAsString(chunk) + "\n\n").getBytes(StandardCharsets.UTF_8));
             stream.flush();
@@ -244,6 +312,11 @@ public final class ScriptedModelServer implements AutoCloseable {
     private static void sendJson(HttpExchange exchange, int status, JsonNode json) throws IOException {
         byte[] bytes = Completions.JSON.writeValueAsBytes(json);
         exchange.getResponseHeaders().set("Content-Type", "application/json");
+        if (exchange.getRequestMethod().equalsIgnoreCase("HEAD")) {
+            // a client probing the server (Claude Code sends HEAD /): headers only
+            exchange.sendResponseHeaders(status, -1);
+            return;
+        }
         exchange.sendResponseHeaders(status, bytes.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(bytes);

@@ -60,18 +60,31 @@ public final class PiRuntime implements dev.agentmesh.runtime.AgentLauncher {
         try {
             Files.createDirectories(workDir);
             Path ext = workDir.resolve("agentmesh-pi-extension.ts");
-            try (InputStream in = PiRuntime.class.getResourceAsStream("agentmesh-pi-extension.ts")) {
-                byte[] bytes = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
-                        .replace("__DESCRIPTION__", JSON.writeValueAsString(tool.description()))
-                        .replace("__PARAMETERS__", tool.inputSchema())
-                        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
-                if (!Files.exists(ext) || !java.util.Arrays.equals(Files.readAllBytes(ext), bytes)) {
-                    Files.write(ext, bytes);
-                }
+            byte[] bytes = extensionSource(tool, List.of("mesh")).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            if (!Files.exists(ext) || !java.util.Arrays.equals(Files.readAllBytes(ext), bytes)) {
+                Files.write(ext, bytes);
             }
             return new PiRuntime(pi, agentDir, ext, Map.copyOf(meshEnv));
         } catch (IOException e) {
             throw MeshException.unexpectedState("cannot write the pi extension into " + workDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The source of agentmesh's pi extension (TypeScript, loaded by pi with {@code -e} or from its extensions folder).
+     *
+     * @param tool       the mesh tool it registers (description and JSON Schema filled in)
+     * @param defaultCmd the mesh command line it runs when {@code MESH_CMD} is unset and no supervisor answers
+     * @return the file's text
+     * @throws IOException if the bundled resource cannot be read
+     */
+    public static String extensionSource(ToolDescriptor tool, List<String> defaultCmd) throws IOException {
+        try (InputStream in = PiRuntime.class.getResourceAsStream("agentmesh-pi-extension.ts")) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                    .replace("__DESCRIPTION__", JSON.writeValueAsString(tool.description()))
+                    .replace("__PARAMETERS__", tool.inputSchema())
+                    .replace("process.env.MESH_CMD ?? '[\"mesh\"]'",
+                            "process.env.MESH_CMD ?? " + JSON.writeValueAsString(JSON.writeValueAsString(defaultCmd)));
         }
     }
 

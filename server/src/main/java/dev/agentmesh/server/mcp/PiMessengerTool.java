@@ -3,6 +3,7 @@ package dev.agentmesh.server.mcp;
 import dev.agentmesh.MeshException;
 import dev.agentmesh.Texts;
 import dev.agentmesh.api.ApiResult;
+import dev.agentmesh.api.LocalMeshApi;
 import dev.agentmesh.api.MeshApi;
 import dev.agentmesh.api.PiMessengerSchema;
 import io.modelcontextprotocol.json.McpJsonMapper;
@@ -55,7 +56,7 @@ public final class PiMessengerTool {
     private static CallToolResult result(java.util.function.Supplier<ApiResult> action) {
         try {
             ApiResult r = action.get();
-            return CallToolResult.builder().addTextContent(r.text()).structuredContent(structured(r.data()))
+            return CallToolResult.builder().addTextContent(r.text()).structuredContent(structured(r))
                     .isError(false).build();
         } catch (MeshException e) {
             return error(Texts.firstLine(e.getMessage()));
@@ -66,9 +67,20 @@ public final class PiMessengerTool {
         }
     }
 
-    /** MCP's structuredContent is an object: an array result comes as {@code {"items": [...]}}. */
-    private static Map<String, Object> structured(JsonNode data) {
-        JsonNode obj = data.isObject() ? data : JSON.createObjectNode().set("items", data);
+    /**
+     * MCP's structuredContent is an object: an array result comes as {@code {"items": [...]}}. The unread notice of
+     * the text goes along as {@code "notice"}, since some clients (Claude Code) show the model only the structured
+     * content.
+     */
+    private static Map<String, Object> structured(ApiResult r) {
+        JsonNode data = r.data();
+        tools.jackson.databind.node.ObjectNode obj = data.isObject() ? ((tools.jackson.databind.node.ObjectNode) data).deepCopy()
+                : JSON.createObjectNode().set("items", data);
+        // the notice is the last paragraph (bodies in the text above are escaped to one line each)
+        int at = r.text().lastIndexOf("\n\n" + LocalMeshApi.NOTICE);
+        if (at >= 0 && r.text().indexOf('\n', at + 2) < 0) {
+            obj.put("notice", r.text().substring(at).strip());
+        }
         return JSON.convertValue(obj, new TypeReference<Map<String, Object>>() { });
     }
 

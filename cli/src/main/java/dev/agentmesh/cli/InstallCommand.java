@@ -1,0 +1,341 @@
+package dev.agentmesh.cli;
+
+import dev.agentmesh.MeshException;
+import dev.agentmesh.api.Json;
+import dev.agentmesh.api.PiMessengerSchema;
+import dev.agentmesh.runtime.pi.PiRuntime;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code mesh install pi|claude|codex [--remove]}: sets up a coding-agent client so it is a peer on the mesh
+ * (issue 5, part 4). Idempotent: a second run changes nothing and says so; every file it touches is named with what
+ * changed; {@code --remove} takes out only what it put in (a file it created and left empty is deleted).
+ *
+ * <ul>
+ *   <li>{@code claude}: in the project, {@code .mcp.json} gets the server {@code mesh} ({@code mesh mcp}, stdio) and
+ *       {@code .claude/settings.local.json} (not committed) approves it and adds hooks: {@code PreToolUse} on
+ *       {@code Edit|Write|MultiEdit|NotebookEdit} denies edits of files another agent holds, {@code UserPromptSubmit}
+ *       and {@code PostToolUse} add new messages as context, {@code Stop} blocks the stop while messages wait. The
+ *       hooks run {@code node STORE_DIR/clients/agentmesh-claude-hook.mjs --store STORE}.</li>
+ *   <li>{@code codex}: {@code $CODEX_HOME/config.toml} (default {@code ~/.codex}) gets a marked
+ *       {@code [mcp_servers.mesh]} block ({@code required = true}); Codex has no hooks for edits or prompts, so
+ *       its agent learns of messages from the notice on each tool result, and the git guard stops commits.</li>
+ *   <li>{@code pi}: agentmesh's extension goes to {@code $PI_CODING_AGENT_DIR/extensions/agentmesh.ts}
+ *       (default {@code ~/.pi/agent}), where pi loads it in every session.</li>
+ * </ul>
+ * Errors: an unknown client (invalid input); a settings file that is not valid JSON or TOML, or a {@code mesh}
+ * entry there that agentmesh did not write (unexpected state, nothing changed).
+ */
+@Command(name = "install", mixinStandardHelpOptions = true, description = {
+        "Set up a coding-agent client as a peer on the mesh: pi, claude or codex.",
+        "claude: .mcp.json and hooks in .claude/settings.local.json (edits of held files denied, messages as context);",
+        "codex: the MCP server in $CODEX_HOME/config.toml; pi: the extension in ~/.pi/agent/extensions.",
+        "Run it again to update; --remove takes out what it added."})
+final class InstallCommand implements Callable<Integer> {
+    /** The name of agentmesh's MCP server entry in every client. */
+    static final String SERVER = "mesh";
+    /** The file name of the Claude Code hook; a hook whose command contains it is agentmesh's. */
+    static final String CLAUDE_HOOK = "agentmesh-claude-hook.mjs";
+    /** The lines that fence agentmesh's block in a Codex config.toml. */
+    static final String TOML_BEGIN = "# >>> agentmesh (mesh install codex; mesh install --remove codex takes it out)";
+    static final String TOML_END = "# <<< agentmesh";
+
+    @Parameters(paramLabel = "CLIENT", description = "pi, claude or codex")
+    String client;
+
+    @Option(names = "--remove", description = "Take out what mesh install added for CLIENT.")
+    boolean remove;
+
+    @Override
+    public Integer call() throws IOException {
+        switch (client) {
+            case "claude" -> claude();
+            case "codex" -> codex();
+            case "pi" -> pi();
+            default -> throw MeshException.invalidInput("unknown client '" + client + "'; mesh install takes pi, claude or codex");
+        }
+        return 0;
+    }
+
+    // ---- Claude Code -------------------------------------------------------------------------------------------
+
+    private void claude() throws IOException {
+        Path root = Cli.meshEnv().project().root();
+        Path store = Cli.meshEnv().storePath();
+        Path hook = store.resolveSibling("clients").resolve(CLAUDE_HOOK);
+        Path mcpJson = root.resolve(".mcp.json");
+        Path settings = root.resolve(".claude").resolve("settings.local.json");
+
+        ObjectNode mcp = readJson(mcpJson);
+        ObjectNode servers = object(mcp, "mcpServers");
+        JsonNode existing = servers.get(SERVER);
+        if (existing != null && !ours(existing)) {
+            throw MeshException.unexpectedState(mcpJson + " has an MCP server named '" + SERVER + "' that agentmesh did not write; "
+                    + "rename or remove it, then run mesh install claude again");
+        }
+        servers.remove(SERVER);
+        if (!remove) {
+            List<String> cmd = Cli.selfCommand();
+            ObjectNode server = servers.putObject(SERVER).put("type", "stdio").put("command", cmd.getFirst());
+            ArrayNode args = server.putArray("args");
+            cmd.subList(1, cmd.size()).forEach(args::add);
+            args.add("mcp");
+            server.putObject("env").put("MESH_STORE", store.toString()).put("MESH_RUNTIME", "claude");
+        }
+        if (servers.isEmpty()) {
+            mcp.remove("mcpServers");
+        }
+        write(mcpJson, mcp, "the MCP server '" + SERVER + "'");
+
+        ObjectNode local = readJson(settings);
+        ObjectNode hooks = object(local, "hooks");
+        String command = "node " + quote(hook.toString()) + " --store " + quote(store.toString());
+        for (String event : List.of("PreToolUse", "PostToolUse", "UserPromptSubmit", "Stop")) {
+            ArrayNode groups = hooks.get(event) instanceof ArrayNode a ? a : hooks.putArray(event);
+            for (int i = groups.size() - 1; i >= 0; i--) {
+                if (groups.get(i).path("hooks") instanceof ArrayNode hs) {
+                    for (int j = hs.size() - 1; j >= 0; j--) {
+                        if (hs.get(j).path("command").asString("").contains(CLAUDE_HOOK)) {
+                            hs.remove(j);
+                        }
+                    }
+                    if (hs.isEmpty()) {
+                        groups.remove(i);
+                    }
+                }
+            }
+            if (!remove) {
+                ObjectNode group = groups.addObject();
+                if (event.equals("PreToolUse")) {
+                    group.put("matcher", "Edit|Write|MultiEdit|NotebookEdit");
+                }
+                group.putArray("hooks").addObject().put("type", "command").put("command", command).put("timeout", 10);
+            }
+            if (groups.isEmpty()) {
+                hooks.remove(event);
+            }
+        }
+        if (hooks.isEmpty()) {
+            local.remove("hooks");
+        }
+        ArrayNode enabled = local.get("enabledMcpjsonServers") instanceof ArrayNode a ? a : local.putArray("enabledMcpjsonServers");
+        for (int i = enabled.size() - 1; i >= 0; i--) {
+            if (SERVER.equals(enabled.get(i).asString(null))) {
+                enabled.remove(i);
+            }
+        }
+        if (!remove) {
+            enabled.add(SERVER);
+        }
+        if (enabled.isEmpty()) {
+            local.remove("enabledMcpjsonServers");
+        }
+        write(settings, local, "the agentmesh hooks");
+
+        if (remove) {
+            Cli.out().println("left " + hook + " in place (other projects' hooks may use it)");
+        } else {
+            writeResource(hook, "clients/" + CLAUDE_HOOK);
+            if (!onPath("node")) {
+                Cli.out().println("warning: node is not on PATH; the hooks need it (Claude Code's npm package brings it)");
+            }
+        }
+    }
+
+    private static boolean ours(JsonNode server) {
+        return server.path("args") instanceof ArrayNode a && !a.isEmpty() && "mcp".equals(a.get(a.size() - 1).asString(null))
+                && server.path("env").has("MESH_STORE");
+    }
+
+    // ---- Codex -------------------------------------------------------------------------------------------------
+
+    private void codex() throws IOException {
+        String home = Cli.env().get("CODEX_HOME");
+        Path dir = home != null && !home.isBlank() ? Path.of(home) : Path.of(System.getProperty("user.home"), ".codex");
+        Path config = dir.resolve("config.toml");
+        String before = Files.isRegularFile(config) ? Files.readString(config) : null;
+        String rest = before == null ? "" : withoutBlock(before, config);
+        if (before != null) {
+            JsonNode parsed = parseToml(rest, config);
+            if (parsed.path("mcp_servers").has(SERVER)) {
+                throw MeshException.unexpectedState(config + " has [mcp_servers." + SERVER + "] that agentmesh did not write; "
+                        + "rename or remove it, then run mesh install codex again");
+            }
+        }
+        String after = rest;
+        if (!remove) {
+            Path store = Cli.meshEnv().storePath();
+            List<String> cmd = Cli.selfCommand();
+            List<String> args = new ArrayList<>(cmd.subList(1, cmd.size()));
+            args.add("mcp");
+            String block = TOML_BEGIN + "\n[mcp_servers." + SERVER + "]\ncommand = " + tomlString(cmd.getFirst())
+                    + "\nargs = [" + String.join(", ", args.stream().map(InstallCommand::tomlString).toList()) + "]"
+                    + "\nenv = { MESH_STORE = " + tomlString(store.toString()) + ", MESH_RUNTIME = \"codex\" }"
+                    + "\nenv_vars = [\"MESH_AGENT\", \"MESH_AGENT_TOKEN\", \"MESH_PROJECT\"]"
+                    + "\nrequired = true\n" + TOML_END + "\n";
+            after = rest.isEmpty() ? block : rest.stripTrailing() + "\n\n" + block;
+            parseToml(after, config);
+        }
+        String now = before == null ? "" : before;
+        if (after.equals(now)) {
+            Cli.out().println(config + ": unchanged");
+        } else if (after.isBlank()) {
+            Files.delete(config);
+            Cli.out().println(config + ": removed [mcp_servers." + SERVER + "] (and the file, which held nothing else)");
+        } else {
+            Files.createDirectories(dir);
+            Files.writeString(config, after);
+            Cli.out().println(config + ": " + (remove ? "removed" : now.contains(TOML_BEGIN) ? "updated" : "added")
+                    + " [mcp_servers." + SERVER + "]");
+        }
+    }
+
+    /** @return {@code toml} without agentmesh's fenced block */
+    private static String withoutBlock(String toml, Path file) {
+        int begin = toml.indexOf(TOML_BEGIN);
+        if (begin < 0) {
+            return toml;
+        }
+        int end = toml.indexOf(TOML_END, begin);
+        if (end < 0) {
+            throw MeshException.unexpectedState(file + " has the line '" + TOML_BEGIN + "' without its end '" + TOML_END
+                    + "'; mend the file by hand");
+        }
+        String head = toml.substring(0, begin).stripTrailing();
+        String tail = toml.substring(end + TOML_END.length()).stripLeading();
+        return head.isEmpty() ? tail : tail.isEmpty() ? head + "\n" : head + "\n\n" + tail;
+    }
+
+    private static JsonNode parseToml(String text, Path file) {
+        try {
+            return new tools.jackson.dataformat.toml.TomlMapper().readTree(text);
+        } catch (tools.jackson.core.JacksonException e) {
+            throw MeshException.unexpectedState(file + " is not valid TOML: " + e.getOriginalMessage().lines().findFirst().orElse("")
+                    + "; nothing changed");
+        }
+    }
+
+    /** A TOML basic string. */
+    private static String tomlString(String s) {
+        StringBuilder b = new StringBuilder("\"");
+        s.codePoints().forEach(c -> {
+            switch (c) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                default -> {
+                    if (c < 0x20 || c == 0x7f) {
+                        b.append(String.format("\\u%04X", c));
+                    } else {
+                        b.appendCodePoint(c);
+                    }
+                }
+            }
+        });
+        return b.append('"').toString();
+    }
+
+    // ---- pi ----------------------------------------------------------------------------------------------------
+
+    private void pi() throws IOException {
+        String agentDir = Cli.env().get("PI_CODING_AGENT_DIR");
+        Path dir = (agentDir != null && !agentDir.isBlank() ? Path.of(agentDir) : Path.of(System.getProperty("user.home"), ".pi", "agent"))
+                .resolve("extensions");
+        Path ext = dir.resolve("agentmesh.ts");
+        if (remove) {
+            Cli.out().println(ext + (Files.deleteIfExists(ext) ? ": removed" : ": not there; nothing changed"));
+            return;
+        }
+        byte[] bytes = PiRuntime.extensionSource(PiMessengerSchema.descriptor(), Cli.selfCommand()).getBytes(StandardCharsets.UTF_8);
+        writeBytes(ext, bytes, "the agentmesh extension");
+    }
+
+    // ---- files -------------------------------------------------------------------------------------------------
+
+    private static ObjectNode readJson(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            return Json.MAPPER.createObjectNode();
+        }
+        String text = Files.readString(file);
+        if (text.isBlank()) {
+            return Json.MAPPER.createObjectNode();
+        }
+        try {
+            return Json.parseObject(text, file.toString());
+        } catch (MeshException e) {
+            throw MeshException.unexpectedState(e.getMessage() + "; nothing changed");
+        }
+    }
+
+    private static ObjectNode object(ObjectNode parent, String key) {
+        return parent.get(key) instanceof ObjectNode o ? o : parent.putObject(key);
+    }
+
+    /** Writes {@code json} to {@code file} if it differs, and says what happened; an empty object deletes the file. */
+    private void write(Path file, ObjectNode json, String what) throws IOException {
+        String before = Files.isRegularFile(file) ? Files.readString(file) : null;
+        JsonNode old = before == null || before.isBlank() ? null : Json.MAPPER.readTree(before);
+        if (old != null ? old.equals(json) : json.isEmpty()) {
+            Cli.out().println(file + ": unchanged");
+        } else if (json.isEmpty()) {
+            Files.delete(file);
+            Cli.out().println(file + ": removed " + what + " (and the file, which held nothing else)");
+            try (var left = Files.list(file.getParent())) {
+                if (left.findAny().isEmpty() && !file.getParent().equals(Cli.meshEnv().project().root())) {
+                    Files.delete(file.getParent());
+                }
+            }
+        } else {
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(json) + "\n");
+            Cli.out().println(file + ": " + (remove ? "removed " : before == null ? "created with " : "updated with ") + what);
+        }
+    }
+
+    private static void writeResource(Path file, String resource) throws IOException {
+        try (InputStream in = InstallCommand.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw MeshException.internal("the bundled " + resource + " is missing from the mesh jar", null);
+            }
+            writeBytes(file, in.readAllBytes(), file.getFileName().toString());
+        }
+    }
+
+    private static void writeBytes(Path file, byte[] bytes, String what) throws IOException {
+        if (Files.isRegularFile(file) && java.util.Arrays.equals(Files.readAllBytes(file), bytes)) {
+            Cli.out().println(file + ": unchanged");
+            return;
+        }
+        boolean existed = Files.exists(file);
+        Files.createDirectories(file.getParent());
+        Files.write(file, bytes);
+        Cli.out().println(file + ": " + (existed ? "updated " : "wrote ") + what);
+    }
+
+    private static String quote(String s) {
+        return "'" + s.replace("'", "'\\''") + "'";
+    }
+
+    private static boolean onPath(String program) {
+        String path = Cli.env().getOrDefault("PATH", "");
+        for (String d : path.split(":")) {
+            if (!d.isEmpty() && Files.isExecutable(Path.of(d, program))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
