@@ -80,7 +80,9 @@ final class InstallCommand implements Callable<Integer> {
         Path mcpJson = root.resolve(".mcp.json");
         Path settings = root.resolve(".claude").resolve("settings.local.json");
 
+        // both files are read (and refused if broken) before either is written
         ObjectNode mcp = readJson(mcpJson);
+        ObjectNode local = readJson(settings);
         ObjectNode servers = object(mcp, "mcpServers");
         JsonNode existing = servers.get(SERVER);
         if (existing != null && !ours(existing)) {
@@ -99,9 +101,6 @@ final class InstallCommand implements Callable<Integer> {
         if (servers.isEmpty()) {
             mcp.remove("mcpServers");
         }
-        write(mcpJson, mcp, "the MCP server '" + SERVER + "'");
-
-        ObjectNode local = readJson(settings);
         ObjectNode hooks = object(local, "hooks");
         String command = "node " + quote(hook.toString()) + " --store " + quote(store.toString());
         for (String event : List.of("PreToolUse", "PostToolUse", "UserPromptSubmit", "Stop")) {
@@ -144,6 +143,7 @@ final class InstallCommand implements Callable<Integer> {
         if (enabled.isEmpty()) {
             local.remove("enabledMcpjsonServers");
         }
+        write(mcpJson, mcp, "the MCP server '" + SERVER + "'");
         write(settings, local, "the agentmesh hooks");
 
         if (remove) {

@@ -47,6 +47,13 @@ class PiOnTheMeshIT {
                   - tool: write
                     args: {path: src/held.js, content: "overwritten"}
                   - text: "tried"
+              - match: "[installed] join, then write the held file"
+                steps:
+                  - tool: pi_messenger
+                    args: {action: join, name: Piper}
+                  - tool: write
+                    args: {path: src/held.js, content: "overwritten"}
+                  - text: "tried"
               - match: "[idle] say hi"
                 steps:
                   - text: "hi"
@@ -130,6 +137,37 @@ class PiOnTheMeshIT {
             assertThat(Files.readString(tmp.resolve("worker.jsonl"))).as("the tool result the model was given")
                     .contains("mesh: src/held.js is reserved by Boss (src/held.js) since")
                     .contains("Boss is refactoring it");
+        }
+    }
+
+    @Test
+    void aPersonsPiSetUpWithMeshInstallLoadsTheExtensionAndIsRefusedTheHeldFile() throws Exception {
+        try (ScriptedModelServer server = ScriptedModelServer.start(Script.parse(SCRIPT, "pi-mesh-it"), 0)) {
+            Path agentDir = PiRuntime.writeLocalModelConfig(tmp.resolve("pi-home"), server.baseUrl());
+            Map<String, String> piEnv = new HashMap<>(env);
+            piEnv.put("PI_CODING_AGENT_DIR", agentDir.toString());
+            var installed = ItSupport.mesh(repo, piEnv, Duration.ofSeconds(60), "install", "pi");
+            assertThat(installed.out()).as(installed.err()).isEqualTo(agentDir.resolve("extensions/agentmesh.ts") + ": wrote the agentmesh extension\n");
+            assertThat(ItSupport.mesh(repo, piEnv, Duration.ofSeconds(60), "install", "pi").out()).endsWith("agentmesh.ts: unchanged\n");
+
+            // pi as a person starts it: no -e, the extension comes from its extensions folder
+            Path pi = PiRuntime.locateOrInstall(System.getenv(), line -> { });
+            ProcessBuilder pb = new ProcessBuilder(pi.toString(), "-p", "--mode", "json", "--provider", "mesh", "--model", "scripted",
+                    "[installed] join, then write the held file").directory(repo.toFile()).redirectErrorStream(true)
+                    .redirectOutput(tmp.resolve("pi.jsonl").toFile());
+            pb.environment().putAll(piEnv);
+            pb.environment().put("PI_OFFLINE", "1");
+            Process p = pb.start();
+            p.getOutputStream().close();
+            assertThat(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            String out = Files.readString(tmp.resolve("pi.jsonl"));
+            assertThat(p.exitValue()).as(out).isZero();
+            assertThat(Files.readString(repo.resolve("src/held.js"))).isEqualTo("original\n");
+            assertThat(out).contains("mesh: src/held.js is reserved by Boss (src/held.js) since");
+            assertThat(mesh("list", "--all")).containsPattern("Piper.*pi");
+
+            assertThat(ItSupport.mesh(repo, piEnv, Duration.ofSeconds(60), "install", "--remove", "pi").out()).endsWith("agentmesh.ts: removed\n");
+            assertThat(agentDir.resolve("extensions/agentmesh.ts")).doesNotExist();
         }
     }
 

@@ -107,7 +107,7 @@ record AnthropicMessages(String id, String model) {
                     .set("input", Completions.JSON.readTree(c.arguments()));
         }
         root.put("stop_reason", stopReason(answer));
-        root.putObject("usage").put("input_tokens", promptTokens).put("output_tokens", outputTokens(answer));
+        root.putObject("usage").put("input_tokens", promptTokens).put("output_tokens", Completions.outputTokens(answer));
         return root;
     }
 
@@ -147,7 +147,7 @@ record AnthropicMessages(String id, String model) {
         events.add(Map.entry("content_block_stop", Completions.JSON.createObjectNode().put("type", "content_block_stop").put("index", 0)));
         ObjectNode delta = Completions.JSON.createObjectNode().put("type", "message_delta");
         delta.putObject("delta").put("stop_reason", stopReason(answer)).putNull("stop_sequence");
-        delta.putObject("usage").put("output_tokens", outputTokens(answer));
+        delta.putObject("usage").put("output_tokens", Completions.outputTokens(answer));
         events.add(Map.entry("message_delta", delta));
         events.add(Map.entry("message_stop", Completions.JSON.createObjectNode().put("type", "message_stop")));
         return events;
@@ -155,13 +155,6 @@ record AnthropicMessages(String id, String model) {
 
     private ObjectNode start(int promptTokens) {
         return Completions.JSON.createObjectNode().put("id", id).put("type", "message").put("role", "assistant").put("model", model);
-    }
-
-    private static int outputTokens(Script.Step answer) {
-        return Completions.tokens(switch (answer) {
-            case Script.Text t -> t.text().length();
-            case Script.ToolCall c -> c.tool().length() + c.arguments().length();
-        });
     }
 
     private static String stopReason(Script.Step answer) {

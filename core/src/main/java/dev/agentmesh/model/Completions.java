@@ -99,11 +99,16 @@ record Completions(String id, long created, String model) {
         return JSON.createObjectNode().put("id", id).put("object", object).put("created", created).put("model", model);
     }
 
-    private static ObjectNode usage(ObjectNode root, int promptTokens, Script.Step answer) {
-        int completion = tokens(switch (answer) {
+    /** @return the tokens of an answer, estimated from its text or its tool name and arguments */
+    static int outputTokens(Script.Step answer) {
+        return tokens(switch (answer) {
             case Script.Text t -> t.text().length();
             case Script.ToolCall c -> c.tool().length() + c.arguments().length();
         });
+    }
+
+    private static ObjectNode usage(ObjectNode root, int promptTokens, Script.Step answer) {
+        int completion = outputTokens(answer);
         root.putObject("usage").put("prompt_tokens", promptTokens).put("completion_tokens", completion)
                 .put("total_tokens", promptTokens + completion);
         return root;

@@ -25,12 +25,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A local model server (OpenAI Chat Completions, Anthropic Messages) that plays a {@link Script}: deterministic, zero-cost runs of real agent CLIs.
+ * A local model server (OpenAI Chat Completions and Responses, Anthropic Messages) that plays a {@link Script}: deterministic, zero-cost runs of real agent CLIs.
  * Serves on 127.0.0.1 only:
  * <ul>
  *   <li>{@code POST /v1/chat/completions}: streaming (SSE, {@code "stream":true}) or not;</li>
  *   <li>{@code POST /v1/messages}: Anthropic Messages, streaming (SSE events) or not, as Claude Code reads it
  *       ({@link AnthropicMessages}); {@code POST /v1/messages/count_tokens} answers an estimate;</li>
+ *   <li>{@code POST /v1/responses}: OpenAI Responses, streaming or not, as Codex reads it ({@link ResponsesApi});</li>
  *   <li>{@code GET /v1/models}: one model, {@code scripted} (any model id is accepted and echoed back);</li>
  *   <li>anything else: 404 (405 for a known path with another method), as a JSON {@code error} object.</li>
  * </ul>
@@ -56,6 +57,7 @@ public final class ScriptedModelServer implements AutoCloseable {
     private static final String MODELS = "/v1/models";
     private static final String MESSAGES = "/v1/messages";
     private static final String COUNT_TOKENS = "/v1/messages/count_tokens";
+    private static final String RESPONSES = "/v1/responses";
     /** How many request bodies {@link #recentRequests()} keeps. */
     public static final int RECENT_REQUESTS = 200;
 
@@ -188,6 +190,14 @@ public final class ScriptedModelServer implements AutoCloseable {
                         wrongMethod(exchange, "POST");
                     }
                 }
+                case RESPONSES -> {
+                    if (method.equals("POST")) {
+                        requests.incrementAndGet();
+                        responses(exchange);
+                    } else {
+                        wrongMethod(exchange, "POST");
+                    }
+                }
                 case COUNT_TOKENS -> {
                     if (method.equals("POST")) {
                         byte[] bytes = exchange.getRequestBody().readNBytes(MAX_BODY_BYTES + 1);
@@ -206,7 +216,7 @@ public final class ScriptedModelServer implements AutoCloseable {
                     }
                 }
                 default -> sendError(exchange, 404, "not_found_error", "no route " + method + " " + path
-                        + "; this server answers POST " + COMPLETIONS + ", POST " + MESSAGES + " and GET " + MODELS);
+                        + "; this server answers POST " + COMPLETIONS + ", POST " + MESSAGES + ", POST " + RESPONSES + " and GET " + MODELS);
             }
         } catch (IOException e) {
             LOG.debug("client went away: {}", e.toString());
@@ -222,8 +232,12 @@ public final class ScriptedModelServer implements AutoCloseable {
         }
     }
 
+    /** A request body as JSON and as what the script needs. */
+    private record Parsed(JsonNode json, ChatRequest request) {
+    }
+
     /** Reads and parses a request body; @return the request, or null once an error was sent */
-    private ChatRequest read(HttpExchange exchange, java.util.function.BiFunction<JsonNode, Integer, ChatRequest> parse)
+    private Parsed read(HttpExchange exchange, java.util.function.BiFunction<JsonNode, Integer, ChatRequest> parse)
             throws IOException {
         byte[] bytes = exchange.getRequestBody().readNBytes(MAX_BODY_BYTES + 1);
         if (bytes.length > MAX_BODY_BYTES) {
@@ -236,7 +250,8 @@ public final class ScriptedModelServer implements AutoCloseable {
             recent.pollFirst();
         }
         try {
-            return parse.apply(Completions.JSON.readTree(body), body.length());
+            JsonNode json = Completions.JSON.readTree(body);
+            return new Parsed(json, parse.apply(json, body.length()));
         } catch (JacksonException e) {
             sendError(exchange, 400, "invalid_request_error", "the request body is not valid JSON: "
                     + e.getOriginalMessage().lines().findFirst().orElse(""));
@@ -247,10 +262,11 @@ public final class ScriptedModelServer implements AutoCloseable {
     }
 
     private void messages(HttpExchange exchange) throws IOException {
-        ChatRequest request = read(exchange, AnthropicMessages::request);
-        if (request == null) {
+        Parsed parsed = read(exchange, AnthropicMessages::request);
+        if (parsed == null) {
             return;
         }
+        ChatRequest request = parsed.request();
         Script.Step answer = answer(request);
         long n = ids.incrementAndGet();
         String callId = "toolu_" + idPrefix + "_" + n;
@@ -260,12 +276,7 @@ public final class ScriptedModelServer implements AutoCloseable {
             sendJson(exchange, 200, out.message(answer, callId, promptTokens));
             return;
         }
-        OutputStream stream = startStream(exchange);
-        for (var event : out.events(answer, callId, promptTokens)) {
-            stream.write(("event: " + event.getKey() + "\ndata: " + Completions.JSON.writeValueAsString(event.getValue()) + "\n\n")
-                    .getBytes(StandardCharsets.UTF_8));
-            stream.flush();
-        }
+        sendEvents(startStream(exchange), out.events(answer, callId, promptTokens));
     }
 
     private static OutputStream startStream(HttpExchange exchange) throws IOException {
@@ -275,11 +286,38 @@ public final class ScriptedModelServer implements AutoCloseable {
         return exchange.getResponseBody();
     }
 
-    private void complete(HttpExchange exchange) throws IOException {
-        ChatRequest request = read(exchange, ChatRequest::of);
-        if (request == null) {
+    private void responses(HttpExchange exchange) throws IOException {
+        Parsed parsed = read(exchange, ResponsesApi::request);
+        if (parsed == null) {
             return;
         }
+        ChatRequest request = parsed.request();
+        Script.Step answer = answer(request);
+        long n = ids.incrementAndGet();
+        String callId = "call_" + idPrefix + "_" + n;
+        ResponsesApi out = new ResponsesApi("resp_" + idPrefix + "_" + n, request.model(), ResponsesApi.namespaces(parsed.json()));
+        int promptTokens = Completions.tokens(request.bodyChars());
+        if (!request.stream()) {
+            sendJson(exchange, 200, out.response(answer, callId, promptTokens));
+            return;
+        }
+        sendEvents(startStream(exchange), out.events(answer, callId, promptTokens));
+    }
+
+    private static void sendEvents(OutputStream stream, List<java.util.Map.Entry<String, ObjectNode>> events) throws IOException {
+        for (var event : events) {
+            stream.write(("event: " + event.getKey() + "\ndata: " + Completions.JSON.writeValueAsString(event.getValue()) + "\n\n")
+                    .getBytes(StandardCharsets.UTF_8));
+            stream.flush();
+        }
+    }
+
+    private void complete(HttpExchange exchange) throws IOException {
+        Parsed parsed = read(exchange, ChatRequest::of);
+        if (parsed == null) {
+            return;
+        }
+        ChatRequest request = parsed.request();
         Script.Step answer = answer(request);
         long n = ids.incrementAndGet();
         String callId = "call_" + idPrefix + "_" + n;
