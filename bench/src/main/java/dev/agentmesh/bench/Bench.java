@@ -23,6 +23,9 @@ import java.nio.file.Path;
  *   <li>{@code toolcall}: one agent's {@code status} call through the pi extension's path (node's fetch to
  *       {@code /api/v1/call}) and through {@code /mcp} ({@code tools/call} in one session):
  *       {@code p50_ms_extension}, {@code p50_ms_mcp} and the p99s.</li>
+ *   <li>{@code hook}: the Claude Code hook as a whole node process, 40 times each: {@code PreToolUse} of a held
+ *       file (denied) and {@code PostToolUse} without messages ({@code p50_ms_pre_tool_use},
+ *       {@code p50_ms_post_tool_use}; target ≤ 50 ms, issue 5 part 4), beside node's own start.</li>
  *   <li>{@code startup}: {@code bin/mesh send} as a whole process, 20 times, the supervisor running: {@code p50_ms},
  *       {@code p90_ms}.</li>
  *   <li>{@code memory}: supervisor RSS with 30 joined agents, each with an open event stream, after 300 messages:
@@ -32,7 +35,7 @@ import java.nio.file.Path;
  */
 public final class Bench {
     /** The benchmarks, as {@code bin/bench} names them. */
-    static final String NAMES = "delivery, latency, reservations, claims, toolcall, startup or memory";
+    static final String NAMES = "delivery, latency, reservations, claims, toolcall, hook, startup or memory";
 
     private Bench() {
     }
@@ -45,14 +48,15 @@ public final class Bench {
             case "reservations" -> LeaseBenches.reservations();
             case "claims" -> LeaseBenches.claims();
             case "toolcall" -> ClientBenches.toolcall();
+            case "hook" -> ClientBenches.hook();
             case "startup" -> ClientBenches.startup();
             case "memory" -> ClientBenches.memory();
             case "claimer" -> LeaseBenches.claimer(Path.of(args[1]), Path.of(args[2]), args[3], Integer.parseInt(args[4]),
                     Path.of(args[5]), Path.of(args[6]));
             case "sender" -> MessageBenches.sender(Path.of(args[1]), Path.of(args[2]), args[3], Long.parseLong(args[4]),
-                    Integer.parseInt(args[5]), Integer.parseInt(args[6]), Path.of(args[7]));
+                    Integer.parseInt(args[5]), Integer.parseInt(args[6]), Path.of(args[7]), args[8]);
             case "reader" -> MessageBenches.reader(Path.of(args[1]), Path.of(args[2]), args[3], Integer.parseInt(args[4]),
-                    Path.of(args[5]));
+                    Path.of(args[5]), args[6]);
             default -> {
                 System.err.println("bench: give a benchmark: " + NAMES);
                 System.exit(2);

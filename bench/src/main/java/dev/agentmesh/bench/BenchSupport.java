@@ -36,7 +36,13 @@ final class BenchSupport {
     }
 
     /** A store, a repository and a supervisor started as users start it; closing stops the supervisor. */
-    record Setup(Path dir, Path store, Path repo, Process supervisor, RunFile runFile) implements AutoCloseable {
+    record Setup(Path dir, Path store, Path repo, Process supervisor, RunFile runFile, java.util.Map<String, String> tokens)
+            implements AutoCloseable {
+        /** @return a caller acting as {@code agent}, with the token its join returned */
+        Caller as(String agent) {
+            return new Caller(agent, repo, ProcessHandle.current().pid(), "bench", null).token(tokens.get(agent));
+        }
+
         @Override
         public void close() throws InterruptedException {
             supervisor.destroy();
@@ -66,11 +72,13 @@ final class BenchSupport {
             throw new IllegalStateException("mesh serve did not start; see " + dir.resolve("serve.log"));
         }
         RemoteMeshApi api = new RemoteMeshApi(rf, repo);
+        java.util.Map<String, String> tokens = new java.util.HashMap<>();
         for (String a : agents) {
-            api.call(new Caller(null, repo, ProcessHandle.current().pid(), "bench", null),
-                    Json.MAPPER.createObjectNode().put("action", "join").put("name", a));
+            Caller c = new Caller(null, repo, ProcessHandle.current().pid(), "bench", null);
+            api.call(c, Json.MAPPER.createObjectNode().put("action", "join").put("name", a));
+            tokens.put(a, c.token());
         }
-        return new Setup(dir, store, repo, serve, rf);
+        return new Setup(dir, store, repo, serve, rf, java.util.Map.copyOf(tokens));
     }
 
     /** Starts a child JVM with this classpath, {@code MESH_STORE} set and its output in {@code log}. */

@@ -31,7 +31,7 @@ final class ClientBenches {
                 Files.write(script, in.readAllBytes());
             }
             Process node = new ProcessBuilder("node", script.toString(), s.runFile().url(), s.runFile().secret(),
-                    s.repo().toString(), "Tool", "1000").redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                    s.repo().toString(), "Tool", "1000", s.tokens().get("Tool")).redirectError(ProcessBuilder.Redirect.INHERIT).start();
             String out = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
             if (node.waitFor() != 0 || out.isEmpty()) {
                 throw new IllegalStateException("node toolcall.mjs failed: " + out);
@@ -39,6 +39,60 @@ final class ClientBenches {
             ObjectNode o = Json.MAPPER.createObjectNode().put("benchmark", "toolcall");
             o.setAll((ObjectNode) Json.MAPPER.readTree(out));
             System.out.println(o);
+        }
+    }
+
+    /**
+     * {@code hook}: one Claude Code hook call as Claude Code makes it (a node process with the event on stdin):
+     * {@code PreToolUse} of an edit of a held file (denied) and {@code PostToolUse} with no new message.
+     */
+    static void hook() throws Exception {
+        try (Setup s = setup(List.of("Hooked", "Holder"))) {
+            RemoteMeshApi api = new RemoteMeshApi(s.runFile(), s.repo());
+            api.call(s.as("Holder"), Json.MAPPER.createObjectNode().put("action", "reserve").put("paths", "src/held.ts"));
+            // the agent this process "is", as mesh mcp records it for its Claude Code process
+            dev.agentmesh.cli.client.SessionTokens.save(s.store(), ProcessHandle.current().pid(), s.repo().toString(), "Hooked",
+                    s.tokens().get("Hooked"));
+            Path hook = s.dir().resolve("agentmesh-claude-hook.mjs");
+            try (InputStream in = dev.agentmesh.cli.client.SessionTokens.class.getResourceAsStream("/dev/agentmesh/cli/clients/agentmesh-claude-hook.mjs")) {
+                Files.write(hook, in.readAllBytes());
+            }
+            String pre = "{\"hook_event_name\":\"PreToolUse\",\"session_id\":\"b\",\"cwd\":\"" + s.repo()
+                    + "\",\"tool_name\":\"Edit\",\"tool_input\":{\"file_path\":\"" + s.repo().resolve("src/held.ts") + "\"}}";
+            String post = "{\"hook_event_name\":\"PostToolUse\",\"session_id\":\"b\",\"cwd\":\"" + s.repo()
+                    + "\",\"tool_name\":\"Bash\",\"tool_input\":{}}";
+            ObjectNode o = Json.MAPPER.createObjectNode().put("benchmark", "hook");
+            int n = 40;
+            for (var event : List.of(java.util.Map.entry("pre_tool_use", pre), java.util.Map.entry("post_tool_use", post))) {
+                double[] ms = new double[n];
+                for (int k = -3; k < n; k++) {
+                    long t = System.nanoTime();
+                    Process p = new ProcessBuilder("node", hook.toString(), "--store", s.store().toString())
+                            .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                    try (var stdin = p.getOutputStream()) {
+                        stdin.write(event.getValue().getBytes(StandardCharsets.UTF_8));
+                    }
+                    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                    p.waitFor();
+                    if (event.getKey().equals("pre_tool_use") && !out.contains("\"deny\"")) {
+                        throw new IllegalStateException("the hook did not deny the held file: " + out);
+                    }
+                    if (k >= 0) {
+                        ms[k] = (System.nanoTime() - t) / 1e6;
+                    }
+                }
+                java.util.Arrays.sort(ms);
+                o.put("p50_ms_" + event.getKey(), round(percentile(ms, 50))).put("p90_ms_" + event.getKey(), round(percentile(ms, 90)));
+            }
+            // what node itself costs to start, for comparison
+            double[] bare = new double[n];
+            for (int k = 0; k < n; k++) {
+                long t = System.nanoTime();
+                new ProcessBuilder("node", "-e", "0").start().waitFor();
+                bare[k] = (System.nanoTime() - t) / 1e6;
+            }
+            java.util.Arrays.sort(bare);
+            System.out.println(o.put("runs", n).put("p50_ms_node_start", round(percentile(bare, 50))));
         }
     }
 
@@ -80,12 +134,13 @@ final class ClientBenches {
             for (String a : agents) {
                 HttpRequest req = HttpRequest.newBuilder(URI.create(s.runFile().url() + "/api/v1/events?project="
                                 + URLEncoder.encode(s.repo().toString(), StandardCharsets.UTF_8) + "&agent=" + a))
-                        .header("Authorization", "Bearer " + s.runFile().secret()).header("Accept", "text/event-stream").build();
+                        .header("Authorization", "Bearer " + s.runFile().secret()).header("X-Mesh-Token", s.tokens().get(a))
+                        .header("Accept", "text/event-stream").build();
                 streams.add(http.send(req, HttpResponse.BodyHandlers.ofInputStream()).body());
             }
             RemoteMeshApi api = new RemoteMeshApi(s.runFile(), s.repo());
             for (int k = 0; k < 300; k++) {
-                api.call(new Caller(agents.get(k % 30), s.repo(), ProcessHandle.current().pid(), "bench", null),
+                api.call(s.as(agents.get(k % 30)),
                         Json.MAPPER.createObjectNode().put("action", "send").put("to", agents.get((k + 1) % 30)).put("message", "note " + k));
             }
             Thread.sleep(2000);

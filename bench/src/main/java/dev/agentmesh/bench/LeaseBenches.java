@@ -25,11 +25,11 @@ final class LeaseBenches {
         int agents = 1000;
         try (Setup s = setup(List.of("Checker"))) {
             RemoteMeshApi api = new RemoteMeshApi(s.runFile(), s.repo());
-            Caller bench = new Caller(null, s.repo(), ProcessHandle.current().pid(), "bench", null);
             System.err.println("bench: 1,000 agents reserve 10 paths each...");
             for (int i = 0; i < agents; i++) {
                 String name = "A" + i;
-                api.call(bench, Json.MAPPER.createObjectNode().put("action", "join").put("name", name));
+                Caller agent = new Caller(null, s.repo(), ProcessHandle.current().pid(), "bench", null);
+                api.call(agent, Json.MAPPER.createObjectNode().put("action", "join").put("name", name));
                 ObjectNode reserve = Json.MAPPER.createObjectNode().put("action", "reserve").put("reason", "bench");
                 var paths = reserve.putArray("paths");
                 for (int k = 0; k < 7; k++) {
@@ -38,9 +38,9 @@ final class LeaseBenches {
                 for (int k = 0; k < 3; k++) {
                     paths.add("lib/m" + i + "/d" + k + "/");
                 }
-                api.call(new Caller(name, s.repo(), ProcessHandle.current().pid(), "bench", null), reserve);
+                api.call(agent, reserve);
             }
-            Caller checker = new Caller("Checker", s.repo(), ProcessHandle.current().pid(), "bench", null);
+            Caller checker = s.as("Checker");
             Mulberry32 rnd = new Mulberry32(7);
             int warm = 300;
             int n = 2000;
@@ -149,9 +149,8 @@ final class LeaseBenches {
      */
     static void claimer(Path store, Path repo, String name, int rounds, Path go, Path out) throws Exception {
         RemoteMeshApi api = new RemoteMeshApi(RunFile.read(store).orElseThrow(), repo);
-        Caller me = new Caller(name, repo, ProcessHandle.current().pid(), "bench", null);
-        api.call(new Caller(null, repo, ProcessHandle.current().pid(), "bench", null),
-                Json.MAPPER.createObjectNode().put("action", "join").put("name", name));
+        Caller me = new Caller(null, repo, ProcessHandle.current().pid(), "bench", null);
+        api.call(me, Json.MAPPER.createObjectNode().put("action", "join").put("name", name));
         if (rounds < 0) {
             api.call(me, Json.MAPPER.createObjectNode().put("action", "claim").put("taskId", "held-by-victim"));
             Files.writeString(store.resolveSibling(name + ".ready"), "");

@@ -57,13 +57,13 @@ final class MessageBenches {
             List<Process> readers = new ArrayList<>();
             for (int r = 0; r < RECIPIENTS; r++) {
                 readers.add(java(Bench.class.getName(), List.of("reader", s.store().toString(), s.repo().toString(), "R" + r,
-                        Integer.toString(expected[r]), s.dir().resolve("R" + r + ".txt").toString()), s.store(), s.dir().resolve("R" + r + ".log")));
+                        Integer.toString(expected[r]), s.dir().resolve("R" + r + ".txt").toString(), s.tokens().get("R" + r)), s.store(), s.dir().resolve("R" + r + ".log")));
             }
             awaitFiles(s.dir(), "R", ".ready", RECIPIENTS);
             List<Process> senders = new ArrayList<>();
             for (int i = 0; i < SENDERS; i++) {
                 senders.add(java(Bench.class.getName(), List.of("sender", s.store().toString(), s.repo().toString(), "S" + i,
-                        Integer.toString(1000 + i), Integer.toString(PER_SENDER), "0", go.toString()), s.store(), s.dir().resolve("S" + i + ".log")));
+                        Integer.toString(1000 + i), Integer.toString(PER_SENDER), "0", go.toString(), s.tokens().get("S" + i)), s.store(), s.dir().resolve("S" + i + ".log")));
             }
             awaitFiles(s.dir(), "S", ".ready", SENDERS);
             long t0 = System.currentTimeMillis();
@@ -111,10 +111,10 @@ final class MessageBenches {
             try (Setup s = setup(List.of("R0", "S0"))) {
                 Path go = s.dir().resolve("go");
                 Process reader = java(Bench.class.getName(), List.of("reader", s.store().toString(), s.repo().toString(), "R0",
-                        Integer.toString(count), s.dir().resolve("R0.txt").toString()), s.store(), s.dir().resolve("R0.log"));
+                        Integer.toString(count), s.dir().resolve("R0.txt").toString(), s.tokens().get("R0")), s.store(), s.dir().resolve("R0.log"));
                 awaitFiles(s.dir(), "R", ".ready", 1);
                 Process sender = java(Bench.class.getName(), List.of("sender", s.store().toString(), s.repo().toString(), "S0",
-                        "-1", Integer.toString(count), Integer.toString(interval), go.toString()), s.store(), s.dir().resolve("S0.log"));
+                        "-1", Integer.toString(count), Integer.toString(interval), go.toString(), s.tokens().get("S0")), s.store(), s.dir().resolve("S0.log"));
                 awaitFiles(s.dir(), "S", ".ready", 1);
                 Files.writeString(go, "go");
                 sender.waitFor(180, TimeUnit.SECONDS);
@@ -129,9 +129,9 @@ final class MessageBenches {
     }
 
     /** A sender process: joins nothing (its agent exists), waits for the go file, sends, one HTTP call each. */
-    static void sender(Path store, Path repo, String name, long seed, int count, int intervalMs, Path go) throws Exception {
+    static void sender(Path store, Path repo, String name, long seed, int count, int intervalMs, Path go, String token) throws Exception {
         RemoteMeshApi api = new RemoteMeshApi(RunFile.read(store).orElseThrow(), repo);
-        Caller me = new Caller(name, repo, ProcessHandle.current().pid(), "bench", null);
+        Caller me = new Caller(name, repo, ProcessHandle.current().pid(), "bench", null).token(token);
         Mulberry32 rnd = seed < 0 ? null : new Mulberry32((int) seed);
         // warm the connection and the code path before the clock starts
         api.call(me, Json.MAPPER.createObjectNode().put("action", "status"));
@@ -150,12 +150,13 @@ final class MessageBenches {
     }
 
     /** A reader process: the agent's event stream; writes "sender seq sentMicros receivedMicros" per message. */
-    static void reader(Path store, Path repo, String name, int expected, Path out) throws Exception {
+    static void reader(Path store, Path repo, String name, int expected, Path out, String token) throws Exception {
         RunFile rf = RunFile.read(store).orElseThrow();
         HttpClient http = HttpClient.newHttpClient();
         HttpRequest req = HttpRequest.newBuilder(URI.create(rf.url() + "/api/v1/events?project="
                         + URLEncoder.encode(repo.toString(), StandardCharsets.UTF_8) + "&agent=" + name))
-                .header("Authorization", "Bearer " + rf.secret()).header("Accept", "text/event-stream").build();
+                .header("Authorization", "Bearer " + rf.secret()).header("X-Mesh-Token", token)
+                .header("Accept", "text/event-stream").build();
         HttpResponse<InputStream> resp = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
         List<String> lines = new ArrayList<>();
         long deadline = System.currentTimeMillis() + 120_000;

@@ -51,10 +51,32 @@ final class CrewCommand {
         return json.json ? Cli.err() : Cli.out();
     }
 
-    @Command(mixinStandardHelpOptions = true, name = "status", description = "Show the crew's progress: tasks by status, the last run, agents present.")
-    static int status(@Mixin Options.Json json) {
-        return Cli.action(null, json.json, Cli.out(), Cli.args("crew.status"));
+    @Command(mixinStandardHelpOptions = true, name = "status", description = {"Show the crew's progress: tasks by status, the last run, agents present",
+            "(a working agent with its current tool, tool calls and tokens)."})
+    static int status(@Option(names = {"-w", "--watch"}, description = "Show it again each time it changes (checked every second), until Ctrl-C; with --json one JSON object a line.") boolean watch,
+                      @Mixin Options.Json json) throws InterruptedException {
+        if (!watch) {
+            return Cli.action(null, json.json, Cli.out(), Cli.args("crew.status"));
+        }
+        String last = null;
+        while (!Thread.currentThread().isInterrupted()) {
+            var r = Cli.api().call(Cli.caller(null, "cli"), Cli.args("crew.status"));
+            String shown = json.json ? r.data().toString() : r.text();
+            if (!shown.equals(last)) {
+                if (!json.json && last != null) {
+                    Cli.out().println("--- " + java.time.LocalTime.now().withNano(0));
+                }
+                Cli.out().println(shown);
+                Cli.out().flush();
+                last = shown;
+            }
+            Thread.sleep(WATCH_EVERY.toMillis());
+        }
+        return 0;
     }
+
+    /** How often {@code crew status --watch} asks again. */
+    static final Duration WATCH_EVERY = Duration.ofSeconds(1);
 
     @Command(mixinStandardHelpOptions = true, name = "validate", description = "Validate the stored plan's dependencies.")
     static int validate(@Mixin Options.Json json) {

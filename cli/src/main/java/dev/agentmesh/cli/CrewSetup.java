@@ -8,6 +8,7 @@ import dev.agentmesh.crew.Task;
 import dev.agentmesh.crew.TaskFormat;
 import dev.agentmesh.mesh.Mesh;
 import dev.agentmesh.project.MeshEnv;
+import dev.agentmesh.runtime.ProcessGroups;
 import dev.agentmesh.runtime.pi.PiRuntime;
 import dev.agentmesh.Texts;
 
@@ -61,17 +62,27 @@ final class CrewSetup {
             out.println("crew: interrupted; stopping the agents and putting their tasks back to todo ...");
             out.flush();
             runner.interrupt(Duration.ofSeconds(20));
+            reapOrphans(env.storePath());
         }, "crew-interrupt");
         Runtime.getRuntime().addShutdownHook(hook);
+        // every process an agent detaches is re-parented to this one, so none outlives the run (issue 5, part 6)
+        ProcessGroups.becomeSubreaper();
         try {
             return runner.run();
         } finally {
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
+                reapOrphans(env.storePath());
             } catch (IllegalStateException e) {
                 // the JVM is shutting down: the hook is running
             }
         }
+    }
+
+    /** Kills what is left of the agents' trees; a supervisor an agent started for the store is spared. */
+    private static void reapOrphans(java.nio.file.Path store) {
+        long supervisor = dev.agentmesh.server.RunFile.read(store).map(dev.agentmesh.server.RunFile::pid).orElse(-1L);
+        ProcessGroups.killDescendants(h -> h.pid() == supervisor);
     }
 
     /** @throws MeshException (unexpected state) unless {@code baseUrl}/models answers within 5 s */

@@ -177,6 +177,17 @@ class CrewScenariosIT {
                         !s.tasks().list().isEmpty() && s.tasks().show("task-1").status() == Task.Status.IN_PROGRESS
                                 && !s.mesh().reservations().list().isEmpty());
                 assertThat(ItSupport.processesIn(repo)).as("a pi worker runs").isNotEmpty();
+                // crew status --watch shows the worker's current tool and counts as they change
+                Path watched = tmp.resolve("watch.txt");
+                Process watch = ItSupport.start(repo, ItSupport.env(store), watched, "crew", "status", "--watch");
+                try {
+                    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300)).until(() ->
+                            Files.readString(watched).contains("task-1-work-1: bash, 2 tool call(s)"));
+                    assertThat(Files.readString(watched)).contains("in_progress");
+                } finally {
+                    watch.destroy();
+                    watch.waitFor(10, TimeUnit.SECONDS);
+                }
 
                 new ProcessBuilder("kill", "-INT", String.valueOf(run.pid())).start().waitFor();
 

@@ -386,7 +386,8 @@ public final class LocalMeshApi implements MeshApi, AutoCloseable {
         });
         List<Agent> present = mesh.presence().list(false);
         text.append("\nagents present: ").append(present.isEmpty() ? "none"
-                : String.join(", ", present.stream().map(Agent::name).toList()));
+                : String.join(", ", present.stream().map(a -> a.name() + (a.statusMessage() == null ? ""
+                        : " (" + Texts.oneLine(Texts.escape(a.statusMessage()), 80) + ")")).toList()));
         data.set("agentsPresent", tree(present.stream().map(Agent::name).toList()));
         return result(text.toString(), data);
     }

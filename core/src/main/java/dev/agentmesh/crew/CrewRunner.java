@@ -7,6 +7,7 @@ import dev.agentmesh.mesh.Presence;
 import dev.agentmesh.runtime.AgentLauncher;
 import dev.agentmesh.runtime.AgentProcess;
 import dev.agentmesh.runtime.LaunchSpec;
+import dev.agentmesh.runtime.Progress;
 import dev.agentmesh.runtime.RunResult;
 
 import java.io.IOException;
@@ -376,11 +377,47 @@ public final class CrewRunner {
             }
             mesh.presence().setPid(name, p.pid());
             p.prompt(prompt);
-            return p.awaitEnd(settings.agentTimeout());
+            Thread reporter = Thread.ofVirtual().name("crew-progress-" + name).start(() -> report(name, label, p));
+            try {
+                return p.awaitEnd(settings.agentTimeout());
+            } finally {
+                reporter.interrupt();
+            }
         } finally {
             p.close();
             live.remove(p);
         }
+    }
+
+    /** How often a running agent's progress goes into its status (what {@code mesh crew status --watch} shows). */
+    static final Duration PROGRESS_EVERY = Duration.ofSeconds(2);
+
+    /** Until interrupted: puts the agent's progress into its status message when it changed. */
+    private void report(String name, String label, AgentProcess p) {
+        Progress last = null;
+        while (true) {
+            try {
+                Thread.sleep(PROGRESS_EVERY);
+            } catch (InterruptedException e) {
+                return;
+            }
+            Progress now = p.progress();
+            if (!now.equals(last) && (now.toolCalls() > 0 || now.inputTokens() > 0)) {
+                last = now;
+                try {
+                    mesh.presence().setStatus(name, progressLine(label, now));
+                } catch (MeshException e) {
+                    // the agent left (its process died); the run notices
+                }
+            }
+        }
+    }
+
+    /** @return e.g. {@code "task-1: bash, 4 tool call(s), 12.3k tokens"} */
+    static String progressLine(String label, Progress p) {
+        long tokens = p.inputTokens() + p.outputTokens();
+        return label + ": " + (p.lastTool() == null ? "thinking" : p.lastTool()) + ", " + p.toolCalls() + " tool call(s), "
+                + (tokens >= 1000 ? String.format(java.util.Locale.ROOT, "%.1fk", tokens / 1000.0) : Long.toString(tokens)) + " tokens";
     }
 
     private String join() {

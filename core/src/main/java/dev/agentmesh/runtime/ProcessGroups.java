@@ -18,6 +18,91 @@ public final class ProcessGroups {
     private ProcessGroups() {
     }
 
+    /** {@code PR_SET_CHILD_SUBREAPER} of Linux's {@code prctl(2)}. */
+    private static final int PR_SET_CHILD_SUBREAPER = 36;
+    private static volatile boolean subreaper;
+
+    /**
+     * Makes this process the child subreaper of everything it starts ({@code prctl(PR_SET_CHILD_SUBREAPER, 1)}
+     * through the foreign-function API): a descendant whose parent exits (a tool command an agent CLI detached,
+     * a double fork) is re-parented to this process instead of init, so {@link #killDescendants} finds it wherever
+     * it went. Idempotent; needs {@code --enable-native-access} (bin/mesh passes it).
+     *
+     * @return whether this process is a subreaper now (false off Linux, or when the call is refused)
+     */
+    public static synchronized boolean becomeSubreaper() {
+        if (subreaper) {
+            return true;
+        }
+        try {
+            var linker = java.lang.foreign.Linker.nativeLinker();
+            var prctl = linker.defaultLookup().find("prctl");
+            if (prctl.isEmpty()) {
+                return false;
+            }
+            // int prctl(int option, ...): the arguments after the first are variadic
+            var handle = linker.downcallHandle(prctl.get(), java.lang.foreign.FunctionDescriptor.of(java.lang.foreign.ValueLayout.JAVA_INT,
+                            java.lang.foreign.ValueLayout.JAVA_INT, java.lang.foreign.ValueLayout.JAVA_LONG),
+                    java.lang.foreign.Linker.Option.firstVariadicArg(1));
+            subreaper = (int) handle.invokeExact(PR_SET_CHILD_SUBREAPER, 1L) == 0;
+        } catch (Throwable e) {
+            subreaper = false;
+        }
+        return subreaper;
+    }
+
+    /**
+     * Kills every live descendant of this process, deepest first, and waits up to 2 s for each: with
+     * {@link #becomeSubreaper} that includes the orphans of trees that were already stopped.
+     *
+     * @param spare descendants to leave alive with their own descendants (e.g. a supervisor a child started)
+     * @return how many processes were killed
+     */
+    public static int killDescendants(java.util.function.Predicate<ProcessHandle> spare) {
+        java.util.Set<Long> spared = new java.util.HashSet<>();
+        ProcessHandle.current().descendants().filter(spare).forEach(h -> {
+            spared.add(h.pid());
+            h.descendants().forEach(d -> spared.add(d.pid()));
+        });
+        List<ProcessHandle> all = ProcessHandle.current().descendants()
+                .filter(h -> h.isAlive() && !spared.contains(h.pid())).toList();
+        int killed = 0;
+        for (ProcessHandle h : all.reversed()) {
+            if (h.destroyForcibly()) {
+                killed++;
+            }
+        }
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        for (ProcessHandle h : all) {
+            // an orphan re-parented to this process is its child now: reap it, or it stays a zombie
+            while (h.isAlive() && reap(h.pid()) == 0 && System.nanoTime() < deadline) {
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return killed;
+                }
+            }
+        }
+        return killed;
+    }
+
+    /** {@code waitpid(pid, NULL, WNOHANG)}: @return the pid once reaped, 0 while it runs, -1 if it is not a child */
+    private static int reap(long pid) {
+        try {
+            var linker = java.lang.foreign.Linker.nativeLinker();
+            var waitpid = linker.defaultLookup().find("waitpid");
+            if (waitpid.isEmpty()) {
+                return -1;
+            }
+            var handle = linker.downcallHandle(waitpid.get(), java.lang.foreign.FunctionDescriptor.of(java.lang.foreign.ValueLayout.JAVA_INT,
+                    java.lang.foreign.ValueLayout.JAVA_INT, java.lang.foreign.ValueLayout.ADDRESS, java.lang.foreign.ValueLayout.JAVA_INT));
+            return (int) handle.invokeExact((int) pid, java.lang.foreign.MemorySegment.NULL, 1 /* WNOHANG */);
+        } catch (Throwable e) {
+            return -1;
+        }
+    }
+
     /** @return a fresh mark for one agent's process tree, to put in its environment as {@value #TREE_ENV} */
     public static String newTreeMark() {
         return java.util.UUID.randomUUID().toString();

@@ -1,0 +1,72 @@
+package dev.agentmesh.runtime;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Containment is structural (issue 5, part 6): a process that runs agents is their child subreaper, so a tool
+ * command an agent detached into a session of its own, with its environment (and so its tree mark) wiped, is
+ * re-parented to it, found and stopped with the run; twenty times in a row, without one left over.
+ */
+class ProcessContainmentTest {
+
+    @Test
+    void aDetachedUnmarkedGrandchildIsReparentedToUsAndStoppedWithTheRunTwentyTimes() throws Exception {
+        assertThat(ProcessGroups.becomeSubreaper()).as("prctl(PR_SET_CHILD_SUBREAPER)").isTrue();
+        for (int round = 0; round < 20; round++) {
+            String name = "mesh-orphan-" + ProcessHandle.current().pid() + "-" + round;
+            String mark = ProcessGroups.newTreeMark();
+            // the agent: a subshell forks a grandchild with a wiped environment in a new session and exits at once
+            ProcessBuilder pb = new ProcessBuilder("setsid", "bash", "-c",
+                    "(env -i setsid bash -c 'exec -a " + name + " sleep 120' &) ; exec sleep 120");
+            pb.environment().put(ProcessGroups.TREE_ENV, mark);
+            Process agent = pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            List<Long> orphans = awaitProcessNamed(name);
+            assertThat(orphans).as("round %d: the detached grandchild started", round).hasSize(1);
+            assertThat(ProcessHandle.of(orphans.getFirst()).flatMap(ProcessHandle::parent).map(ProcessHandle::pid))
+                    .as("round %d: re-parented to the subreaper, not to init", round).contains(ProcessHandle.current().pid());
+
+            ProcessGroups.stop(agent, agent.descendants().toList(), 200, mark);
+            assertThat(processesNamed(name)).as("round %d: the agent's own stop misses it (no mark, not in its tree)", round)
+                    .hasSize(1);
+            ProcessGroups.killDescendants(h -> false);
+            assertThat(processesNamed(name)).as("round %d: no orphan once the run is stopped", round).isEmpty();
+        }
+    }
+
+    private static List<Long> awaitProcessNamed(String name) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        List<Long> found = processesNamed(name);
+        while (found.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            found = processesNamed(name);
+        }
+        return found;
+    }
+
+    /** @return live (not zombie) processes whose argv[0] is {@code name} */
+    private static List<Long> processesNamed(String name) throws Exception {
+        List<Long> found = new ArrayList<>();
+        try (var procs = Files.list(Path.of("/proc"))) {
+            for (Path p : procs.filter(x -> x.getFileName().toString().matches("\\d+")).toList()) {
+                try {
+                    String cmdline = Files.readString(p.resolve("cmdline"), StandardCharsets.UTF_8);
+                    if (cmdline.startsWith(name + "\0")) {
+                        found.add(Long.parseLong(p.getFileName().toString()));
+                    }
+                } catch (Exception gone) {
+                    // ended while we looked
+                }
+            }
+        }
+        return found;
+    }
+}
