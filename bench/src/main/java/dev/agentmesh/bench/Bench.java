@@ -23,9 +23,9 @@ import java.nio.file.Path;
  *   <li>{@code toolcall}: one agent's {@code status} call through the pi extension's path (node's fetch to
  *       {@code /api/v1/call}) and through {@code /mcp} ({@code tools/call} in one session):
  *       {@code p50_ms_extension}, {@code p50_ms_mcp} and the p99s.</li>
- *   <li>{@code hook}: the Claude Code hook as a whole node process, 40 times each: {@code PreToolUse} of a held
+ *   <li>{@code hook}: the Claude Code hook as a whole process (sh and curl), 40 times each: {@code PreToolUse} of a held
  *       file (denied) and {@code PostToolUse} without messages ({@code p50_ms_pre_tool_use},
- *       {@code p50_ms_post_tool_use}; target ≤ 50 ms, issue 5 part 4), beside node's own start.</li>
+ *       {@code p50_ms_post_tool_use}; target ≤ 50 ms, issue 5 part 4).</li>
  *   <li>{@code startup}: {@code bin/mesh send} as a whole process, 20 times, the supervisor running: {@code p50_ms},
  *       {@code p90_ms}.</li>
  *   <li>{@code memory}: supervisor RSS with 30 joined agents, each with an open event stream, after 300 messages:

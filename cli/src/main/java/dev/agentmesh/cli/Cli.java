@@ -127,7 +127,7 @@ final class Cli {
         Caller c = new Caller(agent, cwd, pid, runtime, env.get("MESH_MODEL"));
         String token = env.get("MESH_AGENT_TOKEN");
         if (agent != null && (token == null || token.isBlank())) {
-            token = dev.agentmesh.cli.client.SessionTokens.find(meshEnv().storePath(), pid,
+            token = dev.agentmesh.project.SessionTokens.find(meshEnv().storePath(), pid,
                     meshEnv().project().root().toString(), agent).orElse(null);
         }
         return c.token(token);
@@ -151,7 +151,7 @@ final class Cli {
             return e;
         }
         try {
-            return dev.agentmesh.cli.client.SessionTokens.current(meshEnv().storePath(), callerPid(),
+            return dev.agentmesh.project.SessionTokens.current(meshEnv().storePath(), callerPid(),
                     meshEnv().project().root().toString()).orElse(null);
         } catch (MeshException outsideAProject) {
             return null;
@@ -202,7 +202,7 @@ final class Cli {
         ApiResult r = api().call(c, args);
         rememberToken(c, name, before);
         if (name != null && "leave".equals(args.path("action").asString(null))) {
-            dev.agentmesh.cli.client.SessionTokens.forget(meshEnv().storePath(), c.pid(), meshEnv().project().root().toString(), name);
+            dev.agentmesh.project.SessionTokens.forget(meshEnv().storePath(), c.pid(), meshEnv().project().root().toString(), name);
         }
         JsonNode data = r.data();
         if (json && c.token() != null && !c.token().equals(before) && data instanceof ObjectNode o) {
@@ -219,7 +219,7 @@ final class Cli {
      */
     static void rememberToken(Caller c, String nameBefore, String tokenBefore) {
         if (c.agent() != null && c.token() != null && (!c.token().equals(tokenBefore) || !c.agent().equals(nameBefore))) {
-            dev.agentmesh.cli.client.SessionTokens.save(meshEnv().storePath(), c.pid(), meshEnv().project().root().toString(),
+            dev.agentmesh.project.SessionTokens.save(meshEnv().storePath(), c.pid(), meshEnv().project().root().toString(),
                     c.agent(), c.token());
         }
     }

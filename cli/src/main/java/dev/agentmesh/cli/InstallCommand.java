@@ -30,7 +30,8 @@ import java.util.concurrent.Callable;
  *       {@code .claude/settings.local.json} (not committed) approves it and adds hooks: {@code PreToolUse} on
  *       {@code Edit|Write|MultiEdit|NotebookEdit} denies edits of files another agent holds, {@code UserPromptSubmit}
  *       and {@code PostToolUse} add new messages as context, {@code Stop} blocks the stop while messages wait. The
- *       hooks run {@code node STORE_DIR/clients/agentmesh-claude-hook.mjs --store STORE}.</li>
+ *       hooks run {@code sh STORE_DIR/clients/agentmesh-claude-hook.sh STORE}, which hands the event to the
+ *       supervisor with {@code curl} (or node) in one HTTP call.</li>
  *   <li>{@code codex}: {@code $CODEX_HOME/config.toml} (default {@code ~/.codex}) gets a marked
  *       {@code [mcp_servers.mesh]} block ({@code required = true}); Codex has no hooks for edits or prompts, so
  *       its agent learns of messages from the notice on each tool result, and the git guard stops commits.</li>
@@ -49,7 +50,7 @@ final class InstallCommand implements Callable<Integer> {
     /** The name of agentmesh's MCP server entry in every client. */
     static final String SERVER = "mesh";
     /** The file name of the Claude Code hook; a hook whose command contains it is agentmesh's. */
-    static final String CLAUDE_HOOK = "agentmesh-claude-hook.mjs";
+    static final String CLAUDE_HOOK = "agentmesh-claude-hook.sh";
     /** The lines that fence agentmesh's block in a Codex config.toml. */
     static final String TOML_BEGIN = "# >>> agentmesh (mesh install codex; mesh install --remove codex takes it out)";
     static final String TOML_END = "# <<< agentmesh";
@@ -102,7 +103,7 @@ final class InstallCommand implements Callable<Integer> {
             mcp.remove("mcpServers");
         }
         ObjectNode hooks = object(local, "hooks");
-        String command = "node " + quote(hook.toString()) + " --store " + quote(store.toString());
+        String command = "sh " + quote(hook.toString()) + " " + quote(store.toString());
         for (String event : List.of("PreToolUse", "PostToolUse", "UserPromptSubmit", "Stop")) {
             ArrayNode groups = hooks.get(event) instanceof ArrayNode a ? a : hooks.putArray(event);
             for (int i = groups.size() - 1; i >= 0; i--) {
@@ -150,8 +151,8 @@ final class InstallCommand implements Callable<Integer> {
             Cli.out().println("left " + hook + " in place (other projects' hooks may use it)");
         } else {
             writeResource(hook, "clients/" + CLAUDE_HOOK);
-            if (!onPath("node")) {
-                Cli.out().println("warning: node is not on PATH; the hooks need it (Claude Code's npm package brings it)");
+            if (!onPath("curl") && !onPath("node")) {
+                Cli.out().println("warning: neither curl nor node is on PATH; the hooks need one of them");
             }
         }
     }

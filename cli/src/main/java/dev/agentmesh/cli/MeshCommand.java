@@ -9,6 +9,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
@@ -29,7 +31,7 @@ public final class MeshCommand implements Callable<Integer> {
     private static final Class<?>[] GROUPS = {PresenceCommands.class, MessageCommands.class, ReservationCommands.class,
             SwarmCommands.class};
 
-    @Option(names = {"-x", "--trace"}, description = "Print the stack trace of an error (give it before the command: mesh -x send ...).")
+    @Option(names = {"-x", "--trace"}, description = "Print the stack trace of an error (anywhere before a --: mesh -x send ..., mesh send ... -x).")
     boolean trace;
 
 
@@ -59,13 +61,27 @@ public final class MeshCommand implements Callable<Integer> {
         Cli.err(err);
         cl.setOut(out);
         cl.setErr(err);
-        // -x is a global flag before the command (mesh -x send ...): later on the line it may be a value
-        int lead = 0;
-        while (lead < args.length && (args[lead].equals("-x") || args[lead].equals("--trace"))) {
-            lead++;
+        // the global flags go anywhere on the line before a "--": -x/--trace (mesh's own) and --json (each command's)
+        List<String> words = new ArrayList<>();
+        boolean trace = false;
+        boolean json = false;
+        int end = java.util.Arrays.asList(args).indexOf("--");
+        for (int i = 0; i < args.length; i++) {
+            boolean global = end < 0 || i < end;
+            if (global && (args[i].equals("-x") || args[i].equals("--trace"))) {
+                trace = true;
+            } else if (global && args[i].equals("--json") && words.stream().noneMatch(w -> !w.startsWith("-"))) {
+                json = true;
+            } else {
+                words.add(args[i]);
+            }
         }
-        boolean trace = lead > 0;
-        String[] rest = java.util.Arrays.copyOfRange(args, lead, args.length);
+        if (json) {
+            int at = words.indexOf("--");
+            words.add(at < 0 ? words.size() : at, "--json");
+        }
+        String[] rest = words.toArray(String[]::new);
+        boolean traced = trace;
         cl.setParameterExceptionHandler((ex, a) -> {
             String hint = ex instanceof CommandLine.UnmatchedArgumentException u ? nearest(u) : "";
             ex.getCommandLine().getErr().println("mesh: " + firstLine(ex.getMessage()) + hint
@@ -76,7 +92,7 @@ public final class MeshCommand implements Callable<Integer> {
             PrintWriter e = cmd.getErr();
             if (ex instanceof MeshException me) {
                 e.println("mesh: " + firstLine(me.getMessage()));
-                if (trace) {
+                if (traced) {
                     me.printStackTrace(e);
                 }
                 e.flush();
@@ -84,7 +100,7 @@ public final class MeshCommand implements Callable<Integer> {
             }
             e.println("mesh: internal error: " + firstLine(String.valueOf(ex.getMessage())) + " (" + ex.getClass().getSimpleName()
                     + "; run again with -x for the stack trace)");
-            if (trace) {
+            if (traced) {
                 StringWriter sw = new StringWriter();
                 ex.printStackTrace(new PrintWriter(sw));
                 e.print(sw);
@@ -139,10 +155,10 @@ public final class MeshCommand implements Callable<Integer> {
         return cl;
     }
 
-    /** @return the first word after the leading {@code -x}, or null when there is none or it is an option */
+    /** @return the first word after the leading global flags, or null when there is none or it is an option */
     private static String firstWord(String[] args) {
         for (String a : args) {
-            if (!a.equals("-x") && !a.equals("--trace")) {
+            if (!a.equals("-x") && !a.equals("--trace") && !a.equals("--json")) {
                 return a.startsWith("-") ? null : a;
             }
         }

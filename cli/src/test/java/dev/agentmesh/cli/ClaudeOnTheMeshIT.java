@@ -186,9 +186,43 @@ class ClaudeOnTheMeshIT {
         assertThat(free).as("a free file is not held up").isEmpty();
     }
 
+    @Test
+    void theHookEndpointActsOnlyForTheProcessThatOwnsTheConnection() throws Exception {
+        var rf = dev.agentmesh.server.RunFile.read(store).orElseThrow();
+        var http = java.net.http.HttpClient.newHttpClient();
+        String event = "{\"hook_event_name\":\"PreToolUse\",\"cwd\":\"" + repo + "\",\"tool_input\":{\"file_path\":\"src/held.js\"}}";
+        java.util.function.BiFunction<String, String, java.net.http.HttpResponse<String>> post = (pid, body) -> {
+            var b = java.net.http.HttpRequest.newBuilder(java.net.URI.create(rf.url() + "/api/v1/hooks/claude"))
+                    .header("Authorization", "Bearer " + rf.secret()).POST(java.net.http.HttpRequest.BodyPublishers.ofString(body));
+            if (pid != null) {
+                b.header("X-Mesh-Pid", pid);
+            }
+            try {
+                return http.send(b.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        };
+        // a process naming another's pid (here the supervisor's, which holds Boss's session... or anyone's) is refused
+        var forged = post.apply(Long.toString(supervisor.pid()), event);
+        assertThat(forged.statusCode()).isEqualTo(403);
+        assertThat(forged.body()).contains("does not own this connection");
+        var noPid = post.apply(null, event);
+        assertThat(noPid.statusCode()).isEqualTo(400);
+        assertThat(noPid.body()).contains("X-Mesh-Pid");
+        var notJson = post.apply(Long.toString(ProcessHandle.current().pid()), "{\"hook_event_name\": ");
+        assertThat(notJson.statusCode()).isEqualTo(400);
+        var relative = post.apply(Long.toString(ProcessHandle.current().pid()), event.replace(repo.toString(), "repo"));
+        assertThat(relative.statusCode()).isEqualTo(400);
+        assertThat(relative.body()).contains("absolute 'cwd'");
+        // this test process owns its connection and joined Boss, who holds the file: its own edit is free
+        assertThat(post.apply(Long.toString(ProcessHandle.current().pid()), event).statusCode()).isEqualTo(204);
+        assertThat(mesh("list")).as("the supervisor survived").contains("Boss");
+    }
+
     /** Runs the hook as Claude Code does: the event JSON on stdin, the command line from the settings. @return stdout */
     private String hook(Path hook, String event) throws Exception {
-        Process p = new ProcessBuilder("node", hook.toString(), "--store", store.toString()).directory(repo.toFile())
+        Process p = new ProcessBuilder("sh", hook.toString(), store.toString()).directory(repo.toFile())
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         try (var in = p.getOutputStream()) {
             in.write(event.getBytes(StandardCharsets.UTF_8));

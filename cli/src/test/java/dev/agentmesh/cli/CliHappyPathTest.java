@@ -104,6 +104,21 @@ class CliHappyPathTest {
     }
 
     @Test
+    void globalFlagsGoBeforeOrAfterTheCommand() {
+        aliceAndBob();
+        assertThat(mesh.ok("--json", "list")).isEqualTo(mesh.ok("list", "--json"));
+        CliRunner.Result before = mesh.run("-x", "send", "Nobody", "hi", "--as", "Alice");
+        CliRunner.Result after = mesh.run("send", "Nobody", "hi", "--as", "Alice", "-x");
+        assertThat(before.code()).isEqualTo(2);
+        assertThat(after.code()).isEqualTo(2);
+        assertThat(after.err()).startsWith("mesh: unknown agent 'Nobody'").contains("\tat ");
+        assertThat(before.err()).contains("\tat ");
+        CliRunner.Result literal = mesh.run("send", "Bob", "--as", "Alice", "--", "-x");
+        assertThat(literal.code()).as(literal.err()).isZero();
+        assertThat(mesh.ok("inbox", "--as", "Bob")).as("after --, -x is the message").contains("Alice: -x");
+    }
+
+    @Test
     void listJsonIsAnArrayOfAgents() {
         aliceAndBob();
         JsonNode list = json("list", "--json");

@@ -33,6 +33,7 @@ import java.util.EnumSet;
  *       ({@code agent}: the caller's name after the call, changed by {@code join}/{@code rename}; {@code token}:
  *       the agent's new token after a {@code join}, which later calls as that agent must carry), or an error
  *       {@code {"error": {"kind", "message"}}} with 400 (invalid input), 409 (unexpected state) or 500.</li>
+ *   <li>{@code POST /api/v1/hooks/claude}: a Claude Code hook event; see {@link ClaudeHooks}.</li>
  *   <li>{@code GET /api/v1/events?project=ROOT&agent=NAME} (SSE): see {@link InboxStream}.</li>
  *   <li>{@code GET /api/v1/feed?project=ROOT&after=ID} (SSE): see {@link FeedStream}.</li>
  *   <li>{@code /mcp}: MCP Streamable HTTP, a servlet beside Javalin's behind the same checks: see
@@ -70,6 +71,7 @@ public final class ApiRoutes {
         });
         config.routes.get("/api/v1/health", this::health);
         config.routes.post("/api/v1/call", this::call);
+        config.routes.post("/api/v1/hooks/claude", new ClaudeHooks(supervisor)::handle);
         config.routes.before("/api/v1/events", ApiRoutes::requireEventStream);
         config.routes.before("/api/v1/feed", ApiRoutes::requireEventStream);
         config.routes.sse("/api/v1/events", new InboxStream(supervisor)::open);

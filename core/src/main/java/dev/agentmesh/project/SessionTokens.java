@@ -1,6 +1,6 @@
-package dev.agentmesh.cli.client;
+package dev.agentmesh.project;
 
-import dev.agentmesh.api.Json;
+import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -25,6 +25,8 @@ import java.util.Optional;
  * session saving at the same instant: the earlier save may be lost.
  */
 public final class SessionTokens {
+    private static final JsonMapper MAPPER = JsonMapper.builder().build();
+
     private SessionTokens() {
     }
 
@@ -42,7 +44,7 @@ public final class SessionTokens {
 
     /** Saves {@code agent}'s token for the session {@code pid} and makes it the session's current agent. */
     public static void save(Path store, long pid, String project, String agent, String token) {
-        ObjectNode all = read(store, pid) instanceof ObjectNode o ? o : Json.MAPPER.createObjectNode();
+        ObjectNode all = read(store, pid) instanceof ObjectNode o ? o : MAPPER.createObjectNode();
         ObjectNode forProject = all.get(project) instanceof ObjectNode o ? o : all.putObject(project);
         ObjectNode tokens = forProject.get("tokens") instanceof ObjectNode o ? o : forProject.putObject("tokens");
         tokens.put(agent, token);
@@ -90,12 +92,12 @@ public final class SessionTokens {
     private static JsonNode read(Path store, long pid) {
         Path file = file(store, pid);
         if (file == null || !Files.isRegularFile(file)) {
-            return Json.MAPPER.createObjectNode();
+            return MAPPER.createObjectNode();
         }
         try {
-            return Json.MAPPER.readTree(Files.readString(file));
+            return MAPPER.readTree(Files.readString(file));
         } catch (IOException | RuntimeException e) {
-            return Json.MAPPER.createObjectNode();
+            return MAPPER.createObjectNode();
         }
     }
 
