@@ -125,7 +125,9 @@ final class Cli {
         // a person at a terminal is a participant of their own: runtime "human"; an agent's tool runs without a terminal
         String runtime = env.getOrDefault("MESH_RUNTIME", "cli".equals(defaultRuntime) && atATerminal() ? "human" : defaultRuntime);
         Caller c = new Caller(agent, cwd, pid, runtime, env.get("MESH_MODEL"));
-        String token = env.get("MESH_AGENT_TOKEN");
+        // MESH_AGENT_TOKEN is MESH_AGENT's token (or that of the one --as names when MESH_AGENT is unset)
+        String envAgent = env.get("MESH_AGENT");
+        String token = envAgent == null || envAgent.isBlank() || envAgent.equals(agent) ? env.get("MESH_AGENT_TOKEN") : null;
         if (agent != null && (token == null || token.isBlank())) {
             token = dev.agentmesh.project.SessionTokens.find(meshEnv().storePath(), pid,
                     meshEnv().project().root().toString(), agent).orElse(null);
@@ -158,45 +160,21 @@ final class Cli {
         }
     }
 
-    /** Shells, skipped by {@link #callerPid} when they run one command line ({@code bash -c "mesh join ..."}). */
-    private static final java.util.Set<String> SHELLS = java.util.Set.of("sh", "bash", "dash", "zsh", "ksh", "fish");
-    /** Programs that run one command and exit, always skipped by {@link #callerPid}. */
-    private static final java.util.Set<String> WRAPPERS = java.util.Set.of("env", "timeout", "nohup", "xargs", "setsid",
-            "stdbuf", "nice");
-
     /**
-     * @return the pid recorded for a join from the CLI: the nearest ancestor that is not a one-shot shell or
-     *         wrapper ({@code bash -c ...}, {@code env}, {@code timeout}, ...), so an agent whose tool runs
+     * @return the pid recorded for a join from the CLI: the agent's process above this one (see
+     *         {@link dev.agentmesh.runtime.AgentProcesses#agentOf}), so an agent whose tool runs
      *         {@code bash -c "mesh join"} is tied to the agent's process, not to the shell that ends at once; an
-     *         interactive shell (no {@code -c}) is kept, so a person's terminal is theirs
+     *         interactive shell is kept, so a person's terminal is theirs
      */
     static long callerPid() {
-        ProcessHandle p = ProcessHandle.current().parent().orElse(ProcessHandle.current());
-        for (int depth = 0; depth < 8; depth++) {
-            ProcessHandle up = p.parent().orElse(null);
-            if (up == null || up.pid() <= 1 || !oneShot(p)) {
-                return p.pid();
-            }
-            p = up;
-        }
-        return p.pid();
-    }
-
-    private static boolean oneShot(ProcessHandle p) {
-        String cmd = p.info().command().map(c -> java.nio.file.Path.of(c).getFileName().toString()).orElse("");
-        if (WRAPPERS.contains(cmd)) {
-            return true;
-        }
-        if (!SHELLS.contains(cmd)) {
-            return false;
-        }
-        String[] args = p.info().arguments().orElse(new String[0]);
-        return java.util.Arrays.stream(args).anyMatch(a -> a.startsWith("-") && !a.startsWith("--") && a.contains("c"));
+        return dev.agentmesh.runtime.AgentProcesses.agentOf(ProcessHandle.current().parent().orElse(ProcessHandle.current())).pid();
     }
 
     /** Runs a pi_messenger action as {@code as} and prints its text, or its data with {@code json}. */
     static int action(String as, boolean json, PrintWriter out, ObjectNode args) {
-        Caller c = caller(as, "cli");
+        // a join names the agent it joins as: its token (if this process holds it) goes with it
+        boolean namedJoin = "join".equals(args.path("action").asString(null)) && args.path("name").isString();
+        Caller c = caller(namedJoin ? args.path("name").asString() : as, "cli");
         String before = c.token();
         String name = c.agent();
         ApiResult r = api().call(c, args);
@@ -205,7 +183,8 @@ final class Cli {
             dev.agentmesh.project.SessionTokens.forget(meshEnv().storePath(), c.pid(), meshEnv().project().root().toString(), name);
         }
         JsonNode data = r.data();
-        if (json && c.token() != null && !c.token().equals(before) && data instanceof ObjectNode o) {
+        if (json && c.token() != null && (namedJoin || "join".equals(args.path("action").asString(null)) || !c.token().equals(before))
+                && data instanceof ObjectNode o) {
             // the new token of a join, for MESH_AGENT_TOKEN in another process (never in a result a model reads)
             data = o.deepCopy().put("token", c.token());
         }

@@ -54,6 +54,8 @@ final class InstallCommand implements Callable<Integer> {
     /** The lines that fence agentmesh's block in a Codex config.toml. */
     static final String TOML_BEGIN = "# >>> agentmesh (mesh install codex; mesh install --remove codex takes it out)";
     static final String TOML_END = "# <<< agentmesh";
+    /** A line of agentmesh's pi extension, by which --remove knows the file is its own. */
+    static final String PI_MARK = "agentmesh extension for pi";
 
     @Parameters(paramLabel = "CLIENT", description = "pi, claude or codex")
     String client;
@@ -84,7 +86,7 @@ final class InstallCommand implements Callable<Integer> {
         // both files are read (and refused if broken) before either is written
         ObjectNode mcp = readJson(mcpJson);
         ObjectNode local = readJson(settings);
-        ObjectNode servers = object(mcp, "mcpServers");
+        ObjectNode servers = object(mcp, "mcpServers", mcpJson);
         JsonNode existing = servers.get(SERVER);
         if (existing != null && !ours(existing)) {
             throw MeshException.unexpectedState(mcpJson + " has an MCP server named '" + SERVER + "' that agentmesh did not write; "
@@ -102,10 +104,10 @@ final class InstallCommand implements Callable<Integer> {
         if (servers.isEmpty()) {
             mcp.remove("mcpServers");
         }
-        ObjectNode hooks = object(local, "hooks");
+        ObjectNode hooks = object(local, "hooks", settings);
         String command = "sh " + quote(hook.toString()) + " " + quote(store.toString());
         for (String event : List.of("PreToolUse", "PostToolUse", "UserPromptSubmit", "Stop")) {
-            ArrayNode groups = hooks.get(event) instanceof ArrayNode a ? a : hooks.putArray(event);
+            ArrayNode groups = array(hooks, event, settings);
             for (int i = groups.size() - 1; i >= 0; i--) {
                 if (groups.get(i).path("hooks") instanceof ArrayNode hs) {
                     for (int j = hs.size() - 1; j >= 0; j--) {
@@ -132,7 +134,7 @@ final class InstallCommand implements Callable<Integer> {
         if (hooks.isEmpty()) {
             local.remove("hooks");
         }
-        ArrayNode enabled = local.get("enabledMcpjsonServers") instanceof ArrayNode a ? a : local.putArray("enabledMcpjsonServers");
+        ArrayNode enabled = array(local, "enabledMcpjsonServers", settings);
         for (int i = enabled.size() - 1; i >= 0; i--) {
             if (SERVER.equals(enabled.get(i).asString(null))) {
                 enabled.remove(i);
@@ -199,7 +201,7 @@ final class InstallCommand implements Callable<Integer> {
             Cli.out().println(config + ": removed [mcp_servers." + SERVER + "] (and the file, which held nothing else)");
         } else {
             Files.createDirectories(dir);
-            Files.writeString(config, after);
+            writeAtomically(config, after.getBytes(StandardCharsets.UTF_8));
             Cli.out().println(config + ": " + (remove ? "removed" : now.contains(TOML_BEGIN) ? "updated" : "added")
                     + " [mcp_servers." + SERVER + "]");
         }
@@ -257,8 +259,18 @@ final class InstallCommand implements Callable<Integer> {
                 .resolve("extensions");
         Path ext = dir.resolve("agentmesh.ts");
         if (remove) {
-            Cli.out().println(ext + (Files.deleteIfExists(ext) ? ": removed" : ": not there; nothing changed"));
+            if (!Files.exists(ext)) {
+                Cli.out().println(ext + ": not there; nothing changed");
+            } else if (!Files.readString(ext).contains(PI_MARK)) {
+                throw MeshException.unexpectedState(ext + " is not agentmesh's extension; nothing changed");
+            } else {
+                Files.delete(ext);
+                Cli.out().println(ext + ": removed");
+            }
             return;
+        }
+        if (Files.isRegularFile(ext) && !Files.readString(ext).contains(PI_MARK)) {
+            throw MeshException.unexpectedState(ext + " exists and is not agentmesh's extension; move it away, nothing changed");
         }
         byte[] bytes = PiRuntime.extensionSource(PiMessengerSchema.descriptor(), Cli.selfCommand()).getBytes(StandardCharsets.UTF_8);
         writeBytes(ext, bytes, "the agentmesh extension");
@@ -281,8 +293,43 @@ final class InstallCommand implements Callable<Integer> {
         }
     }
 
-    private static ObjectNode object(ObjectNode parent, String key) {
-        return parent.get(key) instanceof ObjectNode o ? o : parent.putObject(key);
+    /** @return {@code parent.key} as an object, created when missing; a value of another type is refused */
+    private static ObjectNode object(ObjectNode parent, String key, Path file) {
+        JsonNode v = parent.get(key);
+        if (v == null || v.isNull()) {
+            return parent.putObject(key);
+        }
+        if (v instanceof ObjectNode o) {
+            return o;
+        }
+        throw MeshException.unexpectedState(file + ": '" + key + "' is not an object; mend it by hand, nothing changed");
+    }
+
+    /** @return {@code parent.key} as an array, created when missing; a value of another type is refused */
+    private static ArrayNode array(ObjectNode parent, String key, Path file) {
+        JsonNode v = parent.get(key);
+        if (v == null || v.isNull()) {
+            return parent.putArray(key);
+        }
+        if (v instanceof ArrayNode a) {
+            return a;
+        }
+        throw MeshException.unexpectedState(file + ": '" + key + "' is not an array; mend it by hand, nothing changed");
+    }
+
+    /** Writes {@code bytes} to a temporary file beside {@code file} and moves it over, so a crash leaves the old one. */
+    private static void writeAtomically(Path file, byte[] bytes) throws IOException {
+        Files.createDirectories(file.getParent());
+        Path tmp = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp");
+        try {
+            Files.write(tmp, bytes);
+            if (Files.exists(file)) {
+                Files.setPosixFilePermissions(tmp, Files.getPosixFilePermissions(file));
+            }
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
     }
 
     /** Writes {@code json} to {@code file} if it differs, and says what happened; an empty object deletes the file. */
@@ -300,8 +347,8 @@ final class InstallCommand implements Callable<Integer> {
                 }
             }
         } else {
-            Files.createDirectories(file.getParent());
-            Files.writeString(file, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(json) + "\n");
+            writeAtomically(file, (Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(json) + "\n")
+                    .getBytes(StandardCharsets.UTF_8));
             Cli.out().println(file + ": " + (remove ? "removed " : before == null ? "created with " : "updated with ") + what);
         }
     }
@@ -321,8 +368,7 @@ final class InstallCommand implements Callable<Integer> {
             return;
         }
         boolean existed = Files.exists(file);
-        Files.createDirectories(file.getParent());
-        Files.write(file, bytes);
+        writeAtomically(file, bytes);
         Cli.out().println(file + ": " + (existed ? "updated " : "wrote ") + what);
     }
 

@@ -40,13 +40,10 @@ class CodexOnTheMeshIT {
 
     @BeforeEach
     void aSupervisedProject() throws Exception {
-        repo = Files.createDirectories(tmp.resolve("repo")).toRealPath();
-        ItSupport.run(repo, "git", "init", "-q");
-        Path store = tmp.resolve("mesh.db");
-        env = ItSupport.env(store);
-        env.remove("MESH_SERVE");
-        supervisor = ItSupport.start(repo, env, tmp.resolve("serve.log"), "serve");
-        ItSupport.awaitRunFile(store, supervisor);
+        var s = ItSupport.supervised(tmp, Map.of());
+        repo = s.repo();
+        env = s.env();
+        supervisor = s.supervisor();
         mesh(env, "join", "--name", "Boss");
     }
 

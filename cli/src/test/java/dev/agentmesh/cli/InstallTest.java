@@ -71,6 +71,20 @@ class InstallTest {
     }
 
     @Test
+    void claudeRefusesAHooksValueOfAnotherTypeAndPiLeavesAForeignExtension() throws IOException {
+        Path settings = Files.createDirectories(mesh.root.resolve(".claude")).resolve("settings.local.json");
+        Files.writeString(settings, "{\"hooks\": {\"Stop\": \"echo hi\"}}");
+        BadInputTest.assertOneLineRefusal(mesh.run("install", "claude"), 3, "'Stop' is not an array");
+        assertThat(Files.readString(settings)).isEqualTo("{\"hooks\": {\"Stop\": \"echo hi\"}}");
+
+        Path ext = Files.createDirectories(tmp.resolve("pi/extensions")).resolve("agentmesh.ts");
+        Files.writeString(ext, "// someone else's\n");
+        BadInputTest.assertOneLineRefusal(mesh.run("install", "--remove", "pi"), 3, "is not agentmesh's extension");
+        BadInputTest.assertOneLineRefusal(mesh.run("install", "pi"), 3, "is not agentmesh's extension");
+        assertThat(ext).hasContent("// someone else's");
+    }
+
+    @Test
     void piWritesTheExtensionOnceAndRemovesIt() {
         Path ext = tmp.resolve("pi/extensions/agentmesh.ts");
         assertThat(mesh.ok("install", "pi")).isEqualTo(ext + ": wrote the agentmesh extension\n");

@@ -179,6 +179,33 @@ final class ItSupport {
         return tool;
     }
 
+    /** A git repository with a supervisor of its own store ({@code bin/mesh serve}); close stops it by pid. */
+    record Supervised(Path repo, Path store, Map<String, String> env, Process supervisor) implements AutoCloseable {
+        @Override
+        public void close() throws InterruptedException {
+            stopByPid(supervisor);
+        }
+    }
+
+    /**
+     * @param files paths relative to the repository with their contents, written before anything starts
+     * @return {@code tmp/repo} (git init) with a running supervisor of {@code tmp/mesh.db}; env without MESH_SERVE
+     */
+    static Supervised supervised(Path tmp, Map<String, String> files) throws Exception {
+        Path repo = Files.createDirectories(tmp.resolve("repo")).toRealPath();
+        run(repo, "git", "init", "-q");
+        for (var f : files.entrySet()) {
+            Files.createDirectories(repo.resolve(f.getKey()).getParent());
+            Files.writeString(repo.resolve(f.getKey()), f.getValue());
+        }
+        Path store = tmp.resolve("mesh.db");
+        Map<String, String> env = env(store);
+        env.remove("MESH_SERVE");
+        Process supervisor = start(repo, env, tmp.resolve("serve.log"), "serve");
+        awaitRunFile(store, supervisor);
+        return new Supervised(repo, store, env, supervisor);
+    }
+
     /** Stops a process by its pid (SIGTERM, then SIGKILL after 15 s) and waits for it. */
     static void stopByPid(Process p) throws InterruptedException {
         if (p == null) {

@@ -77,7 +77,7 @@ class McpServerTest {
     @Test
     void theAgentGivenAtStartIsTheCallerUntilItRenames() {
         String token = mesh.presence().joinWithToken(new Presence.JoinRequest("Bob", ProcessHandle.current().pid(),
-                null, "test", null, null)).token();
+                null, "test", null, null), null).token();
         List<JsonNode> out = serve(session("Bob").token(token),
                 call(2, args("set_status").put("message", "reviewing")),
                 call(3, args("rename").put("name", "Robert")),

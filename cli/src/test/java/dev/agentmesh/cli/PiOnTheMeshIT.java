@@ -69,15 +69,11 @@ class PiOnTheMeshIT {
 
     @BeforeEach
     void aSupervisedProjectWithBossAndWorker() throws Exception {
-        repo = Files.createDirectories(tmp.resolve("repo")).toRealPath();
-        ItSupport.run(repo, "git", "init", "-q");
-        Files.createDirectories(repo.resolve("src"));
-        Files.writeString(repo.resolve("src/held.js"), "original\n");
-        store = tmp.resolve("mesh.db");
-        env = ItSupport.env(store);
-        env.remove("MESH_SERVE");
-        supervisor = ItSupport.start(repo, env, tmp.resolve("serve.log"), "serve");
-        ItSupport.awaitRunFile(store, supervisor);
+        var s = ItSupport.supervised(tmp, Map.of("src/held.js", "original\n"));
+        repo = s.repo();
+        store = s.store();
+        env = s.env();
+        supervisor = s.supervisor();
         mesh("join", "--name", "Boss");
         // the worker's token, as a launcher hands it to the agent it started (MESH_AGENT_TOKEN)
         workerToken = dev.agentmesh.api.Json.MAPPER.readTree(mesh("join", "--name", "Worker", "--json")).path("token").asString();

@@ -202,6 +202,12 @@ class SupervisorIT {
                 assertThat(r.body()).contains(token == null ? "acting as Bob needs its token" : "the token given is not Bob's");
             }
         }
+        // nor does naming Bob's pid (whois shows it) take his name over with a join
+        String takeover = "{\"caller\":{\"project\":\"" + repo + "\",\"cwd\":\"" + repo + "\",\"pid\":" + ProcessHandle.current().pid()
+                + "},\"args\":{\"action\":\"join\",\"name\":\"Bob\"}}";
+        HttpResponse<String> taken = post(http, rf, takeover, "Bearer " + rf.secret(), null);
+        assertThat(taken.statusCode()).as(taken.body()).isEqualTo(409);
+        assertThat(taken.body()).contains("name Bob is taken by a live agent").doesNotContain("\"token\"");
         HttpResponse<String> noToken = http.send(HttpRequest.newBuilder(URI.create(rf.url() + "/api/v1/events?project="
                         + java.net.URLEncoder.encode(repo.toString(), StandardCharsets.UTF_8) + "&agent=Bob"))
                 .header("Authorization", "Bearer " + rf.secret()).header("X-Mesh-Token", annToken)

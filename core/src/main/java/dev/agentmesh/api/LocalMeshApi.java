@@ -179,7 +179,6 @@ public final class LocalMeshApi implements MeshApi, AutoCloseable {
      */
     @Override
     public ApiResult call(Caller session, JsonNode args) {
-        // every other action as an agent needs the agent's token (issue 5, part 3)
         if (args == null || !args.isObject()) {
             throw MeshException.invalidInput("pi_messenger takes a JSON object with an 'action'");
         }
@@ -188,19 +187,16 @@ public final class LocalMeshApi implements MeshApi, AutoCloseable {
         if (handler == null) {
             throw MeshException.invalidInput("unknown action '" + action + "'; known actions: " + String.join(", ", actions.keySet()));
         }
-        boolean authenticated = false;
-        if (session.agent() != null && !action.equals("join")) {
-            if (PUBLIC_READS.contains(action)) {
-                authenticated = mesh.presence().authenticates(session.agent(), session.token());
-            } else {
-                mesh.presence().authenticate(session.agent(), session.token());
-                authenticated = true;
-            }
+        boolean open = PUBLIC_READS.contains(action);
+        // every action as an agent but join and the open reads needs the agent's token (issue 5, part 3)
+        if (session.agent() != null && !action.equals("join") && !open) {
+            mesh.presence().authenticate(session.agent(), session.token());
         }
         ApiResult r = handler.apply(session, args);
-        if (authenticated && !action.equals("inbox") && !action.equals("leave")) {
+        if (session.agent() != null && !action.equals("inbox") && !action.equals("leave")) {
+            // the notice tells the agent itself only: after an open read, only if the caller proves it is the agent
             int unread = unreadOf(session.agent());
-            if (unread > 0) {
+            if (unread > 0 && (!open || mesh.presence().authenticates(session.agent(), session.token()))) {
                 return new ApiResult(r.text() + "\n\n" + NOTICE + unread + " unread message(s) for " + session.agent()
                         + ": call pi_messenger with action \"inbox\" to read them.", r.data());
             }
@@ -208,14 +204,16 @@ public final class LocalMeshApi implements MeshApi, AutoCloseable {
         return r;
     }
 
-    /**
-     * Actions that show only what every member of the project may see (the roster, the feed, reservations, tasks),
-     * so they run without the caller's token: a git hook asks {@code reservations.check} as {@code $MESH_AGENT}
-     * from a process that never joined. Without the token the unread notice is left out.
-     */
     /** How the unread notice appended to a result's text begins. */
     public static final String NOTICE = "[mesh] ";
 
+    /**
+     * Actions that show only what every member of the project may see (the roster, the feed, reservations, tasks),
+     * so they run without the caller's token: a git hook asks {@code reservations.check} as {@code $MESH_AGENT}
+     * from a process that never joined. Without the token the unread notice is left out. {@code reservations.check}
+     * leaves out the named agent's own leases without proof that the caller is that agent: the git guard guards
+     * against mistakes, not against a process that lies about its name (which could skip the hook anyway).
+     */
     private static final java.util.Set<String> PUBLIC_READS = java.util.Set.of("list", "status", "whois", "feed",
             "reservations", "reservations.check", "swarm", "task.list", "task.ready", "task.show", "crew.status",
             "crew.validate");
@@ -230,8 +228,11 @@ public final class LocalMeshApi implements MeshApi, AutoCloseable {
 
     private ApiResult join(Caller s, JsonNode a) {
         String name = str(a, "name", false);
-        Presence.Joined j = mesh.presence().joinWithToken(new Presence.JoinRequest(name != null ? name : s.agent(), s.pid(),
-                s.cwd().toString(), s.runtime(), s.model(), mesh.project().branch()));
+        String joining = name != null ? name : s.agent();
+        // the caller's token counts only for the name it belongs to
+        String presented = joining != null && joining.equals(s.agent()) ? s.token() : null;
+        Presence.Joined j = mesh.presence().joinWithToken(new Presence.JoinRequest(joining, s.pid(),
+                s.cwd().toString(), s.runtime(), s.model(), mesh.project().branch()), presented);
         Agent ag = j.agent();
         s.agent(ag.name());
         s.token(j.token());

@@ -405,7 +405,7 @@ public final class CrewRunner {
             if (!now.equals(last) && (now.toolCalls() > 0 || now.inputTokens() > 0)) {
                 last = now;
                 try {
-                    mesh.presence().setStatus(name, progressLine(label, now));
+                    mesh.presence().setProgress(name, progressLine(label, now));
                 } catch (MeshException e) {
                     // the agent left (its process died); the run notices
                 }
@@ -422,7 +422,7 @@ public final class CrewRunner {
 
     private String join() {
         Presence.Joined j = mesh.presence().joinWithToken(new Presence.JoinRequest(null, ProcessHandle.current().pid(),
-                mesh.project().root().toString(), launcher.runtimeName(), settings.defaultModel(), mesh.project().branch()));
+                mesh.project().root().toString(), launcher.runtimeName(), settings.defaultModel(), mesh.project().branch()), null);
         Agent a = j.agent();
         started.add(a.name());
         tokens.put(a.name(), j.token());

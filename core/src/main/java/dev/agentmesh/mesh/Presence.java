@@ -61,14 +61,14 @@ public final class Presence {
     }
 
     /**
-     * Joins the mesh. A given name that belongs to an agent who left (or whose process died) is taken over,
-     * keeping its inbox; a joining process that already holds the name (same pid and host) joins again.
+     * Joins the mesh without a token to show: a name that belongs to an agent who left (or whose process died) is
+     * taken over, keeping its inbox; a present agent's name is refused (see {@link #joinWithToken}).
      *
      * @return the present agent
      * @throws MeshException (invalid input) for an invalid name; (unexpected state) if a live agent holds it
      */
     public Agent join(JoinRequest req) {
-        return joinWithToken(req).agent();
+        return joinWithToken(req, null).agent();
     }
 
     /**
@@ -81,28 +81,46 @@ public final class Presence {
     }
 
     /**
-     * Joins as {@link #join} does and hands out a new token for the agent (an earlier token of the name stops
-     * working).
+     * Joins the mesh. A name nobody holds, or whose agent left or died, is taken (keeping its inbox) with a new
+     * token, and an earlier token of the name stops working. The name of a present agent is taken again only by a
+     * caller that shows that agent's token ({@code presented}), which then stays valid (so the other parts of the
+     * agent that hold it go on working); a present agent from before tokens existed rejoins from its own process
+     * (same pid and host). A pid alone never takes over a live agent: clients name their pid themselves.
      *
+     * @param presented the token the caller holds for {@code req.name()}, or null
      * @return the agent and its token
-     * @throws MeshException as {@link #join}
+     * @throws MeshException (invalid input) for an invalid name; (unexpected state) if a live agent holds it and
+     *                       {@code presented} is not its token
      */
-    public Joined joinWithToken(JoinRequest req) {
-        String token = newToken();
-        Agent agent = joinAndStore(req, hash(token));
-        return new Joined(agent, token);
+    public Joined joinWithToken(JoinRequest req, String presented) {
+        String fresh = newToken();
+        String[] token = {fresh};
+        Agent agent = joinAndStore(req, presented == null ? null : hash(presented), proven -> {
+            if (proven) {
+                token[0] = presented;
+            }
+            return hash(token[0]);
+        });
+        return new Joined(agent, token[0]);
     }
 
     /**
      * Checks that a call made as {@code name} carries that agent's token (issue 5, part 3: a process that knows
      * only a name cannot act as the agent). An unknown name passes: the action itself refuses it.
      *
-     * @throws MeshException (invalid input) if the agent has a token and {@code token} is missing or another
+     * @throws MeshException (invalid input) if {@code token} is missing or another agent's, or the agent joined
+     *                       before tokens existed (schema v5) and has none
      */
     public void authenticate(String name, String token) {
-        java.util.Optional<String> want = store.read(tx -> AgentTable.of(tx).tokenHash(project, name));
-        if (want.isEmpty()) {
+        java.util.Optional<String> want = store.read(tx -> AgentTable.of(tx).byName(project, name).isEmpty()
+                ? java.util.Optional.of("")
+                : AgentTable.of(tx).tokenHash(project, name));
+        if (want.isPresent() && want.get().isEmpty()) {
             return;
+        }
+        if (want.isEmpty()) {
+            throw MeshException.invalidInput(name + " joined before agents had tokens; join again (mesh join --name "
+                    + name + ") to get one");
         }
         if (token == null || token.isBlank()) {
             throw MeshException.invalidInput("acting as " + name + " needs its token: the token its join returned "
@@ -115,8 +133,8 @@ public final class Presence {
     }
 
     /**
-     * @return whether a call as {@code name} with {@code token} would pass {@link #authenticate} (an unknown name,
-     *     or one without a token, passes)
+     * @return whether a call as {@code name} with {@code token} would pass {@link #authenticate} (an unknown name
+     *     passes)
      */
     public boolean authenticates(String name, String token) {
         try {
@@ -144,7 +162,11 @@ public final class Presence {
 
     private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
-    private Agent joinAndStore(JoinRequest req, String tokenHash) {
+    /**
+     * @param presentedHash the SHA-256 of the token the caller showed, or null
+     * @param tokenHash     given whether the caller proved it holds the present agent's token, the hash to store
+     */
+    private Agent joinAndStore(JoinRequest req, String presentedHash, java.util.function.Function<Boolean, String> tokenHash) {
         if (req.name() != null) {
             String problem = Names.problem(req.name());
             if (problem != null) {
@@ -160,19 +182,25 @@ public final class Presence {
                     req.branch(), null, now, now, null, null);
             Optional<Agent> existing = AgentTable.of(tx).byName(project, name);
             long id;
+            boolean proven = false;
             if (existing.isEmpty()) {
                 id = AgentTable.of(tx).insert(project, fresh);
             } else {
                 Agent old = existing.get();
+                Optional<String> held = AgentTable.of(tx).tokenHash(project, name);
+                proven = presentedHash != null && held.isPresent() && java.security.MessageDigest.isEqual(
+                        held.get().getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                        presentedHash.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
                 boolean sameProcess = old.pid() != null && old.pid().equals(req.pid()) && Host.name().equals(old.host());
-                if (old.present() && !sameProcess) {
+                if (old.present() && !proven && !(held.isEmpty() && sameProcess)) {
                     throw MeshException.unexpectedState("name " + name + " is taken by a live agent (pid " + old.pid()
-                            + " on " + old.host() + "); join with another name or none");
+                            + " on " + old.host() + "); join with another name or none"
+                            + (held.isPresent() ? " (the agent itself joins again with its token)" : ""));
                 }
                 id = old.id();
                 AgentTable.of(tx).rejoin(id, fresh);
             }
-            AgentTable.of(tx).setTokenHash(id, tokenHash);
+            AgentTable.of(tx).setTokenHash(id, tokenHash.apply(proven));
             Feed.append(tx, project, now, name, "join", null, req.runtime() == null ? null : "runtime " + req.runtime());
             return AgentTable.of(tx).byId(id).orElseThrow();
         });
@@ -215,6 +243,18 @@ public final class Presence {
      * @throws MeshException (invalid input) for an unknown agent or a longer message
      */
     public Agent setStatus(String name, String message) {
+        return setStatus(name, message, true);
+    }
+
+    /**
+     * Sets a present agent's status as {@link #setStatus(String, String)} does, without a feed event: for status
+     * that changes often and says nothing new to the feed (a crew worker's progress, every few seconds).
+     */
+    public Agent setProgress(String name, String message) {
+        return setStatus(name, message, false);
+    }
+
+    private Agent setStatus(String name, String message, boolean feed) {
         String msg = message == null || message.isBlank() ? null : message.strip();
         if (msg != null && msg.length() > 200) {
             throw MeshException.invalidInput("status message is " + msg.length() + " characters; the limit is 200");
@@ -223,7 +263,9 @@ public final class Presence {
             Agent a = requirePresent(tx, name);
             long now = System.currentTimeMillis();
             AgentTable.of(tx).setStatus(a.id(), msg, now);
-            Feed.append(tx, project, now, name, "status", null, msg);
+            if (feed) {
+                Feed.append(tx, project, now, name, "status", null, msg);
+            }
             return AgentTable.of(tx).byId(a.id()).orElseThrow();
         });
     }

@@ -17,7 +17,7 @@ import java.util.Map;
  * @param id    the message id, {@code msg_N}
  * @param model the model id the client asked for, echoed back
  */
-record AnthropicMessages(String id, String model) {
+record AnthropicMessages(String id, String model) implements ScriptedModelServer.EventWire {
 
     /**
      * Reads a request body. The "real" user message is the last {@code user} message a person wrote (see
@@ -82,23 +82,12 @@ record AnthropicMessages(String id, String model) {
 
     /** A message's text: a string, or its {@code text} blocks one per line. */
     private static String text(JsonNode content) {
-        if (content == null) {
-            return "";
-        }
-        if (content.isString()) {
-            return content.stringValue();
-        }
-        List<String> parts = new ArrayList<>();
-        for (JsonNode p : content) {
-            if ("text".equals(p.path("type").asString(null))) {
-                parts.add(p.path("text").asString(""));
-            }
-        }
-        return String.join("\n", parts);
+        return ChatRequest.text(content, p -> "text".equals(p.path("type").asString(null)));
     }
 
     /** The answer as one {@code message} object. */
-    ObjectNode message(Script.Step answer, String callId, int promptTokens) {
+    @Override
+    public ObjectNode answer(Script.Step answer, String callId, int promptTokens) {
         ObjectNode root = start(promptTokens);
         ArrayNode content = root.putArray("content");
         switch (answer) {
@@ -112,7 +101,8 @@ record AnthropicMessages(String id, String model) {
     }
 
     /** The answer as SSE events, in order: each entry is the event name and its data. */
-    List<Map.Entry<String, ObjectNode>> events(Script.Step answer, String callId, int promptTokens) {
+    @Override
+    public List<Map.Entry<String, ObjectNode>> events(Script.Step answer, String callId, int promptTokens) {
         List<Map.Entry<String, ObjectNode>> events = new ArrayList<>();
         ObjectNode start = Completions.JSON.createObjectNode().put("type", "message_start");
         ObjectNode message = start(promptTokens);

@@ -66,6 +66,14 @@ record ChatRequest(String model, boolean stream, List<String> tools, String prom
 
     /** A message's text: a string, or the {@code text} of its parts (e.g. {@code {type:"text",text}}), one per line. */
     private static String content(JsonNode content) {
+        return text(content, part -> part.path("text").isString());
+    }
+
+    /**
+     * The text of a message's content in any of the three wire formats: a string, or an array whose string parts
+     * and whose parts accepted by {@code textPart} (their {@code text}) are joined one per line; "" for null.
+     */
+    static String text(JsonNode content, java.util.function.Predicate<JsonNode> textPart) {
         if (content == null) {
             return "";
         }
@@ -75,9 +83,10 @@ record ChatRequest(String model, boolean stream, List<String> tools, String prom
         List<String> parts = new ArrayList<>();
         if (content.isArray()) {
             for (JsonNode part : content) {
-                String s = part.isString() ? part.stringValue() : text(part.get("text"));
-                if (s != null) {
-                    parts.add(s);
+                if (part.isString()) {
+                    parts.add(part.stringValue());
+                } else if (textPart.test(part)) {
+                    parts.add(part.path("text").asString(""));
                 }
             }
         }

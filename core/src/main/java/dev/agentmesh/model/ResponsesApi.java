@@ -22,7 +22,7 @@ import java.util.Map;
  * @param model      the model id the client asked for, echoed back
  * @param namespaces the namespaces the request offers tools in
  */
-record ResponsesApi(String id, String model, List<String> namespaces) {
+record ResponsesApi(String id, String model, List<String> namespaces) implements ScriptedModelServer.EventWire {
 
     /**
      * Reads a request body. The "real" user message is the last {@code input} item of type {@code message} and
@@ -106,19 +106,7 @@ record ResponsesApi(String id, String model, List<String> namespaces) {
 
     /** An item's text: a string, or its text parts ({@code input_text}, {@code output_text}, {@code text}) one per line. */
     private static String text(JsonNode content) {
-        if (content == null) {
-            return "";
-        }
-        if (content.isString()) {
-            return content.stringValue();
-        }
-        List<String> parts = new ArrayList<>();
-        for (JsonNode p : content) {
-            if (p.has("text")) {
-                parts.add(p.path("text").asString(""));
-            }
-        }
-        return String.join("\n", parts);
+        return ChatRequest.text(content, p -> p.has("text"));
     }
 
     /** The answer as its one output item. */
@@ -146,7 +134,8 @@ record ResponsesApi(String id, String model, List<String> namespaces) {
     }
 
     /** The answer as one {@code response} object. */
-    ObjectNode response(Script.Step answer, String callId, int promptTokens) {
+    @Override
+    public ObjectNode answer(Script.Step answer, String callId, int promptTokens) {
         ObjectNode root = header("completed");
         root.putArray("output").add(item(answer, callId));
         usage(root, promptTokens, answer);
@@ -154,7 +143,8 @@ record ResponsesApi(String id, String model, List<String> namespaces) {
     }
 
     /** The answer as SSE events, in order: each entry is the event name and its data. */
-    List<Map.Entry<String, ObjectNode>> events(Script.Step answer, String callId, int promptTokens) {
+    @Override
+    public List<Map.Entry<String, ObjectNode>> events(Script.Step answer, String callId, int promptTokens) {
         List<Map.Entry<String, ObjectNode>> events = new ArrayList<>();
         ObjectNode created = Completions.JSON.createObjectNode().put("type", "response.created");
         ObjectNode started = header("in_progress");

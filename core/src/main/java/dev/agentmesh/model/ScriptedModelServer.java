@@ -173,31 +173,22 @@ public final class ScriptedModelServer implements AutoCloseable {
                 path = path.substring(0, path.length() - 1);
             }
             String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
+            Handler post = switch (path) {
+                case COMPLETIONS -> this::complete;
+                case MESSAGES -> this::messages;
+                case RESPONSES -> this::responses;
+                default -> null;
+            };
+            if (post != null) {
+                if (method.equals("POST")) {
+                    requests.incrementAndGet();
+                    post.handle(exchange);
+                } else {
+                    wrongMethod(exchange, "POST");
+                }
+                return;
+            }
             switch (path) {
-                case COMPLETIONS -> {
-                    if (method.equals("POST")) {
-                        requests.incrementAndGet();
-                        complete(exchange);
-                    } else {
-                        wrongMethod(exchange, "POST");
-                    }
-                }
-                case MESSAGES -> {
-                    if (method.equals("POST")) {
-                        requests.incrementAndGet();
-                        messages(exchange);
-                    } else {
-                        wrongMethod(exchange, "POST");
-                    }
-                }
-                case RESPONSES -> {
-                    if (method.equals("POST")) {
-                        requests.incrementAndGet();
-                        responses(exchange);
-                    } else {
-                        wrongMethod(exchange, "POST");
-                    }
-                }
                 case COUNT_TOKENS -> {
                     if (method.equals("POST")) {
                         byte[] bytes = exchange.getRequestBody().readNBytes(MAX_BODY_BYTES + 1);
@@ -232,6 +223,11 @@ public final class ScriptedModelServer implements AutoCloseable {
         }
     }
 
+    /** Answers one model request. */
+    private interface Handler {
+        void handle(HttpExchange exchange) throws IOException;
+    }
+
     /** A request body as JSON and as what the script needs. */
     private record Parsed(JsonNode json, ChatRequest request) {
     }
@@ -261,19 +257,40 @@ public final class ScriptedModelServer implements AutoCloseable {
         return null;
     }
 
+    /** A wire format whose answers stream as named SSE events (Anthropic Messages, OpenAI Responses). */
+    interface EventWire {
+        /** @return the answer as one JSON object (a request without {@code stream}) */
+        ObjectNode answer(Script.Step answer, String callId, int promptTokens);
+
+        /** @return the answer as SSE events in order: each entry is the event name and its data */
+        List<java.util.Map.Entry<String, ObjectNode>> events(Script.Step answer, String callId, int promptTokens);
+    }
+
     private void messages(HttpExchange exchange) throws IOException {
-        Parsed parsed = read(exchange, AnthropicMessages::request);
+        play(exchange, AnthropicMessages::request, "toolu_", (parsed, n) -> new AnthropicMessages("msg_" + idPrefix + "_" + n,
+                parsed.request().model()));
+    }
+
+    private void responses(HttpExchange exchange) throws IOException {
+        play(exchange, ResponsesApi::request, "call_", (parsed, n) -> new ResponsesApi("resp_" + idPrefix + "_" + n,
+                parsed.request().model(), ResponsesApi.namespaces(parsed.json())));
+    }
+
+    /** Reads a request of an event wire format, plays the script's step and answers it, streamed or whole. */
+    private void play(HttpExchange exchange, java.util.function.BiFunction<JsonNode, Integer, ChatRequest> parse, String callPrefix,
+                      java.util.function.BiFunction<Parsed, Long, EventWire> wire) throws IOException {
+        Parsed parsed = read(exchange, parse);
         if (parsed == null) {
             return;
         }
         ChatRequest request = parsed.request();
         Script.Step answer = answer(request);
         long n = ids.incrementAndGet();
-        String callId = "toolu_" + idPrefix + "_" + n;
-        AnthropicMessages out = new AnthropicMessages("msg_" + idPrefix + "_" + n, request.model());
+        String callId = callPrefix + idPrefix + "_" + n;
+        EventWire out = wire.apply(parsed, n);
         int promptTokens = Completions.tokens(request.bodyChars());
         if (!request.stream()) {
-            sendJson(exchange, 200, out.message(answer, callId, promptTokens));
+            sendJson(exchange, 200, out.answer(answer, callId, promptTokens));
             return;
         }
         sendEvents(startStream(exchange), out.events(answer, callId, promptTokens));
@@ -284,24 +301,6 @@ public final class ScriptedModelServer implements AutoCloseable {
         exchange.getResponseHeaders().set("Cache-Control", "no-cache");
         exchange.sendResponseHeaders(200, 0);
         return exchange.getResponseBody();
-    }
-
-    private void responses(HttpExchange exchange) throws IOException {
-        Parsed parsed = read(exchange, ResponsesApi::request);
-        if (parsed == null) {
-            return;
-        }
-        ChatRequest request = parsed.request();
-        Script.Step answer = answer(request);
-        long n = ids.incrementAndGet();
-        String callId = "call_" + idPrefix + "_" + n;
-        ResponsesApi out = new ResponsesApi("resp_" + idPrefix + "_" + n, request.model(), ResponsesApi.namespaces(parsed.json()));
-        int promptTokens = Completions.tokens(request.bodyChars());
-        if (!request.stream()) {
-            sendJson(exchange, 200, out.response(answer, callId, promptTokens));
-            return;
-        }
-        sendEvents(startStream(exchange), out.events(answer, callId, promptTokens));
     }
 
     private static void sendEvents(OutputStream stream, List<java.util.Map.Entry<String, ObjectNode>> events) throws IOException {

@@ -52,13 +52,27 @@ public final class ProcessGroups {
     }
 
     /**
-     * Kills every live descendant of this process, deepest first, and waits up to 2 s for each: with
+     * Kills every live descendant of this process, deepest first, reaping those that are its children, waiting up
+     * to 2 s in all per pass, and passes again while it found any (three passes at most): with
      * {@link #becomeSubreaper} that includes the orphans of trees that were already stopped.
      *
      * @param spare descendants to leave alive with their own descendants (e.g. a supervisor a child started)
      * @return how many processes were killed
      */
     public static int killDescendants(java.util.function.Predicate<ProcessHandle> spare) {
+        // a parent killed after its child may have forked again: pass until nothing is left (three at most)
+        int killed = 0;
+        for (int pass = 0; pass < 3; pass++) {
+            int now = killDescendantsOnce(spare);
+            killed += now;
+            if (now == 0) {
+                break;
+            }
+        }
+        return killed;
+    }
+
+    private static int killDescendantsOnce(java.util.function.Predicate<ProcessHandle> spare) {
         java.util.Set<Long> spared = new java.util.HashSet<>();
         ProcessHandle.current().descendants().filter(spare).forEach(h -> {
             spared.add(h.pid());

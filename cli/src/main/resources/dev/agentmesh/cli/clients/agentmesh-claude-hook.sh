@@ -18,6 +18,7 @@ if command -v curl >/dev/null 2>&1; then
     -H "Content-Type: application/json" --data-binary @- "$url"
   exit 0
 fi
+command -v node >/dev/null 2>&1 || exit 0
 exec node -e '
   const chunks = []; process.stdin.on("data", c => chunks.push(c)).on("end", async () => {
     try {

@@ -1,12 +1,14 @@
 package dev.agentmesh.server.http;
 
 import dev.agentmesh.MeshException;
+import dev.agentmesh.Texts;
 import dev.agentmesh.api.ApiResult;
 import dev.agentmesh.api.Caller;
 import dev.agentmesh.api.Json;
 import dev.agentmesh.api.LocalMeshApi;
 import dev.agentmesh.project.Project;
 import dev.agentmesh.project.SessionTokens;
+import dev.agentmesh.runtime.AgentProcesses;
 import dev.agentmesh.server.Supervisor;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -34,16 +36,14 @@ import java.util.Optional;
  * </ul>
  *
  * <p>Who the agent is: the hook names its own pid ({@code X-Mesh-Pid}); the supervisor checks in {@code /proc} that
- * this pid (or its child, the {@code curl} it runs) owns the TCP connection of the request, then takes the nearest ancestor of it with a session file
- * ({@link SessionTokens}: the Claude Code process that {@code mesh mcp} joined for) and acts as that session's
- * current agent of the project, with its token. So only a process of the agent's own tree acts as it. Before the
+ * this pid (or its child, the {@code curl} it runs) owns the TCP connection of the request, then takes the process
+ * that runs the hook script (the first above it that is not a one-shot shell: Claude Code) and, if its session file
+ * ({@link SessionTokens}, written when {@code mesh mcp} joined for it) has an agent of the project, acts as that
+ * agent with its token. So only a process of the agent's own tree acts as it. Before the
  * agent joined, 204. The request passes the usual Host, Origin and secret checks. Messages handed out are
  * acknowledged once the answer is written, so a later hook or tool result does not show them again. Thread-safe.
  */
 final class ClaudeHooks {
-    /** Ancestors searched for a session file, from the hook's process up. */
-    static final int MAX_DEPTH = 12;
-
     private final Supervisor supervisor;
 
     ClaudeHooks(Supervisor supervisor) {
@@ -52,7 +52,17 @@ final class ClaudeHooks {
 
     void handle(Context ctx) {
         supervisor.touch();
-        ObjectNode in = Json.parseObject(ctx.body(), "the hook event");
+        // the event of a large Write holds the whole file: read it without the API's 1 MiB limit, so the check
+        // of a held file never fails for size
+        ObjectNode in;
+        try {
+            in = Json.MAPPER.readTree(ctx.req().getInputStream()) instanceof ObjectNode o ? o : null;
+        } catch (IOException | tools.jackson.core.JacksonException e) {
+            throw MeshException.invalidInput("the hook event is not JSON: " + Texts.firstLine(String.valueOf(e.getMessage())));
+        }
+        if (in == null) {
+            throw MeshException.invalidInput("the hook event must be a JSON object");
+        }
         String event = in.path("hook_event_name").asString("");
         String cwd = in.path("cwd").asString("");
         if (cwd.isEmpty() || cwd.indexOf('\0') >= 0 || !Path.of(cwd).isAbsolute()) {
@@ -74,32 +84,39 @@ final class ClaudeHooks {
             return;
         }
         LocalMeshApi api = supervisor.project(root.toString());
-        ObjectNode answer = switch (event) {
-            case "PreToolUse" -> preToolUse(api, me.get(), in.path("tool_input"));
-            case "UserPromptSubmit", "PostToolUse", "Stop" ->
-                    event.equals("Stop") && in.path("stop_hook_active").asBoolean(false) ? null : messages(api, me.get(), event);
-            default -> null;
-        };
-        if (answer == null) {
+        if (event.equals("PreToolUse")) {
+            ObjectNode answer = preToolUse(api, me.get(), in.path("tool_input"));
+            if (answer == null) {
+                ctx.status(204);
+            } else {
+                ctx.contentType("application/json").result(answer.toString());
+            }
+            return;
+        }
+        if (!List.of("UserPromptSubmit", "PostToolUse", "Stop").contains(event)
+                || (event.equals("Stop") && in.path("stop_hook_active").asBoolean(false))) {
             ctx.status(204);
             return;
         }
-        ArrayNode handed = (ArrayNode) answer.remove("handed");
-        if (handed == null) {
-            ctx.contentType("application/json").result(answer.toString());
-            return;
+        synchronized (locks.computeIfAbsent(root + "\0" + me.get().agent(), k -> new Object())) {
+            ObjectNode answer = messages(api, me.get(), event);
+            if (answer == null) {
+                ctx.status(204);
+                return;
+            }
+            ArrayNode handed = (ArrayNode) answer.remove("handed");
+            // the answer is written and flushed first, then the messages are acknowledged (a lost answer loses nothing)
+            byte[] body = answer.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            ctx.status(200).contentType("application/json");
+            ctx.res().setContentLength(body.length);
+            try {
+                ctx.res().getOutputStream().write(body);
+                ctx.res().flushBuffer();
+            } catch (IOException e) {
+                return;
+            }
+            api.call(me.get(), Json.MAPPER.createObjectNode().put("action", "inbox.ack").set("ids", handed));
         }
-        // messages: the answer is written and flushed first, then they are acknowledged (a lost answer loses nothing)
-        byte[] body = answer.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        ctx.status(200).contentType("application/json");
-        ctx.res().setContentLength(body.length);
-        try {
-            ctx.res().getOutputStream().write(body);
-            ctx.res().flushBuffer();
-        } catch (IOException e) {
-            return;
-        }
-        api.call(me.get(), Json.MAPPER.createObjectNode().put("action", "inbox.ack").set("ids", handed));
     }
 
     private static ObjectNode preToolUse(LocalMeshApi api, Caller me, JsonNode input) {
@@ -125,6 +142,9 @@ final class ClaudeHooks {
         return out;
     }
 
+    /** One lock per agent: parallel hooks of one agent (PostToolUse of parallel tool calls) hand each message out once. */
+    private final java.util.concurrent.ConcurrentHashMap<String, Object> locks = new java.util.concurrent.ConcurrentHashMap<>();
+
     private static ObjectNode messages(LocalMeshApi api, Caller me, String event) {
         ApiResult r = api.call(me, Json.MAPPER.createObjectNode().put("action", "inbox").put("peek", true));
         if (!(r.data() instanceof ArrayNode pending) || pending.isEmpty()) {
@@ -133,8 +153,8 @@ final class ClaudeHooks {
         List<String> lines = new ArrayList<>();
         ArrayNode ids = Json.MAPPER.createArrayNode();
         for (JsonNode m : pending) {
-            lines.add("#" + m.path("id").asLong() + " from " + dev.agentmesh.Texts.escape(m.path("sender").asString(""))
-                    + ": " + dev.agentmesh.Texts.escape(m.path("body").asString("")));
+            lines.add("#" + m.path("id").asLong() + " from " + Texts.escape(m.path("sender").asString(""))
+                    + ": " + Texts.escape(m.path("body").asString("")));
             ids.add(m.path("id").asLong());
         }
         String text = "[mesh] " + pending.size() + " new message(s) for " + me.agent() + ":\n" + String.join("\n", lines)
@@ -155,19 +175,20 @@ final class ClaudeHooks {
         return at < 0 ? text : text.substring(0, at);
     }
 
-    /** @return the agent of the nearest ancestor of {@code pid} (itself included) with a session file for {@code root} */
+    /**
+     * @return the agent of the Claude Code process that runs the hook: the first process above the hook script that
+     *     is not a one-shot shell ({@link AgentProcesses#agentOf}), if its session file has an agent of {@code root};
+     *     never one further up (a person's shell that started Claude Code is not Claude Code)
+     */
     private Optional<Caller> agentOf(long pid, Path root, Path cwd) {
         Path store = Path.of(supervisor.runFile().store());
-        ProcessHandle h = ProcessHandle.of(pid).orElse(null);
-        for (int depth = 0; h != null && h.pid() > 1 && depth < MAX_DEPTH; depth++) {
-            Optional<String> agent = SessionTokens.current(store, h.pid(), root.toString());
-            if (agent.isPresent()) {
-                String token = SessionTokens.find(store, h.pid(), root.toString(), agent.get()).orElse(null);
-                return Optional.of(new Caller(agent.get(), cwd, h.pid(), "claude", null).token(token));
-            }
-            h = h.parent().orElse(null);
+        Optional<ProcessHandle> agent = ProcessHandle.of(pid).flatMap(ProcessHandle::parent).map(AgentProcesses::agentOf);
+        if (agent.isEmpty()) {
+            return Optional.empty();
         }
-        return Optional.empty();
+        long at = agent.get().pid();
+        return SessionTokens.current(store, at, root.toString()).map(name -> new Caller(name, cwd, at, "claude", null)
+                .token(SessionTokens.find(store, at, root.toString(), name).orElse(null)));
     }
 
     /**
@@ -181,7 +202,9 @@ final class ClaudeHooks {
                 for (String line : Files.readAllLines(Path.of(table))) {
                     String[] f = line.strip().split("\\s+");
                     // the first line is the header ("sl local_address rem_address ...")
-                    if (f.length > 9 && f[0].endsWith(":") && port(f[1]) == clientPort && port(f[2]) == serverPort) {
+                    // a closed connection of the same ports (TIME_WAIT) has inode 0: look on
+                    if (f.length > 9 && f[0].endsWith(":") && port(f[1]) == clientPort && port(f[2]) == serverPort
+                            && !f[9].equals("0")) {
                         inode = f[9];
                         break;
                     }
