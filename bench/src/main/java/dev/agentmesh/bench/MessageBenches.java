@@ -8,6 +8,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.URI;
@@ -35,6 +36,17 @@ final class MessageBenches {
     static final int RECIPIENTS = 8;
 
     private MessageBenches() {
+    }
+
+    /** @return the CPU time (user + system) a process has used so far, in ms, from /proc/PID/stat (clock ticks of 10 ms) */
+    static long cpuMs(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     static void delivery() throws Exception {
@@ -66,11 +78,13 @@ final class MessageBenches {
                         Integer.toString(1000 + i), Integer.toString(PER_SENDER), "0", go.toString(), s.tokens().get("S" + i)), s.store(), s.dir().resolve("S" + i + ".log")));
             }
             awaitFiles(s.dir(), "S", ".ready", SENDERS);
+            long cpu0 = cpuMs(s.supervisor().pid());
             long t0 = System.currentTimeMillis();
             Files.writeString(go, Long.toString(t0));
             for (Process p : senders) {
                 p.waitFor(120, TimeUnit.SECONDS);
             }
+            long supervisorCpu = cpuMs(s.supervisor().pid()) - cpu0;
             for (Process p : readers) {
                 p.waitFor(120, TimeUnit.SECONDS);
             }
@@ -98,6 +112,7 @@ final class MessageBenches {
             ObjectNode o = Json.MAPPER.createObjectNode().put("benchmark", "delivery").put("senders", SENDERS)
                     .put("messages", total).put("readers", RECIPIENTS)
                     .put("delivered_per_s", Math.round(distinct.size() / seconds)).put("wall_ms", last - t0)
+                    .put("supervisor_cpu_ms", supervisorCpu)
                     .put("lost", total - distinct.size()).put("duplicated", received - distinct.size())
                     .put("fifo_inversions", inversions);
             System.out.println(o);
