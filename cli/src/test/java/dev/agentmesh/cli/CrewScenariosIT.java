@@ -54,6 +54,48 @@ class CrewScenariosIT {
     }
 
     @Test
+    void aReviewerSeesOnlyTheFilesItsTasksWorkerEdited() throws Exception {
+        String script = """
+                rules:
+                  - match: "[crew planner]"
+                    steps:
+                      - text: |
+                          ```tasks-json
+                          [{"id": "task-1", "title": "Write one", "description": "one.txt", "dependsOn": []},
+                           {"id": "task-2", "title": "Write two", "description": "two.txt", "dependsOn": []}]
+                          ```
+                  - match: "[crew worker] task-1:"
+                    steps:
+                      - tool: bash
+                        args: {command: "sleep 4"}
+                      - tool: write
+                        args: {path: one.txt, content: "one\\n"}
+                      - tool: pi_messenger
+                        args: {action: task.done, id: task-1, summary: "wrote one"}
+                      - text: done
+                  - match: "[crew worker] task-2:"
+                    steps:
+                      - tool: write
+                        args: {path: two.txt, content: "two from task 2\\n"}
+                      - tool: pi_messenger
+                        args: {action: task.done, id: task-2, summary: "wrote two"}
+                      - text: done
+                  - match: "[crew reviewer]"
+                    steps:
+                      - text: "VERDICT: SHIP"
+                """;
+        try (ScriptedModelServer server = ScriptedModelServer.start(Script.parse(script, "scoped-review"), 0)) {
+            ItSupport.Result r = ItSupport.mesh(repo, ItSupport.env(store), Duration.ofMinutes(5),
+                    "crew", "run", "--prd", "PRD.md", "--model-url", server.baseUrl(), "--concurrency", "2");
+            assertThat(r.exitCode()).as(r.toString()).isZero();
+            String review = server.recentRequests().stream().filter(b -> b.contains("[crew reviewer] task-1:"))
+                    .findFirst().orElseThrow();
+            assertThat(Files.readString(repo.resolve("two.txt"))).as("task 2 was done before task 1's review").contains("two");
+            assertThat(review).contains("one.txt").doesNotContain("two.txt").doesNotContain("two from task 2");
+        }
+    }
+
+    @Test
     void needsWorkSendsTheTaskBackWithFeedbackUntilItShips() throws Exception {
         ItSupport.Result r = crew("rules:\n" + ONE_TASK_PLAN + """
                   - match: ["[crew worker] task-1:", "(attempt 1)"]

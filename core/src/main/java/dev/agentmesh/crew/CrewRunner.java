@@ -278,8 +278,10 @@ public final class CrewRunner {
         RunResult r;
         try {
             log.accept("  " + t.id() + "  worker " + worker + " started (attempt " + t.attempts() + ")");
+            String label = t.id() + "-work-" + t.attempts();
             r = runAgentSafely(Role.WORKER, worker, CrewPrompts.workerSystem(worker), CrewPrompts.worker(t, worker),
-                    WORKER_TOOLS, t.id() + "-work-" + t.attempts());
+                    WORKER_TOOLS, label);
+            touched.computeIfAbsent(t.id(), k -> ConcurrentHashMap.newKeySet()).addAll(relative(edits.remove(label)));
         } finally {
             leave(worker);
             workMs.addAndGet(System.currentTimeMillis() - w0);
@@ -319,7 +321,7 @@ public final class CrewRunner {
         long r0 = System.currentTimeMillis();
         try {
             RunResult r = runAgentSafely(Role.REVIEWER, reviewer, CrewPrompts.reviewerSystem(reviewer),
-                    CrewPrompts.reviewer(t, gitDiff()), READER_TOOLS, t.id() + "-review-" + (t.reviews() + 1));
+                    CrewPrompts.reviewer(t, gitDiff(touched.getOrDefault(t.id(), Set.of()))), READER_TOOLS, t.id() + "-review-" + (t.reviews() + 1));
             if (stopped) {
                 return;
             }
@@ -386,8 +388,16 @@ public final class CrewRunner {
         } finally {
             p.close();
             live.remove(p);
+            if (!p.editedPaths().isEmpty()) {
+                edits.put(label, p.editedPaths());
+            }
         }
     }
+
+    /** The paths each agent run's edit tools wrote, by run label (read once by the run's caller). */
+    private final Map<String, List<String>> edits = new ConcurrentHashMap<>();
+    /** The files each task's workers edited, over all its attempts: what its reviewer's diff shows. */
+    private final Map<String, Set<String>> touched = new ConcurrentHashMap<>();
 
     /** How often a running agent's progress goes into its status (what {@code mesh crew status --watch} shows). */
     static final Duration PROGRESS_EVERY = Duration.ofSeconds(2);
@@ -477,11 +487,45 @@ public final class CrewRunner {
         return git("ls-files").lines().filter(l -> !l.isBlank()).toList();
     }
 
-    private String gitDiff() {
-        String status = git("status", "--porcelain", "--untracked-files=all");
-        String diff = git("diff", "HEAD");
-        StringBuilder sb = new StringBuilder("git status:\n").append(status.isBlank() ? "(clean)\n" : status);
-        for (String line : status.lines().toList()) {
+    /** @return the project-relative forms of {@code paths} that stay inside the project */
+    private List<String> relative(List<String> paths) {
+        List<String> out = new ArrayList<>();
+        Path root = mesh.project().root();
+        for (String p : paths == null ? List.<String>of() : paths) {
+            try {
+                Path abs = root.resolve(p).normalize();
+                if (abs.startsWith(root) && !abs.equals(root)) {
+                    out.add(root.relativize(abs).toString());
+                }
+            } catch (java.nio.file.InvalidPathException e) {
+                // not a path: nothing to show
+            }
+        }
+        return out;
+    }
+
+    /**
+     * @param paths the files the task's workers edited with their edit tools; empty when none are known (edits
+     *              made through a shell), and then the whole tree's changes are shown
+     * @return what the reviewer is shown: git status and the diff against HEAD, limited to {@code paths}, with the
+     *         text of new files
+     */
+    private String gitDiff(Set<String> paths) {
+        List<String> status = new ArrayList<>(List.of("status", "--porcelain", "--untracked-files=all"));
+        List<String> diffArgs = new ArrayList<>(List.of("diff", "HEAD"));
+        if (!paths.isEmpty()) {
+            status.add("--");
+            diffArgs.add("--");
+            for (String p : new java.util.TreeSet<>(paths)) {
+                status.add(":(literal)" + p);
+                diffArgs.add(":(literal)" + p);
+            }
+        }
+        String statusText = git(status.toArray(String[]::new));
+        String diff = git(diffArgs.toArray(String[]::new));
+        StringBuilder sb = new StringBuilder(paths.isEmpty() ? "" : "(the files this task's workers edited; other tasks' changes are left out)\n")
+                .append("git status:\n").append(statusText.isBlank() ? "(clean)\n" : statusText);
+        for (String line : statusText.lines().toList()) {
             if (line.startsWith("?? ")) {
                 Path f = mesh.project().root().resolve(line.substring(3).strip());
                 try {

@@ -50,6 +50,8 @@ final class PiProcess implements AgentProcess {
 
     private CompletableFuture<RunResult> run = CompletableFuture.completedFuture(null);
     private int toolCalls;
+    /** Paths its write and edit tools were given, in order (read by {@link #editedPaths}). */
+    private final java.util.List<String> edited = new java.util.concurrent.CopyOnWriteArrayList<>();
     private String lastTool;
     private long inTokens;
     private long outTokens;
@@ -130,6 +132,11 @@ final class PiProcess implements AgentProcess {
         } catch (Exception e) {
             return new RunResult(false, lastText, String.valueOf(e.getMessage()), progress());
         }
+    }
+
+    @Override
+    public java.util.List<String> editedPaths() {
+        return java.util.List.copyOf(edited);
     }
 
     @Override
@@ -267,6 +274,9 @@ final class PiProcess implements AgentProcess {
                 case "tool_execution_start" -> {
                     toolCalls++;
                     lastTool = ev.path("toolName").asString(null);
+                    if (("write".equals(lastTool) || "edit".equals(lastTool)) && ev.path("args").path("path").isString()) {
+                        edited.add(ev.path("args").path("path").asString());
+                    }
                 }
                 case "message_end" -> onMessageEnd(ev.path("message"));
                 case "auto_retry_start" -> retrying = true;
