@@ -23,10 +23,14 @@ final class CrewCommand {
                    @Option(names = "--model", paramLabel = "PROVIDER/MODEL", description = "Model for every role (default: config crew.models, else pi's default).") String model,
                    @Option(names = "--model-url", paramLabel = "URL", description = "An OpenAI-compatible endpoint to use, e.g. mesh model serve's.") String modelUrl,
                    @Option(names = "--timeout", paramLabel = "SECONDS", description = "Wall time of one agent run (default: config crew.workerTimeoutSeconds, 900).") Integer timeout,
-                   @Option(names = "--replan", description = "Plan again even when the project has tasks.") boolean replan,
+                   @Option(names = "--replan", description = "Plan again even when the project has tasks (their work is dropped; asks first).") boolean replan,
+                   @Option(names = {"-y", "--yes"}, description = "With --replan: drop the stored tasks without asking.") boolean yes,
                    @Mixin Options.Json json) {
         var env = Cli.meshEnv();
         var local = Cli.local();
+        if (replan) {
+            confirmReplan(local.crew().tasks().list(), yes);
+        }
         MeshConfig.Crew c = env.config().crew();
         Path prdFile = prd != null ? Cli.cwd().resolve(prd).toAbsolutePath().normalize() : PrdDiscovery.require(env.project());
         if (prd == null) {
@@ -44,6 +48,29 @@ final class CrewCommand {
             CrewSetup.printSummary(Cli.out(), summary);
         }
         return summary.status().equals("done") ? 0 : 1;
+    }
+
+    /**
+     * {@code --replan} drops the stored tasks, shipped ones too (review item: it did so without asking). At a
+     * terminal it asks; elsewhere it needs {@code --yes}.
+     *
+     * @throws MeshException (invalid input) when tasks would be dropped and nobody confirmed
+     */
+    private static void confirmReplan(java.util.List<dev.agentmesh.crew.Task> tasks, boolean yes) {
+        long shipped = tasks.stream().filter(t -> t.verdict() == dev.agentmesh.crew.Verdict.SHIP).count();
+        if (tasks.isEmpty() || yes) {
+            return;
+        }
+        String what = tasks.size() + " stored task(s)" + (shipped > 0 ? ", " + shipped + " of them shipped," : "");
+        java.io.Console console = System.console();
+        if (console != null && console.isTerminal()) {
+            String answer = console.readLine("crew: --replan drops %s and plans again; go on? [y/N] ", what);
+            if (answer != null && answer.strip().toLowerCase(java.util.Locale.ROOT).startsWith("y")) {
+                return;
+            }
+            throw dev.agentmesh.MeshException.invalidInput("--replan not confirmed; the stored tasks are kept");
+        }
+        throw dev.agentmesh.MeshException.invalidInput("--replan would drop " + what + "; add --yes to confirm");
     }
 
     /** With --json, stdout carries the JSON only: progress goes to stderr. */

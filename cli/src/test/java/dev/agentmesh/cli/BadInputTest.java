@@ -111,6 +111,11 @@ class BadInputTest {
     }
 
     @Test
+    void replanningOverStoredTasksNeedsYes() {
+        refused(2, "--replan would drop 1 stored task(s); add --yes to confirm", "crew", "run", "--replan");
+    }
+
+    @Test
     void reservingAParentPathIsRefused() {
         refused(2, "../x", "reserve", "../x", "--as", "Alice");
     }
