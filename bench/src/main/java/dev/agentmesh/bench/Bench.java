@@ -27,7 +27,8 @@ import java.nio.file.Path;
  *       file (denied) and {@code PostToolUse} without messages ({@code p50_ms_pre_tool_use},
  *       {@code p50_ms_post_tool_use}; target ≤ 50 ms, issue 5 part 4).</li>
  *   <li>{@code startup}: {@code bin/mesh send} as a whole process, 20 times, the supervisor running: {@code p50_ms},
- *       {@code p90_ms}.</li>
+ *       {@code p90_ms}; and {@code bin/mesh mcp} from its start to its answer to {@code initialize}, 10 times:
+ *       {@code p50_ms_mcp_initialize} (target ≤ 300 ms, issue 5 part 2).</li>
  *   <li>{@code memory}: supervisor RSS with 30 joined agents, each with an open event stream, after 300 messages:
  *       {@code rss_mb}.</li>
  * </ul>

@@ -110,8 +110,35 @@ final class ClientBenches {
                 }
             }
             java.util.Arrays.sort(ms);
+            // mesh mcp as an MCP client starts it: from the start of the process to the answer to initialize
+            double[] mcp = new double[10];
+            String init = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-06-18\","
+                    + "\"capabilities\":{},\"clientInfo\":{\"name\":\"bench\",\"version\":\"1\"}}}\n";
+            for (int k = -1; k < mcp.length; k++) {
+                ProcessBuilder pb = new ProcessBuilder(mesh.toString(), "mcp").directory(s.repo().toFile())
+                        .redirectError(ProcessBuilder.Redirect.DISCARD);
+                pb.environment().put("MESH_STORE", s.store().toString());
+                pb.environment().put("MESH_NO_REBUILD", "1");
+                pb.environment().remove("MESH_SERVE");
+                long t = System.nanoTime();
+                Process p = pb.start();
+                p.getOutputStream().write(init.getBytes(StandardCharsets.UTF_8));
+                p.getOutputStream().flush();
+                String line = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)).readLine();
+                double took = (System.nanoTime() - t) / 1e6;
+                p.getOutputStream().close();
+                p.waitFor();
+                if (line == null || !line.contains("\"result\"")) {
+                    throw new IllegalStateException("mesh mcp did not answer initialize: " + line);
+                }
+                if (k >= 0) {
+                    mcp[k] = took;
+                }
+            }
+            java.util.Arrays.sort(mcp);
             System.out.println(Json.MAPPER.createObjectNode().put("benchmark", "startup").put("runs", n)
                     .put("p50_ms", round(percentile(ms, 50))).put("p90_ms", round(percentile(ms, 90)))
+                    .put("p50_ms_mcp_initialize", round(percentile(mcp, 50)))
                     .put("aot_cache", Files.exists(mesh.getParent().resolveSibling("cli/target/mesh.aot"))));
         }
     }

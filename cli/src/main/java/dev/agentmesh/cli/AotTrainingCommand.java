@@ -49,6 +49,18 @@ final class AotTrainingCommand implements Callable<Integer> {
                     System.err.println("aot-training: mesh " + String.join(" ", args) + ": exit " + code + ": " + err.toString().strip());
                 }
             }
+            // and an MCP session as a client runs one: initialize, tools/list, a call, end of input
+            Cli.reset(env, repo);
+            String frames = String.join("\n",
+                    "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-06-18\","
+                            + "\"capabilities\":{},\"clientInfo\":{\"name\":\"aot-training\",\"version\":\"1\"}}}",
+                    "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}",
+                    "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}",
+                    "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":{\"name\":\"pi_messenger\","
+                            + "\"arguments\":{\"action\":\"list\"}}}") + "\n";
+            dev.agentmesh.cli.mcp.MeshMcpServer.serve(Cli.api(), Cli.caller(null, "mcp"), MeshCommand.version(),
+                    new java.io.ByteArrayInputStream(frames.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                    new java.io.PrintStream(new java.io.ByteArrayOutputStream(), true, java.nio.charset.StandardCharsets.UTF_8));
         } finally {
             Cli.reset(savedEnv, Path.of("").toAbsolutePath());
             try (var files = Files.walk(dir)) {

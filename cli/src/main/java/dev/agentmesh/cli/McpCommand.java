@@ -22,13 +22,13 @@ final class McpCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        var remote = Cli.api();
         var session = Cli.caller(null, "mcp");
-        // the token of a join is kept for the client's process, so its hooks (mesh install claude) act as the agent
+        // the supervisor is found (or started) at the first tool call, so initialize is answered at once; the token
+        // of a join is kept for the client's process, so its hooks (mesh install claude) act as the agent
         dev.agentmesh.api.MeshApi api = (caller, args) -> {
             String name = caller.agent();
             String token = caller.token();
-            var r = remote.call(caller, args);
+            var r = Cli.api().call(caller, args);
             Cli.rememberToken(caller, name, token);
             return r;
         };
