@@ -112,12 +112,11 @@ public final class Presence {
      *                       before tokens existed (schema v5) and has none
      */
     public void authenticate(String name, String token) {
-        java.util.Optional<String> want = store.read(tx -> AgentTable.of(tx).byName(project, name).isEmpty()
-                ? java.util.Optional.of("")
-                : AgentTable.of(tx).tokenHash(project, name));
-        if (want.isPresent() && want.get().isEmpty()) {
+        java.util.Optional<String> state = store.read(tx -> AgentTable.of(tx).tokenState(project, name));
+        if (state.isEmpty()) {
             return;
         }
+        java.util.Optional<String> want = state.filter(h -> !h.isEmpty());
         if (want.isEmpty()) {
             throw MeshException.invalidInput(name + " joined before agents had tokens; join again (mesh join --name "
                     + name + ") to get one");

@@ -110,6 +110,15 @@ public final class AgentTable {
         h.createUpdate("UPDATE agents SET token_hash = :t WHERE id = :id").bind("id", id).bind("t", hash).execute();
     }
 
+    /**
+     * @return empty for an unknown name; else the SHA-256 (hex) of the agent's token, or "" when it has none (one
+     *     light query: it runs before every action of an agent)
+     */
+    public Optional<String> tokenState(String project, String name) {
+        return h.createQuery("SELECT COALESCE(token_hash, '') FROM agents WHERE project = :p AND name = :n")
+                .bind("p", project).bind("n", name).mapTo(String.class).findOne();
+    }
+
     /** @return the SHA-256 (hex) of the token of the agent named {@code name}, if it has one */
     public Optional<String> tokenHash(String project, String name) {
         return h.createQuery("SELECT token_hash FROM agents WHERE project = :p AND name = :n AND token_hash IS NOT NULL")
