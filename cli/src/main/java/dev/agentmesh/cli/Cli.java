@@ -178,10 +178,7 @@ final class Cli {
         String before = c.token();
         String name = c.agent();
         ApiResult r = api().call(c, args);
-        rememberToken(c, name, before);
-        if (name != null && "leave".equals(args.path("action").asString(null))) {
-            dev.agentmesh.project.SessionTokens.forget(meshEnv().storePath(), c.pid(), meshEnv().project().root().toString(), name);
-        }
+        remember(c, name, before, args);
         JsonNode data = r.data();
         if (json && c.token() != null && (namedJoin || "join".equals(args.path("action").asString(null)) || !c.token().equals(before))
                 && data instanceof ObjectNode o) {
@@ -193,10 +190,21 @@ final class Cli {
     }
 
     /**
+     * After a call through the CLI: keeps a new token or name for this agent process, and forgets the agent when
+     * it left (SessionTokens).
+     */
+    static void remember(Caller c, String nameBefore, String tokenBefore, JsonNode args) {
+        rememberToken(c, nameBefore, tokenBefore);
+        if (nameBefore != null && "leave".equals(args.path("action").asString(null))) {
+            dev.agentmesh.project.SessionTokens.forget(meshEnv().storePath(), c.pid(), meshEnv().project().root().toString(), nameBefore);
+        }
+    }
+
+    /**
      * Keeps the token of {@code c} for the later commands of this agent process (SessionTokens) when a join
      * handed it a new one or a rename gave it a new name.
      */
-    static void rememberToken(Caller c, String nameBefore, String tokenBefore) {
+    private static void rememberToken(Caller c, String nameBefore, String tokenBefore) {
         if (c.agent() != null && c.token() != null && (!c.token().equals(tokenBefore) || !c.agent().equals(nameBefore))) {
             dev.agentmesh.project.SessionTokens.save(meshEnv().storePath(), c.pid(), meshEnv().project().root().toString(),
                     c.agent(), c.token());

@@ -29,7 +29,7 @@ final class McpCommand implements Callable<Integer> {
             String name = caller.agent();
             String token = caller.token();
             var r = Cli.api().call(caller, args);
-            Cli.rememberToken(caller, name, token);
+            Cli.remember(caller, name, token, args);
             return r;
         };
         String v = MeshCommand.class.getPackage().getImplementationVersion();

@@ -41,7 +41,7 @@ final class ToolCommand implements Callable<Integer> {
         String name = caller.agent();
         String token = caller.token();
         var r = Cli.api().call(caller, obj);
-        Cli.rememberToken(caller, name, token);
+        Cli.remember(caller, name, token, obj);
         var answer = r.toJson(caller.agent());
         if (caller.token() != null && !caller.token().equals(token)) {
             answer.put("token", caller.token());
