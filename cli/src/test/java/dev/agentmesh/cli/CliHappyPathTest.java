@@ -70,6 +70,14 @@ class CliHappyPathTest {
     }
 
     @Test
+    void aLeaveThroughTheToolCommandEndsTheShellsIdentityToo() {
+        mesh.ok("join", "--name", "Dora");
+        assertThat(mesh.ok("status")).startsWith("you are Dora");
+        assertThat(mesh.ok("tool", "pi_messenger", "{\"action\":\"leave\"}", "--result")).contains("Dora left the mesh");
+        assertThat(mesh.ok("status")).as("no agent of this shell any more").doesNotContain("you are");
+    }
+
+    @Test
     void joinTakesTheNameFromMeshAgent() {
         mesh.env("MESH_AGENT", "Carol");
         assertThat(mesh.ok("join")).startsWith("joined as Carol ").doesNotContain("later mesh commands");
