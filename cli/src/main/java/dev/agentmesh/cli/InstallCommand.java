@@ -295,26 +295,24 @@ final class InstallCommand implements Callable<Integer> {
 
     /** @return {@code parent.key} as an object, created when missing; a value of another type is refused */
     private static ObjectNode object(ObjectNode parent, String key, Path file) {
-        JsonNode v = parent.get(key);
-        if (v == null || v.isNull()) {
-            return parent.putObject(key);
-        }
-        if (v instanceof ObjectNode o) {
-            return o;
-        }
-        throw MeshException.unexpectedState(file + ": '" + key + "' is not an object; mend it by hand, nothing changed");
+        return child(parent, key, file, ObjectNode.class, () -> parent.putObject(key), "an object");
     }
 
     /** @return {@code parent.key} as an array, created when missing; a value of another type is refused */
     private static ArrayNode array(ObjectNode parent, String key, Path file) {
+        return child(parent, key, file, ArrayNode.class, () -> parent.putArray(key), "an array");
+    }
+
+    private static <T extends JsonNode> T child(ObjectNode parent, String key, Path file, Class<T> type,
+                                                java.util.function.Supplier<T> create, String what) {
         JsonNode v = parent.get(key);
         if (v == null || v.isNull()) {
-            return parent.putArray(key);
+            return create.get();
         }
-        if (v instanceof ArrayNode a) {
-            return a;
+        if (type.isInstance(v)) {
+            return type.cast(v);
         }
-        throw MeshException.unexpectedState(file + ": '" + key + "' is not an array; mend it by hand, nothing changed");
+        throw MeshException.unexpectedState(file + ": '" + key + "' is not " + what + "; mend it by hand, nothing changed");
     }
 
     /** Writes {@code bytes} to a temporary file beside {@code file} and moves it over, so a crash leaves the old one. */
