@@ -120,8 +120,8 @@ final class Cli {
 
     /** @return the caller of this CLI process: {@code --as} or {@code MESH_AGENT}, and the process facts */
     static Caller caller(String as, String defaultRuntime) {
-        String agent = agent(as);
         long pid = callerPid();
+        String agent = agent(as, pid);
         // a person at a terminal is a participant of their own: runtime "human"; an agent's tool runs without a terminal
         String runtime = env.getOrDefault("MESH_RUNTIME", "cli".equals(defaultRuntime) && atATerminal() ? "human" : defaultRuntime);
         Caller c = new Caller(agent, cwd, pid, runtime, env.get("MESH_MODEL"));
@@ -144,7 +144,7 @@ final class Cli {
      * @return the caller's agent name: {@code --as}, else {@code MESH_AGENT}, else the agent this process (the
      *     agent's process or a person's shell, see {@link #callerPid}) joined last through the CLI, else null
      */
-    static String agent(String as) {
+    private static String agent(String as, long pid) {
         if (as != null && !as.isBlank()) {
             return as;
         }
@@ -153,7 +153,7 @@ final class Cli {
             return e;
         }
         try {
-            return dev.agentmesh.project.SessionTokens.current(meshEnv().storePath(), callerPid(),
+            return dev.agentmesh.project.SessionTokens.current(meshEnv().storePath(), pid,
                     meshEnv().project().root().toString()).orElse(null);
         } catch (MeshException outsideAProject) {
             return null;

@@ -93,6 +93,7 @@ public final class CrewRunner {
     private static final List<String> READER_TOOLS = List.of("read", "bash", "pi_messenger");
 
     private final Mesh mesh;
+    private final WorkTree workTree;
     private final Crew crew;
     private final Tasks tasks;
     private final AgentLauncher launcher;
@@ -113,6 +114,7 @@ public final class CrewRunner {
      */
     public CrewRunner(Mesh mesh, Crew crew, AgentLauncher launcher, Settings settings, Consumer<String> log) {
         this.mesh = mesh;
+        this.workTree = new WorkTree(mesh.project().root());
         this.crew = crew;
         this.tasks = crew.tasks();
         this.launcher = launcher;
@@ -221,7 +223,7 @@ public final class CrewRunner {
         try {
             log.accept("crew: planning " + mesh.project().root().relativize(settings.prd()) + " with planner " + planner + " ...");
             RunResult r = runAgentSafely(Role.PLANNER, planner, CrewPrompts.plannerSystem(),
-                    CrewPrompts.planner(mesh.project().root().relativize(settings.prd()).toString(), prdText, gitFiles()),
+                    CrewPrompts.planner(mesh.project().root().relativize(settings.prd()).toString(), prdText, workTree.files()),
                     READER_TOOLS, "plan");
             if (stopped) {
                 return;
@@ -281,7 +283,7 @@ public final class CrewRunner {
             String label = t.id() + "-work-" + t.attempts();
             r = runAgentSafely(Role.WORKER, worker, CrewPrompts.workerSystem(worker), CrewPrompts.worker(t, worker),
                     WORKER_TOOLS, label);
-            touched.computeIfAbsent(t.id(), k -> ConcurrentHashMap.newKeySet()).addAll(relative(edits.remove(label)));
+            touched.computeIfAbsent(t.id(), k -> ConcurrentHashMap.newKeySet()).addAll(workTree.relative(r.progress().editedPaths()));
         } finally {
             leave(worker);
             workMs.addAndGet(System.currentTimeMillis() - w0);
@@ -321,7 +323,7 @@ public final class CrewRunner {
         long r0 = System.currentTimeMillis();
         try {
             RunResult r = runAgentSafely(Role.REVIEWER, reviewer, CrewPrompts.reviewerSystem(reviewer),
-                    CrewPrompts.reviewer(t, gitDiff(touched.getOrDefault(t.id(), Set.of()))), READER_TOOLS, t.id() + "-review-" + (t.reviews() + 1));
+                    CrewPrompts.reviewer(t, workTree.changes(touched.getOrDefault(t.id(), Set.of()))), READER_TOOLS, t.id() + "-review-" + (t.reviews() + 1));
             if (stopped) {
                 return;
             }
@@ -388,14 +390,9 @@ public final class CrewRunner {
         } finally {
             p.close();
             live.remove(p);
-            if (!p.editedPaths().isEmpty()) {
-                edits.put(label, p.editedPaths());
-            }
         }
     }
 
-    /** The paths each agent run's edit tools wrote, by run label (read once by the run's caller). */
-    private final Map<String, List<String>> edits = new ConcurrentHashMap<>();
     /** The files each task's workers edited, over all its attempts: what its reviewer's diff shows. */
     private final Map<String, Set<String>> touched = new ConcurrentHashMap<>();
 
@@ -481,73 +478,6 @@ public final class CrewRunner {
             return "done";
         }
         return all.stream().anyMatch(t -> t.status() == Task.Status.BLOCKED) ? "blocked" : "incomplete";
-    }
-
-    private List<String> gitFiles() {
-        return git("ls-files").lines().filter(l -> !l.isBlank()).toList();
-    }
-
-    /** @return the project-relative forms of {@code paths} that stay inside the project */
-    private List<String> relative(List<String> paths) {
-        List<String> out = new ArrayList<>();
-        Path root = mesh.project().root();
-        for (String p : paths == null ? List.<String>of() : paths) {
-            try {
-                Path abs = root.resolve(p).normalize();
-                if (abs.startsWith(root) && !abs.equals(root)) {
-                    out.add(root.relativize(abs).toString());
-                }
-            } catch (java.nio.file.InvalidPathException e) {
-                // not a path: nothing to show
-            }
-        }
-        return out;
-    }
-
-    /**
-     * @param paths the files the task's workers edited with their edit tools; empty when none are known (edits
-     *              made through a shell), and then the whole tree's changes are shown
-     * @return what the reviewer is shown: git status and the diff against HEAD, limited to {@code paths}, with the
-     *         text of new files
-     */
-    private String gitDiff(Set<String> paths) {
-        List<String> status = new ArrayList<>(List.of("status", "--porcelain", "--untracked-files=all"));
-        List<String> diffArgs = new ArrayList<>(List.of("diff", "HEAD"));
-        if (!paths.isEmpty()) {
-            status.add("--");
-            diffArgs.add("--");
-            for (String p : new java.util.TreeSet<>(paths)) {
-                status.add(":(literal)" + p);
-                diffArgs.add(":(literal)" + p);
-            }
-        }
-        String statusText = git(status.toArray(String[]::new));
-        String diff = git(diffArgs.toArray(String[]::new));
-        StringBuilder sb = new StringBuilder(paths.isEmpty() ? "" : "(the files this task's workers edited; other tasks' changes are left out)\n")
-                .append("git status:\n").append(statusText.isBlank() ? "(clean)\n" : statusText);
-        for (String line : statusText.lines().toList()) {
-            if (line.startsWith("?? ")) {
-                Path f = mesh.project().root().resolve(line.substring(3).strip());
-                try {
-                    if (Files.isRegularFile(f) && Files.size(f) < 20_000 && !line.contains(".mesh/")) {
-                        sb.append("\nnew file ").append(line.substring(3).strip()).append(":\n").append(Files.readString(f));
-                    }
-                } catch (IOException | java.io.UncheckedIOException e) {
-                    // binary or unreadable: the reviewer can look at it itself
-                }
-            }
-        }
-        return sb.append("\n").append(diff).toString();
-    }
-
-    private String git(String... args) {
-        List<String> cmd = new ArrayList<>(List.of("git"));
-        cmd.addAll(List.of(args));
-        try {
-            return dev.agentmesh.runtime.Commands.run(mesh.project().root(), Duration.ofSeconds(30), cmd).output();
-        } catch (MeshException e) {
-            return "";
-        }
     }
 
     private static String oneLine(String s) {

@@ -38,14 +38,6 @@ public interface AgentProcess extends AutoCloseable {
     /** @return counters so far */
     Progress progress();
 
-    /**
-     * @return the paths the agent's own edit tools wrote so far ({@code write}, {@code edit}: as the tool got them,
-     *     relative to its cwd or absolute), in order; edits made through a shell are not seen. Default: none known
-     */
-    default java.util.List<String> editedPaths() {
-        return java.util.List.of();
-    }
-
     /** @return true while the process runs */
     boolean alive();
 

@@ -50,8 +50,8 @@ final class PiProcess implements AgentProcess {
 
     private CompletableFuture<RunResult> run = CompletableFuture.completedFuture(null);
     private int toolCalls;
-    /** Paths its write and edit tools were given, in order (read by {@link #editedPaths}). */
-    private final java.util.List<String> edited = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Paths its write and edit tools were given, in order (see {@link Progress#editedPaths}). */
+    private final java.util.List<String> edited = new java.util.ArrayList<>();
     private String lastTool;
     private long inTokens;
     private long outTokens;
@@ -135,14 +135,9 @@ final class PiProcess implements AgentProcess {
     }
 
     @Override
-    public java.util.List<String> editedPaths() {
-        return java.util.List.copyOf(edited);
-    }
-
-    @Override
     public Progress progress() {
         synchronized (lock) {
-            return new Progress(toolCalls, lastTool, inTokens, outTokens, lastActivity);
+            return new Progress(toolCalls, lastTool, inTokens, outTokens, lastActivity, edited);
         }
     }
 
@@ -350,7 +345,7 @@ final class PiProcess implements AgentProcess {
     }
 
     private Progress progressLocked() {
-        return new Progress(toolCalls, lastTool, inTokens, outTokens, lastActivity);
+        return new Progress(toolCalls, lastTool, inTokens, outTokens, lastActivity, edited);
     }
 
     private String stderrSuffix() {
