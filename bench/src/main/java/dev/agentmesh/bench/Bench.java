@@ -10,7 +10,9 @@ import java.nio.file.Path;
  *   <li>{@code delivery}: 8 sender processes send 200 messages each to recipients drawn by mulberry32 seeded
  *       {@code 1000+i}; 8 reader processes, one per recipient, take them from their event streams. Fields:
  *       {@code delivered_per_s} (from the go signal to the last delivery), {@code lost}, {@code duplicated},
- *       {@code fifo_inversions} (a sender's messages to one recipient seen out of order).</li>
+ *       {@code fifo_inversions} (a sender's messages to one recipient seen out of order). The workload runs twice on one
+ *       supervisor, each round with agents of its own: first just after the supervisor started (the fields ending
+ *       {@code _cold}), then on the warmed-up, resident supervisor (the fields without a suffix).</li>
  *   <li>{@code latency}: one sender process and one reader process; from the send call to the reader's
  *       handler, at 1 message per 100 ms and per 10 ms: {@code p50_ms_100}, {@code p99_ms_100},
  *       {@code p50_ms_10}, {@code p99_ms_10}.</li>
@@ -55,9 +57,9 @@ public final class Bench {
             case "claimer" -> LeaseBenches.claimer(Path.of(args[1]), Path.of(args[2]), args[3], Integer.parseInt(args[4]),
                     Path.of(args[5]), Path.of(args[6]));
             case "sender" -> MessageBenches.sender(Path.of(args[1]), Path.of(args[2]), args[3], Long.parseLong(args[4]),
-                    Integer.parseInt(args[5]), Integer.parseInt(args[6]), Path.of(args[7]), args[8]);
+                    Integer.parseInt(args[5]), Integer.parseInt(args[6]), Path.of(args[7]), args[8], Path.of(args[9]));
             case "reader" -> MessageBenches.reader(Path.of(args[1]), Path.of(args[2]), args[3], Integer.parseInt(args[4]),
-                    Path.of(args[5]), args[6]);
+                    Path.of(args[5]), args[6], Path.of(args[7]));
             default -> {
                 System.err.println("bench: give a benchmark: " + NAMES);
                 System.exit(2);

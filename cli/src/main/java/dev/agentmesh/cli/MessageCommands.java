@@ -19,10 +19,15 @@ final class MessageCommands {
     static int send(@Parameters(index = "0", paramLabel = "TO", description = "Recipient name(s), e.g. GoldFalcon or A,B.") String to,
              @Parameters(index = "1", paramLabel = "MESSAGE") String message,
              @Option(names = "--reply-to", paramLabel = "ID", description = "Id of the message this answers.") Long replyTo,
+             @Option(names = "--idempotency-key", paramLabel = "KEY", description = "A key of your own: sending again with it "
+                     + "returns the first message instead of sending a second (safe retries).") String key,
              @Mixin Options.As as, @Mixin Options.Json json) {
         var args = Cli.args("send").put("to", to).put("message", message);
         if (replyTo != null) {
             args.put("replyTo", replyTo);
+        }
+        if (key != null) {
+            args.put("idempotencyKey", key);
         }
         return Cli.action(as.as, json.json, Cli.out(), args);
     }
@@ -35,8 +40,75 @@ final class MessageCommands {
     @Command(mixinStandardHelpOptions = true, name = "inbox", description = "Read your new messages (each is handed out once).")
     static int inbox(@Option(names = "--peek", description = "Leave them unread.") boolean peek,
               @Option(names = "--limit", defaultValue = "50", description = "At most this many (1..1000, default ${DEFAULT-VALUE}).") int limit,
+              @Option(names = {"-f", "--follow"}, description = "Print every waiting message, then each new one as it commits, "
+                      + "until Ctrl-C; each is acknowledged once printed, and survives a restart of the supervisor "
+                      + "(with --json: one JSON object a line).") boolean follow,
               @Mixin Options.As as, @Mixin Options.Json json) {
+        if (follow) {
+            if (peek) {
+                throw MeshException.invalidInput("mesh inbox: --follow acknowledges what it prints, so it does not go with --peek");
+            }
+            return followInbox(as.as, json.json);
+        }
         return Cli.action(as.as, json.json, Cli.out(), Cli.args("inbox").put("peek", peek).put("limit", limit));
+    }
+
+    /** Most message ids {@code inbox --follow} remembers to drop repeats (a stream pushes unacknowledged ones again). */
+    static final int SEEN_IDS = 100_000;
+
+    /**
+     * {@code mesh inbox --follow}: the agent's event stream printed line by line. A message is acknowledged after
+     * it is printed and flushed (a kill in between shows it again on the next follow: none is lost), and ids seen
+     * before are dropped, so across a killed and restarted supervisor each message is printed once. A repeat is
+     * acknowledged again, in case the first acknowledgement was lost with the supervisor.
+     */
+    private static int followInbox(String as, boolean json) {
+        if (!(Cli.api() instanceof RemoteMeshApi remote)) {
+            throw MeshException.invalidInput("mesh inbox --follow needs the supervisor, and MESH_SERVE=off keeps it out");
+        }
+        dev.agentmesh.api.Caller me = Cli.caller(as, "cli");
+        if (me.agent() == null) {
+            throw MeshException.invalidInput("mesh inbox --follow needs to know whose inbox: join first, or give --as NAME");
+        }
+        java.util.concurrent.LinkedBlockingQueue<Long> toAck = new java.util.concurrent.LinkedBlockingQueue<>();
+        Thread acker = Thread.ofPlatform().daemon().name("mesh-inbox-ack").start(() -> {
+            java.util.List<Long> batch = new java.util.ArrayList<>();
+            try {
+                while (true) {
+                    batch.add(toAck.take());
+                    toAck.drainTo(batch, 999);
+                    var ids = Json.MAPPER.createArrayNode();
+                    batch.forEach(ids::add);
+                    try {
+                        remote.call(me, Cli.args("inbox.ack").set("ids", ids));
+                    } catch (MeshException e) {
+                        // the supervisor is away: the stream pushes these again once it is back, and they are acked then
+                    }
+                    batch.clear();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        java.util.Set<Long> seen = java.util.Collections.newSetFromMap(new java.util.LinkedHashMap<>() {
+            @Override
+            protected boolean removeEldestEntry(java.util.Map.Entry<Long, Boolean> eldest) {
+                return size() > SEEN_IDS;
+            }
+        });
+        try {
+            remote.followInbox(me, m -> {
+                long id = m.path("id").asLong();
+                if (seen.add(id)) {
+                    Cli.out().println(json ? m.toString() : Json.MAPPER.treeToValue(m, Wire.MessageWire.class).line());
+                    Cli.out().flush();
+                }
+                toAck.add(id);
+            });
+        } finally {
+            acker.interrupt();
+        }
+        return 0;
     }
 
     @Command(mixinStandardHelpOptions = true, name = "feed", description = "Show the activity feed: joins, messages, reservations, task events.")

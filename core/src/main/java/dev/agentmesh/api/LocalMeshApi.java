@@ -92,7 +92,7 @@ public final class LocalMeshApi implements MeshApi, AutoCloseable {
             return result(ag.statusMessage() == null ? "status cleared" : "status: " + Texts.escape(ag.statusMessage()), tree(Wire.AgentWire.of(ag)));
         });
         actions.put("send", (s, a) -> sent(mesh.messenger().send(me(s), strList(a, "to", true), str(a, "message", true),
-                longArg(a, "replyTo"))));
+                longArg(a, "replyTo"), str(a, "idempotencyKey", false))));
         actions.put("broadcast", (s, a) -> sent(mesh.messenger().broadcast(me(s), str(a, "message", true))));
         actions.put("inbox", (s, a) -> inbox(mesh.messenger().inbox(me(s), integer(a, "limit", 50), bool(a, "peek"))));
         actions.put("inbox.ack", (s, a) -> {
@@ -347,9 +347,7 @@ public final class LocalMeshApi implements MeshApi, AutoCloseable {
     private static ApiResult inbox(List<Message> msgs) {
         StringBuilder sb = new StringBuilder(msgs.isEmpty() ? "no new messages" : msgs.size() + " message(s)");
         for (Message m : msgs) {
-            sb.append("\n#").append(m.id()).append(' ').append(Texts.clock(m.createdAt())).append(' ').append(m.sender())
-                    .append(m.broadcast() ? " (to all)" : "").append(m.replyTo() == null ? "" : " (reply to #" + m.replyTo() + ")")
-                    .append(": ").append(Texts.escape(m.body()));
+            sb.append('\n').append(Wire.MessageWire.of(m).line());
         }
         return result(sb.toString(), tree(msgs.stream().map(Wire.MessageWire::of).toList()));
     }

@@ -49,6 +49,8 @@ public final class PiMessengerSchema {
         stringOrList(props, "to", "send: the recipient agent name(s), as a name, a comma-separated list or an array.");
         string(props, "message", "send, broadcast: the message text; set_status: the status (absent clears it).");
         props.putObject("replyTo").put("type", "integer").put("description", "send: id of the message this answers.");
+        string(props, "idempotencyKey", "send: a key of your own for this message (1..200 characters); sending again "
+                + "with the same key returns the first message instead of a second, so a retry after a crash is safe.");
         stringOrList(props, "paths", "reserve, release, reservations.check: files or globs, relative to the working directory "
                 + "(release without paths releases all of yours).");
         string(props, "reason", "reserve: why you need the files; task.block: why the task is blocked.");

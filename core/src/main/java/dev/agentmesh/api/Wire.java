@@ -44,6 +44,12 @@ public final class Wire {
             return new MessageWire(m.id(), m.sender(), List.copyOf(m.recipients()), m.body(), m.replyTo(), m.broadcast(),
                     m.createdAt());
         }
+
+        /** @return {@code #ID HH:MM SENDER[ (to all)][ (reply to #N)]: BODY}, the body escaped to one line */
+        public String line() {
+            return "#" + id + " " + Texts.clock(createdAt) + " " + sender + (broadcast ? " (to all)" : "")
+                    + (replyTo == null ? "" : " (reply to #" + replyTo + ")") + ": " + Texts.escape(body);
+        }
     }
 
     /** A lease on a normalised pattern; {@code expiresAt} null for no TTL. */

@@ -29,19 +29,32 @@ public final class Messenger {
         this.project = project;
     }
 
+    /** Longest idempotency key of a {@code send}, in characters. */
+    public static final int MAX_IDEMPOTENCY_KEY_CHARS = 200;
+
+    /** {@link #send(String, List, String, Long, String)} without an idempotency key. */
+    public Message send(String from, List<String> to, String body, Long replyTo) {
+        return send(from, to, body, replyTo, null);
+    }
+
     /**
      * Sends a direct message.
      *
-     * @param from    a present agent
-     * @param to      1..{@value #MAX_RECIPIENTS} known agents (present or left: a left agent finds it on rejoin);
-     *                duplicates are ignored
-     * @param body    1..{@value #MAX_BODY_CHARS} characters
-     * @param replyTo id of a message of this project, or null
+     * @param from           a present agent
+     * @param to             1..{@value #MAX_RECIPIENTS} known agents (present or left: a left agent finds it on
+     *                       rejoin); duplicates are ignored
+     * @param body           1..{@value #MAX_BODY_CHARS} characters
+     * @param replyTo        id of a message of this project, or null
+     * @param idempotencyKey null, or 1..{@value #MAX_IDEMPOTENCY_KEY_CHARS} characters without control characters:
+     *                       a send that repeats a key the same sender used before stores nothing and returns the
+     *                       first message (same id), so a sender that crashed or lost the answer can retry safely
+     *                       (issue 5, part 3)
      * @return the committed message
-     * @throws MeshException (invalid input) for an unknown sender or recipient, an empty or too long body, or an
-     *                       unknown replyTo
+     * @throws MeshException (invalid input) for an unknown sender or recipient, an empty or too long body, an
+     *                       unknown replyTo, a bad key, or a key the sender already used for another body or other
+     *                       recipients
      */
-    public Message send(String from, List<String> to, String body, Long replyTo) {
+    public Message send(String from, List<String> to, String body, Long replyTo, String idempotencyKey) {
         checkBody(body);
         if (to == null || to.isEmpty()) {
             throw MeshException.invalidInput("send needs at least one recipient ('to')");
@@ -50,22 +63,53 @@ public final class Messenger {
         if (names.size() > MAX_RECIPIENTS) {
             throw MeshException.invalidInput("send has " + names.size() + " recipients; the limit is " + MAX_RECIPIENTS);
         }
+        checkKey(idempotencyKey);
         return store.write(tx -> {
             Agent sender = Presence.requirePresent(tx, project, from);
             List<Long> ids = new ArrayList<>();
             for (String n : names) {
                 ids.add(Presence.requireKnown(tx, project, n).id());
             }
+            if (idempotencyKey != null) {
+                java.util.Optional<Message> first = MessageTable.of(tx).byIdempotencyKey(project, sender.name(), idempotencyKey);
+                if (first.isPresent()) {
+                    return sameSend(first.get(), names, body, replyTo, idempotencyKey);
+                }
+            }
             if (replyTo != null && !MessageTable.of(tx).exists(project, replyTo)) {
                 throw MeshException.invalidInput("replyTo " + replyTo + " is not a message of this project");
             }
             long now = System.currentTimeMillis();
-            long id = MessageTable.of(tx).insert(project, sender.name(), body, replyTo, false, now, ids);
+            long id = MessageTable.of(tx).insert(project, sender.name(), body, replyTo, false, now, ids, idempotencyKey);
             ids.forEach(r -> tx.signalAfterCommit(Notifier.inbox(r)));
             AgentTable.of(tx).touch(sender.id(), now);
             Feed.append(tx, project, now, sender.name(), "message", String.join(",", names), preview(body));
             return new Message(id, sender.name(), names, body, replyTo, false, now);
         });
+    }
+
+    /** @return {@code first} when the retried send asks for the same message; else refuses the reused key */
+    private static Message sameSend(Message first, List<String> names, String body, Long replyTo, String key) {
+        if (!first.body().equals(body) || !new java.util.HashSet<>(first.recipients()).equals(new java.util.HashSet<>(names))
+                || !java.util.Objects.equals(first.replyTo(), replyTo)) {
+            throw MeshException.invalidInput("idempotency key '" + dev.agentmesh.Texts.quote(key, 80) + "' was used for message #"
+                    + first.id() + " with another text or other recipients; use a new key for a new message");
+        }
+        return first;
+    }
+
+    private static void checkKey(String key) {
+        if (key == null) {
+            return;
+        }
+        if (key.isEmpty() || key.length() > MAX_IDEMPOTENCY_KEY_CHARS) {
+            throw MeshException.invalidInput("idempotency key is " + key.length() + " characters; it must have 1.."
+                    + MAX_IDEMPOTENCY_KEY_CHARS);
+        }
+        if (key.codePoints().anyMatch(c -> Character.isISOControl(c) || (c >= Character.MIN_SURROGATE && c <= Character.MAX_SURROGATE))) {
+            throw MeshException.invalidInput("idempotency key '" + dev.agentmesh.Texts.quote(key, 80) + "'"
+                    + " has a control character or a lone surrogate");
+        }
     }
 
     /**
@@ -81,7 +125,7 @@ public final class Messenger {
             List<Agent> others = AgentTable.of(tx).list(project, false).stream().filter(a -> a.id() != sender.id()).toList();
             long now = System.currentTimeMillis();
             long id = MessageTable.of(tx).insert(project, sender.name(), body, null, true, now,
-                    others.stream().map(Agent::id).toList());
+                    others.stream().map(Agent::id).toList(), null);
             others.forEach(r -> tx.signalAfterCommit(Notifier.inbox(r.id())));
             AgentTable.of(tx).touch(sender.id(), now);
             Feed.append(tx, project, now, sender.name(), "broadcast", "all", preview(body));
@@ -126,6 +170,18 @@ public final class Messenger {
             throw MeshException.invalidInput("limit " + limit + " is out of range 1..1000");
         }
         return store.read(tx -> MessageTable.of(tx).pendingAfter(Presence.requireKnown(tx, project, name).id(), afterId, limit));
+    }
+
+    /**
+     * {@link #pendingAfter(String, long, int)} for an agent already looked up (an open event stream), one query less.
+     *
+     * @param agent an agent of this project, as {@link Presence#whois} returned it
+     */
+    public List<Message> pendingAfter(Agent agent, long afterId, int limit) {
+        if (limit < 1 || limit > 1000) {
+            throw MeshException.invalidInput("limit " + limit + " is out of range 1..1000");
+        }
+        return store.read(tx -> MessageTable.of(tx).pendingAfter(agent.id(), afterId, limit));
     }
 
     /**

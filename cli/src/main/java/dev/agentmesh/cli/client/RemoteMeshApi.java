@@ -61,8 +61,14 @@ public final class RemoteMeshApi implements MeshApi {
         body.putObject("caller").put("project", projectRoot.toString()).put("cwd", caller.cwd().toString())
                 .put("agent", caller.agent()).put("pid", caller.pid()).put("runtime", caller.runtime())
                 .put("model", caller.model()).put("token", caller.token());
+        if ("send".equals(args.path("action").asString(null)) && args instanceof ObjectNode o && !o.has("idempotencyKey")) {
+            // a send the supervisor may have committed before it died unanswered is sent again under the same key
+            o = o.deepCopy();
+            o.put("idempotencyKey", "auto-" + java.util.UUID.randomUUID());
+            args = o;
+        }
         body.set("args", args);
-        JsonNode answer = post("/api/v1/call", body.toString());
+        JsonNode answer = post("/api/v1/call", body.toString(), args.has("idempotencyKey"));
         if (answer.hasNonNull("token")) {
             caller.token(answer.get("token").asString());
         }
@@ -80,32 +86,88 @@ public final class RemoteMeshApi implements MeshApi {
      * @throws MeshException (unexpected state) if the supervisor cannot be reached or refuses the stream
      */
     public void followFeed(long after, java.util.function.Consumer<JsonNode> onEvent) {
-        HttpRequest req = request("/api/v1/feed?project=" + java.net.URLEncoder.encode(projectRoot.toString(),
-                java.nio.charset.StandardCharsets.UTF_8) + "&after=" + after).header("Accept", "text/event-stream").GET().build();
         try {
-            HttpResponse<java.util.stream.Stream<String>> r = http.send(req, HttpResponse.BodyHandlers.ofLines());
-            if (r.statusCode() != 200) {
-                throw MeshException.unexpectedState("the supervisor refused the feed stream: HTTP " + r.statusCode());
-            }
-            String[] event = {""};
-            r.body().forEach(line -> {
-                if (line.startsWith("event:")) {
-                    event[0] = line.substring(6).strip();
-                } else if (line.startsWith("data:")) {
-                    JsonNode data = Json.MAPPER.readTree(line.substring(5).strip());
-                    if (event[0].equals("error")) {
-                        throw MeshException.invalidInput(data.path("message").asString());
-                    }
-                    if (event[0].equals("feed")) {
-                        onEvent.accept(data);
-                    }
-                }
-            });
+            stream("/api/v1/feed?project=" + encode(projectRoot.toString()) + "&after=" + after, null, "feed", onEvent);
         } catch (IOException e) {
             throw MeshException.unexpectedState("the feed stream of " + server.url() + " ended: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Follows an agent's event stream ({@code GET /api/v1/events}) until the thread is interrupted: every message
+     * still waiting for the agent, then each new one as it commits, handed to {@code onMessage}
+     * ({@link dev.agentmesh.api.Wire.MessageWire} as JSON). When the stream breaks (the supervisor was killed or
+     * stopped) it connects again, through the {@code restart} of this client, every 250 ms until one answers; the
+     * new stream pushes every message not yet acknowledged again, so {@code onMessage} sees a message more than
+     * once unless the caller acknowledges it ({@code inbox.ack}) and drops ids it has seen.
+     *
+     * @param caller the agent, with its token
+     * @throws MeshException (invalid input) when the supervisor refuses the agent (unknown, wrong token);
+     *                       (unexpected state) when the stream breaks and this client has no {@code restart}
+     */
+    public void followInbox(Caller caller, java.util.function.Consumer<JsonNode> onMessage) {
+        String path = "/api/v1/events?project=" + encode(projectRoot.toString()) + "&agent=" + encode(caller.agent());
+        while (!Thread.currentThread().isInterrupted()) {
+            try {
+                stream(path, caller.token(), "message", onMessage);
+            } catch (IOException e) {
+                if (restart == null) {
+                    throw MeshException.unexpectedState("the event stream of " + server.url() + " ended: " + e.getMessage());
+                }
+            }
+            if (Thread.currentThread().isInterrupted()) {
+                return;
+            }
+            try {
+                Thread.sleep(250);
+                if (restart != null && !healthy()) {
+                    server = restart.get();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (MeshException e) {
+                // no supervisor yet: try again after the pause
+            }
+        }
+    }
+
+    /** Reads a Server-Sent Events stream, handing the data of each {@code kind} event to {@code onData}. */
+    private void stream(String path, String token, String kind, java.util.function.Consumer<JsonNode> onData) throws IOException {
+        HttpRequest.Builder b = request(path).header("Accept", "text/event-stream").GET();
+        if (token != null) {
+            b.header("X-Mesh-Token", token);
+        }
+        try {
+            HttpResponse<java.util.stream.Stream<String>> r = http.send(b.build(), HttpResponse.BodyHandlers.ofLines());
+            if (r.statusCode() != 200) {
+                throw MeshException.unexpectedState("the supervisor refused the stream " + path.substring(0, path.indexOf('?'))
+                        + ": HTTP " + r.statusCode());
+            }
+            String[] event = {""};
+            try (java.util.stream.Stream<String> lines = r.body()) {
+                lines.forEach(line -> {
+                    if (line.startsWith("event:")) {
+                        event[0] = line.substring(6).strip();
+                    } else if (line.startsWith("data:")) {
+                        JsonNode data = Json.MAPPER.readTree(line.substring(5).strip());
+                        if (event[0].equals("error")) {
+                            throw MeshException.invalidInput(data.path("message").asString());
+                        }
+                        if (event[0].equals(kind)) {
+                            onData.accept(data);
+                        }
+                    }
+                });
+            } catch (java.io.UncheckedIOException e) {
+                throw e.getCause();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private static String encode(String s) {
+        return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** @return whether the supervisor answers its health check within 2 s */
@@ -122,15 +184,20 @@ public final class RemoteMeshApi implements MeshApi {
         }
     }
 
-    private JsonNode post(String path, String body) {
+    /**
+     * @param repeatable whether the request may be sent again after it reached a supervisor that died before it
+     *                   answered (it carries an idempotency key); any request is sent again when none was reached
+     */
+    private JsonNode post(String path, String body, boolean repeatable) {
         HttpResponse<String> r;
         try {
             r = send(path, body);
-        } catch (java.net.ConnectException e) {
-            if (restart == null) {
+        } catch (IOException e) {
+            // the supervisor went away (idle exit, a kill): sending again is safe when nothing reached it, or when
+            // the request says so
+            if (restart == null || !(e instanceof java.net.ConnectException || repeatable)) {
                 throw notAnswering(e);
             }
-            // the supervisor went away (idle exit, a kill): nothing was sent, so sending again is safe
             server = restart.get();
             try {
                 r = send(path, body);
@@ -140,8 +207,6 @@ public final class RemoteMeshApi implements MeshApi {
                 Thread.currentThread().interrupt();
                 throw MeshException.unexpectedState("interrupted while waiting for the supervisor");
             }
-        } catch (IOException e) {
-            throw notAnswering(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw MeshException.unexpectedState("interrupted while waiting for the supervisor");

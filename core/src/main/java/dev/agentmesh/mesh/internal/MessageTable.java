@@ -26,16 +26,17 @@ public final class MessageTable {
     /**
      * Stores a message and one pending delivery per recipient.
      *
-     * @param recipientIds agent ids, distinct, not empty
+     * @param recipientIds   agent ids, distinct, not empty
+     * @param idempotencyKey the sender's key for this send, or null (unique per project and sender)
      * @return the message id
      */
     public long insert(String project, String sender, String body, Long replyTo, boolean broadcast, long at,
-                       List<Long> recipientIds) {
+                       List<Long> recipientIds, String idempotencyKey) {
         long id = h.createUpdate("""
-                        INSERT INTO messages (project, sender, body, reply_to, broadcast, created_at)
-                        VALUES (:p, :s, :b, :r, :bc, :at)""")
+                        INSERT INTO messages (project, sender, body, reply_to, broadcast, created_at, idempotency_key)
+                        VALUES (:p, :s, :b, :r, :bc, :at, :k)""")
                 .bind("p", project).bind("s", sender).bind("b", body).bind("r", replyTo)
-                .bind("bc", broadcast ? 1 : 0).bind("at", at)
+                .bind("bc", broadcast ? 1 : 0).bind("at", at).bind("k", idempotencyKey)
                 .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
         var batch = h.prepareBatch("INSERT INTO deliveries (message_id, recipient_id) VALUES (:m, :r)");
         for (Long r : recipientIds) {
@@ -43,6 +44,20 @@ public final class MessageTable {
         }
         batch.execute();
         return id;
+    }
+
+    /** @return the message {@code sender} sent with {@code key} in the project, with its recipients' names; or empty */
+    public java.util.Optional<Message> byIdempotencyKey(String project, String sender, String key) {
+        return h.createQuery("""
+                        SELECT m.id, m.sender, m.body, m.reply_to, m.broadcast, m.created_at,
+                          (SELECT group_concat(a.name, char(31)) FROM deliveries d2 JOIN agents a ON a.id = d2.recipient_id
+                            WHERE d2.message_id = m.id) AS recipients
+                        FROM messages m WHERE m.project = :p AND m.sender = :s AND m.idempotency_key = :k""")
+                .bind("p", project).bind("s", sender).bind("k", key)
+                .map((rs, ctx) -> new Message(rs.getLong("id"), rs.getString("sender"), split(rs.getString("recipients")),
+                        rs.getString("body"), Rows.nullableLong(rs, "reply_to"), rs.getInt("broadcast") != 0,
+                        rs.getLong("created_at")))
+                .findOne();
     }
 
     /** @return true if a message with this id exists in the project */

@@ -51,12 +51,12 @@ final class InboxStream {
             return;
         }
         Streams.serve(client, supervisor, Notifier.inbox(agent.id()),
-                Json.MAPPER.createObjectNode().put("agent", agent.name()).toString(), 0, last -> push(client, api, agent.name(), last),
+                Json.MAPPER.createObjectNode().put("agent", agent.name()).toString(), 0, last -> push(client, api, agent, last),
                 supervisor.connections().open(client.ctx().queryParam("project"), agent::name));
     }
 
     /** Sends the messages after {@code last} that still wait (unacknowledged); @return the last id sent. */
-    private static long push(SseClient client, LocalMeshApi api, String agent, long last) {
+    private static long push(SseClient client, LocalMeshApi api, Agent agent, long last) {
         while (true) {
             List<Message> pending = api.mesh().messenger().pendingAfter(agent, last, BATCH);
             for (Message m : pending) {
