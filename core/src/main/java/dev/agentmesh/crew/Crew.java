@@ -11,8 +11,10 @@ import dev.agentmesh.store.Store;
 public final class Crew {
     private final Tasks tasks;
     private final CrewRuns runs;
+    private final Mesh mesh;
 
     private Crew(Store store, Mesh mesh) {
+        this.mesh = mesh;
         String project = mesh.project().key();
         this.tasks = new Tasks(store, project);
         this.runs = new CrewRuns(store, project);
@@ -32,5 +34,31 @@ public final class Crew {
     /** @return the crew runs */
     public CrewRuns runs() {
         return runs;
+    }
+
+    /**
+     * Puts back to todo, without counting the attempt, every task in progress whose worker is gone: it left, or its
+     * process died (its agent is marked left at once, {@code Presence.reap} with no grace). Run when a crew run starts
+     * and when one is found dead; never while a live run owns the tasks.
+     *
+     * @return one line per task put back, for a person
+     */
+    public java.util.List<String> requeueOrphans() {
+        mesh.presence().reap(java.time.Duration.ZERO);
+        java.util.Set<String> present = new java.util.HashSet<>();
+        mesh.presence().list(false).forEach(a -> present.add(a.name()));
+        java.util.List<String> lines = new java.util.ArrayList<>();
+        for (Task t : tasks.list()) {
+            if (t.status() == Task.Status.IN_PROGRESS && (t.assignee() == null || !present.contains(t.assignee()))) {
+                tasks.requeue(t.id(), "its worker " + t.assignee() + " is gone");
+                lines.add("  " + t.id() + "  was in progress by " + t.assignee() + ", who is gone: back to todo");
+            }
+        }
+        return lines;
+    }
+
+    /** @return the projects of {@code store} whose latest crew run has not recorded its end */
+    public static java.util.List<String> projectsWithOpenRuns(Store store) {
+        return store.read(tx -> TaskTable.of(tx).projectsWithOpenRuns());
     }
 }

@@ -462,14 +462,7 @@ public final class CrewRunner {
     }
 
     private void requeueOrphans() {
-        mesh.presence().reap(Duration.ZERO);
-        Set<String> present = mesh.presence().list(false).stream().map(Agent::name).collect(Collectors.toSet());
-        for (Task t : tasks.list()) {
-            if (t.status() == Task.Status.IN_PROGRESS && (t.assignee() == null || !present.contains(t.assignee()))) {
-                tasks.requeue(t.id(), "its worker " + t.assignee() + " is gone");
-                log.accept("  " + t.id() + "  was in progress by " + t.assignee() + ", who is gone: back to todo");
-            }
-        }
+        crew.requeueOrphans().forEach(log);
     }
 
     private String outcome() {

@@ -32,19 +32,37 @@ public final class CrewRuns {
     public long claim(String prd) {
         return store.write(tx -> {
             var last = TaskTable.of(tx).latestRun(project);
-            if (last.isPresent() && last.get().endedAt() == null && Host.name().equals(last.get().host())) {
-                CrewRun prev = last.get();
-                if (Host.isAlive(prev.pid())) {
-                    throw MeshException.unexpectedState("a crew run is already running for " + project
-                            + " (pid " + prev.pid() + "); mesh crew status shows its progress");
-                }
-                // its process died without recording an end (killed hard): close it as interrupted
-                TaskTable.of(tx).saveRun(new CrewRun(prev.id(), prev.prd(), "interrupted", prev.pid(), prev.host(),
-                        prev.startedAt(), System.currentTimeMillis(), prev.planningMs(), prev.workMs(), prev.reviewMs(),
-                        prev.waves()));
+            if (last.isPresent() && last.get().endedAt() == null && Host.name().equals(last.get().host())
+                    && Host.isAlive(last.get().pid())) {
+                throw MeshException.unexpectedState("a crew run is already running for " + project
+                        + " (pid " + last.get().pid() + "); mesh crew status shows its progress");
             }
+            closeIfDead(tx);
             return TaskTable.of(tx).insertRun(project, prd, ProcessHandle.current().pid(), Host.name(), System.currentTimeMillis());
         });
+    }
+
+    /**
+     * Closes the project's latest run as {@code interrupted} (with a {@code crew.interrupted} feed event) when it
+     * ran on this host in a process that died without recording its end: killed hard, or on a supervisor that was.
+     *
+     * @return whether a run was closed; then no live run owns the project's tasks
+     */
+    public boolean closeIfDead() {
+        return store.write(this::closeIfDead);
+    }
+
+    private boolean closeIfDead(dev.agentmesh.store.StoreTx tx) {
+        var last = TaskTable.of(tx).latestRun(project);
+        if (last.isEmpty() || last.get().endedAt() != null || !Host.name().equals(last.get().host()) || Host.isAlive(last.get().pid())) {
+            return false;
+        }
+        CrewRun prev = last.get();
+        long now = System.currentTimeMillis();
+        TaskTable.of(tx).saveRun(new CrewRun(prev.id(), prev.prd(), "interrupted", prev.pid(), prev.host(),
+                prev.startedAt(), now, prev.planningMs(), prev.workMs(), prev.reviewMs(), prev.waves()));
+        Feed.append(tx, project, now, null, "crew.interrupted", null, "its process " + prev.pid() + " died");
+        return true;
     }
 
     /**

@@ -117,9 +117,83 @@ public final class ProcessGroups {
         }
     }
 
-    /** @return a fresh mark for one agent's process tree, to put in its environment as {@value #TREE_ENV} */
+    /**
+     * @return a fresh mark for one agent's process tree, to put in its environment as {@value #TREE_ENV}:
+     *     {@code OWNER_PID.OWNER_START_MS.UUID}, naming this process (the run that owns the agent) by pid and start
+     *     time, so {@link #killOrphanedTrees} can tell a tree whose owner died from one whose owner lives
+     */
     public static String newTreeMark() {
-        return java.util.UUID.randomUUID().toString();
+        return treeMark(ProcessHandle.current());
+    }
+
+    /** @return a fresh tree mark naming {@code owner} as the process that owns the tree */
+    static String treeMark(ProcessHandle owner) {
+        return owner.pid() + "." + startMs(owner) + "." + java.util.UUID.randomUUID();
+    }
+
+    /** @return the start time of {@code h} in epoch ms, or -1 when the system does not tell */
+    private static long startMs(ProcessHandle h) {
+        return h.info().startInstant().map(java.time.Instant::toEpochMilli).orElse(-1L);
+    }
+
+    /**
+     * Kills every process of this user whose tree mark ({@link #newTreeMark}) names an owner that is no longer
+     * running (no process with that pid, or one started at another time: the pid was reused). An agent's tree
+     * outlives its owner when the owner was SIGKILLed (a supervisor or a CLI running a crew) and nobody stopped
+     * it; the supervisor runs this when it starts and then periodically (issue 5, part 6). Marks of another form
+     * are left alone.
+     *
+     * @return the pids killed
+     */
+    public static List<Long> killOrphanedTrees() {
+        List<Long> killed = new java.util.ArrayList<>();
+        java.util.Map<String, Boolean> ownerAlive = new java.util.HashMap<>();
+        try (var procs = java.nio.file.Files.list(java.nio.file.Path.of("/proc"))) {
+            for (java.nio.file.Path dir : (Iterable<java.nio.file.Path>) procs::iterator) {
+                String name = dir.getFileName().toString();
+                if (!name.chars().allMatch(Character::isDigit) || Long.parseLong(name) == ProcessHandle.current().pid()) {
+                    continue;
+                }
+                String mark = markOf(dir.resolve("environ"));
+                String[] f = mark == null ? new String[0] : mark.split("\\.", 3);
+                if (f.length != 3 || !f[0].chars().allMatch(Character::isDigit) || !f[1].matches("-?\\d+")) {
+                    continue;
+                }
+                boolean alive = ownerAlive.computeIfAbsent(f[0] + "." + f[1], k -> ProcessHandle.of(Long.parseLong(f[0]))
+                        .filter(ProcessHandle::isAlive).map(h -> startMs(h) == Long.parseLong(f[1])).orElse(false));
+                if (!alive) {
+                    var h = ProcessHandle.of(Long.parseLong(name));
+                    if (h.isPresent() && h.get().destroyForcibly()) {
+                        killed.add(h.get().pid());
+                        h.get().onExit().completeOnTimeout(h.get(), 2, TimeUnit.SECONDS).join();
+                    }
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // no /proc: nothing to find
+        }
+        return killed;
+    }
+
+    /** @return the value of {@value #TREE_ENV} in a {@code /proc/PID/environ}, or null */
+    private static String markOf(java.nio.file.Path environ) {
+        byte[] env;
+        try {
+            env = java.nio.file.Files.readAllBytes(environ);
+        } catch (java.io.IOException | RuntimeException e) {
+            return null;
+        }
+        byte[] key = (TREE_ENV + "=").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        int start = 0;
+        for (int i = 0; i <= env.length; i++) {
+            if (i == env.length || env[i] == 0) {
+                if (i - start > key.length && java.util.Arrays.equals(env, start, start + key.length, key, 0, key.length)) {
+                    return new String(env, start + key.length, i - start - key.length, java.nio.charset.StandardCharsets.UTF_8);
+                }
+                start = i + 1;
+            }
+        }
+        return null;
     }
 
     /**
@@ -130,7 +204,6 @@ public final class ProcessGroups {
      * @return how many processes were killed
      */
     public static int killMarked(String mark) {
-        byte[] needle = (TREE_ENV + "=" + mark).getBytes(java.nio.charset.StandardCharsets.UTF_8);
         int killed = 0;
         for (int pass = 0; pass < 2; pass++) {
             try (var procs = java.nio.file.Files.list(java.nio.file.Path.of("/proc"))) {
@@ -139,7 +212,7 @@ public final class ProcessGroups {
                     if (!name.chars().allMatch(Character::isDigit) || Long.parseLong(name) == ProcessHandle.current().pid()) {
                         continue;
                     }
-                    if (holds(dir.resolve("environ"), needle)) {
+                    if (mark.equals(markOf(dir.resolve("environ")))) {
                         var h = ProcessHandle.of(Long.parseLong(name));
                         if (h.isPresent() && h.get().destroyForcibly()) {
                             killed++;
@@ -153,31 +226,6 @@ public final class ProcessGroups {
             }
         }
         return killed;
-    }
-
-    private static boolean holds(java.nio.file.Path environ, byte[] needle) {
-        byte[] env;
-        try {
-            env = java.nio.file.Files.readAllBytes(environ);
-        } catch (java.io.IOException | RuntimeException e) {
-            return false;
-        }
-        // entries are NUL-separated; the mark is a whole entry
-        outer:
-        for (int i = 0; i + needle.length <= env.length; i++) {
-            if (i > 0 && env[i - 1] != 0) {
-                continue;
-            }
-            for (int j = 0; j < needle.length; j++) {
-                if (env[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            if (i + needle.length == env.length || env[i + needle.length] == 0) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**

@@ -42,6 +42,38 @@ class ProcessContainmentTest {
         }
     }
 
+    @Test
+    void anAgentTreeWhoseOwnerDiedIsKilledAndOneWhoseOwnerLivesIsNot() throws Exception {
+        String tag = "mesh-owned-" + ProcessHandle.current().pid();
+        Process owner = new ProcessBuilder("sleep", "120").start();
+        Process orphaned = marked(tag + "-orphaned", ProcessGroups.treeMark(owner.toHandle()));
+        Process kept = marked(tag + "-kept", ProcessGroups.newTreeMark());
+        Process unmarked = marked(tag + "-other", "a-mark-of-another-form");
+        try {
+            assertThat(awaitProcessNamed(tag + "-orphaned")).hasSize(1);
+            assertThat(awaitProcessNamed(tag + "-other")).hasSize(1);
+            assertThat(ProcessGroups.killOrphanedTrees()).as("every owner lives").doesNotContain(orphaned.pid(), kept.pid());
+
+            owner.destroyForcibly();
+            owner.waitFor(10, TimeUnit.SECONDS);
+            assertThat(ProcessGroups.killOrphanedTrees()).as("the owner died: its tree goes").contains(orphaned.pid())
+                    .doesNotContain(kept.pid(), unmarked.pid());
+            assertThat(orphaned.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(kept.isAlive()).as("its owner (this test) lives").isTrue();
+            assertThat(unmarked.isAlive()).as("a mark that names no owner is left alone").isTrue();
+        } finally {
+            for (Process p : List.of(owner, orphaned, kept, unmarked)) {
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    private static Process marked(String name, String mark) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("bash", "-c", "exec -a " + name + " sleep 120");
+        pb.environment().put(ProcessGroups.TREE_ENV, mark);
+        return pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    }
+
     private static List<Long> awaitProcessNamed(String name) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         List<Long> found = processesNamed(name);

@@ -6,6 +6,7 @@ import dev.agentmesh.project.Project;
 import dev.agentmesh.server.http.ApiRoutes;
 import dev.agentmesh.server.tasks.PeriodicTask;
 import dev.agentmesh.server.tasks.ReapDeadAgents;
+import dev.agentmesh.server.tasks.RecoverCrashedRuns;
 import dev.agentmesh.server.tasks.RenewLeases;
 import dev.agentmesh.server.tasks.SweepMcpSessions;
 import dev.agentmesh.server.mcp.McpEndpoint;
@@ -39,7 +40,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * The resident supervisor of one store ({@code mesh serve}): it serves every project of the store over HTTP on
  * 127.0.0.1 ({@link ApiRoutes}, and MCP at {@code /mcp}: {@link McpEndpoint}), wakes waiters in memory after each of
  * its commits, renews the heartbeat leases of agents with an open connection ({@link Connections}) and runs the
- * housekeeping tasks ({@link ReapDeadAgents}, {@link RenewLeases}, {@link SweepMcpSessions}). Every mesh command
+ * housekeeping tasks ({@link ReapDeadAgents}, {@link RenewLeases}, {@link SweepMcpSessions},
+ * {@link RecoverCrashedRuns}). Every mesh command
  * writes through it; a crew run still writes from its own process (and those writes wake no stream until the next
  * one through the supervisor). Clients find it through its {@link RunFile}; a lock file beside the store keeps a second supervisor from starting (the kernel releases the lock when this process dies, also on
  * SIGKILL). The store stays the truth: a killed supervisor loses nothing that was acknowledged.
@@ -170,8 +172,9 @@ public final class Supervisor implements AutoCloseable {
         this.runFile = new RunFile(ProcessHandle.current().pid(), app.port(), secret, options.store().toString(),
                 System.currentTimeMillis(), options.version());
         runFile.write(options.store());
-        for (PeriodicTask task : List.<PeriodicTask>of(new ReapDeadAgents(this), new RenewLeases(this), new SweepMcpSessions(mcp))) {
-            scheduler.scheduleWithFixedDelay(() -> runTask(task), task.period().toMillis(), task.period().toMillis(),
+        for (PeriodicTask task : List.<PeriodicTask>of(new ReapDeadAgents(this), new RenewLeases(this), new SweepMcpSessions(mcp),
+                new RecoverCrashedRuns(this))) {
+            scheduler.scheduleWithFixedDelay(() -> runTask(task), task.initialDelay().toMillis(), task.period().toMillis(),
                     TimeUnit.MILLISECONDS);
         }
         if (options.idleExit() != null) {

@@ -120,6 +120,14 @@ public final class TaskTable {
                 .bind("w", run.workMs()).bind("r", run.reviewMs()).bind("waves", run.waves()).execute();
     }
 
+    /** @return the projects whose latest crew run has no end recorded */
+    public List<String> projectsWithOpenRuns() {
+        return h.createQuery("""
+                        SELECT r.project FROM crew_runs r
+                        WHERE r.id = (SELECT MAX(id) FROM crew_runs WHERE project = r.project) AND r.ended_at IS NULL""")
+                .mapTo(String.class).list();
+    }
+
     /** @return the latest crew run of the project */
     public Optional<CrewRun> latestRun(String project) {
         return h.createQuery("SELECT * FROM crew_runs WHERE project = :p ORDER BY id DESC LIMIT 1").bind("p", project)

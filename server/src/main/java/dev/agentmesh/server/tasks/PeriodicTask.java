@@ -14,4 +14,9 @@ public interface PeriodicTask extends Runnable {
 
     /** @return the delay between the end of one run and the start of the next */
     Duration period();
+
+    /** @return the delay before the first run, after the supervisor started; default one {@link #period} */
+    default Duration initialDelay() {
+        return period();
+    }
 }
