@@ -1,6 +1,8 @@
 package dev.agentmesh.cli;
 
 import dev.agentmesh.api.Wire;
+import dev.agentmesh.cli.client.RemoteMeshApi;
+import dev.agentmesh.server.crew.CrewSetup;
 import dev.agentmesh.crew.CrewRunner;
 import dev.agentmesh.crew.PrdDiscovery;
 import dev.agentmesh.project.MeshConfig;
@@ -27,9 +29,17 @@ final class CrewCommand {
                    @Option(names = {"-y", "--yes"}, description = "With --replan: drop the stored tasks without asking.") boolean yes,
                    @Mixin Options.Json json) {
         var env = Cli.meshEnv();
-        var local = Cli.local();
-        if (replan) {
-            confirmReplan(local.crew().tasks().list(), yes);
+        RemoteMeshApi remote = Cli.api() instanceof RemoteMeshApi r ? r : null;
+        if (replan && remote != null) {
+            var listed = remote.call(Cli.caller(null, "cli"), Cli.args("task.list")).data();
+            long shipped = 0;
+            for (var t : listed) {
+                shipped += "SHIP".equals(t.path("verdict").asString(null)) ? 1 : 0;
+            }
+            confirmReplan(listed.size(), shipped, yes);
+        } else if (replan) {
+            var tasks = Cli.local().crew().tasks().list();
+            confirmReplan(tasks.size(), tasks.stream().filter(t -> t.verdict() == dev.agentmesh.crew.Verdict.SHIP).count(), yes);
         }
         MeshConfig.Crew c = env.config().crew();
         Path prdFile = prd != null ? Cli.cwd().resolve(prd).toAbsolutePath().normalize() : PrdDiscovery.require(env.project());
@@ -41,13 +51,98 @@ final class CrewCommand {
                 c.maxWaves(), Duration.ofSeconds(timeout != null ? timeout : c.workerTimeoutSeconds()),
                 model != null || modelUrl != null ? java.util.Map.of() : c.models(),
                 modelUrl != null ? "mesh/scripted" : model, replan);
-        var summary = CrewSetup.run(env, local, settings, modelUrl, Cli.env(), progress(json));
+        if (remote != null) {
+            return runInSupervisor(remote, settings, modelUrl, json);
+        }
+        var local = Cli.local();
+        java.io.PrintWriter out = progress(json);
+        java.util.function.Consumer<String> print = line -> {
+            out.println(line);
+            out.flush();
+        };
+        var runner = CrewSetup.prepare(env.storePath(), local, settings, modelUrl, Cli.env(), Cli.selfCommand(), print);
+        var summary = CrewSetup.run(runner, env.storePath(), true, print);
         if (json.json) {
             Cli.print(Cli.out(), true, "", Wire.crewSummary(summary));
         } else {
-            CrewSetup.printSummary(Cli.out(), summary);
+            Cli.out().print(CrewSetup.summaryText(summary));
+            Cli.out().flush();
         }
         return summary.status().equals("done") ? 0 : 1;
+    }
+
+    /**
+     * The run inside the supervisor (issue 5, part 6): started there (or found running, then followed), its lines
+     * printed as they come. Ctrl-C asks the supervisor to stop it and waits for its end; a CLI killed outright leaves
+     * it running, and {@code mesh crew run} again follows it.
+     *
+     * @return the run's exit code: 0 every task SHIP, 1 some blocked or left
+     * @throws MeshException as the run failed (a bad PRD, an unreachable model, pi not installable)
+     */
+    private static int runInSupervisor(RemoteMeshApi remote, CrewRunner.Settings settings, String modelUrl, Options.Json json) {
+        java.io.PrintWriter out = progress(json);
+        var request = dev.agentmesh.api.Json.MAPPER.createObjectNode().put("prd", settings.prd().toString())
+                .put("concurrency", settings.concurrency()).put("maxAttemptsPerTask", settings.maxAttemptsPerTask())
+                .put("reviewMaxIterations", settings.reviewMaxIterations()).put("maxWaves", settings.maxWaves())
+                .put("timeoutSeconds", settings.agentTimeout().toSeconds()).put("defaultModel", settings.defaultModel())
+                .put("replan", settings.replan()).put("modelUrl", modelUrl);
+        var models = request.putObject("models");
+        settings.models().forEach(models::put);
+        var env = request.putObject("env");
+        Cli.env().forEach(env::put);
+        var self = request.putArray("selfCommand");
+        Cli.selfCommand().forEach(self::add);
+        var started = remote.startCrew(request);
+        if (started.path("attached").asBoolean()) {
+            out.println("crew: a run of this project is going on in the supervisor (started "
+                    + dev.agentmesh.Texts.clock(started.path("startedAt").asLong()) + "); following it, Ctrl-C stops it");
+            out.flush();
+        }
+        java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            synchronized (out) {
+                out.println("crew: interrupted; stopping the agents and putting their tasks back to todo ...");
+                out.flush();
+            }
+            try {
+                remote.stopCrew();
+                ended.await(25, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (RuntimeException | InterruptedException e) {
+                // the supervisor is gone: the next one cleans up (RecoverCrashedRuns)
+            }
+        }, "crew-interrupt");
+        Runtime.getRuntime().addShutdownHook(hook);
+        tools.jackson.databind.JsonNode end;
+        try {
+            end = remote.followCrew(line -> {
+                synchronized (out) {
+                    out.println(line);
+                    out.flush();
+                }
+            });
+        } finally {
+            ended.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // shutting down: the hook runs
+            }
+        }
+        if (end.has("error")) {
+            String message = end.path("error").path("message").asString();
+            throw switch (end.path("error").path("kind").asString()) {
+                case "invalid_input" -> dev.agentmesh.MeshException.invalidInput(message);
+                case "unexpected_state" -> dev.agentmesh.MeshException.unexpectedState(message);
+                default -> dev.agentmesh.MeshException.internal(message, null);
+            };
+        }
+        if (json.json) {
+            Cli.print(Cli.out(), true, "", end.path("summary"));
+        } else {
+            Cli.out().print(end.path("text").asString());
+            Cli.out().flush();
+        }
+        return end.path("exitCode").asInt(1);
     }
 
     /**
@@ -56,12 +151,11 @@ final class CrewCommand {
      *
      * @throws MeshException (invalid input) when tasks would be dropped and nobody confirmed
      */
-    private static void confirmReplan(java.util.List<dev.agentmesh.crew.Task> tasks, boolean yes) {
-        long shipped = tasks.stream().filter(t -> t.verdict() == dev.agentmesh.crew.Verdict.SHIP).count();
-        if (tasks.isEmpty() || yes) {
+    private static void confirmReplan(int count, long shipped, boolean yes) {
+        if (count == 0 || yes) {
             return;
         }
-        String what = tasks.size() + " stored task(s)" + (shipped > 0 ? ", " + shipped + " of them shipped," : "");
+        String what = count + " stored task(s)" + (shipped > 0 ? ", " + shipped + " of them shipped," : "");
         java.io.Console console = System.console();
         if (console != null && console.isTerminal()) {
             String answer = console.readLine("crew: --replan drops %s and plans again; go on? [y/N] ", what);

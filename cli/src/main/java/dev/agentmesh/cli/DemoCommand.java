@@ -2,6 +2,7 @@ package dev.agentmesh.cli;
 
 import dev.agentmesh.MeshException;
 import dev.agentmesh.crew.CrewRunner;
+import dev.agentmesh.server.crew.CrewSetup;
 import dev.agentmesh.api.LocalMeshApi;
 import dev.agentmesh.api.Wire;
 import dev.agentmesh.cli.client.RemoteMeshApi;
@@ -78,7 +79,12 @@ final class DemoCommand implements Callable<Integer> {
             out.println("demo: store " + meshEnv.storePath() + "; watch from another terminal: cd " + target + " && " + launcherHint() + " crew status");
             out.flush();
             var settings = settings(target.resolve("PRD.md"));
-            summary = CrewSetup.run(meshEnv, local, settings, server.baseUrl(), env, out);
+            java.util.function.Consumer<String> print = line -> {
+                out.println(line);
+                out.flush();
+            };
+            summary = CrewSetup.run(CrewSetup.prepare(meshEnv.storePath(), local, settings, server.baseUrl(), env,
+                    Cli.selfCommand(), print), meshEnv.storePath(), true, print);
         } finally {
             if (supervisor != null) {
                 ProcessHandle.of(supervisor.server().pid()).ifPresent(h -> {
@@ -97,7 +103,8 @@ final class DemoCommand implements Callable<Integer> {
             Cli.print(Cli.out(), true, "", data);
             return ok ? 0 : 1;
         }
-        CrewSetup.printSummary(out, summary);
+        out.print(CrewSetup.summaryText(summary));
+        out.flush();
         out.println("  example's tests: " + after[0] + " pass, " + after[1] + " fail (before: " + before[0] + " pass, " + before[1] + " fail)");
         out.printf(java.util.Locale.ROOT, "demo %s in %.1fs; the project is in %s%n", ok ? "passed" : "FAILED",
                 (System.currentTimeMillis() - t0) / 1000.0, target);

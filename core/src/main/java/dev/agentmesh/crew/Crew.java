@@ -38,19 +38,32 @@ public final class Crew {
 
     /**
      * Puts back to todo, without counting the attempt, every task in progress whose worker is gone: it left, or its
-     * process died (its agent is marked left at once, {@code Presence.reap} with no grace). Run when a crew run starts
-     * and when one is found dead; never while a live run owns the tasks.
+     * process on this host died (its agent is marked left at once, {@code Presence.reap} with no grace; one whose
+     * heartbeat lease still runs, granted by a supervisor that was killed, counts as gone too). Run when a crew run
+     * starts and when one is found dead; never while a live run owns the tasks. A worker still listed leaves, so its
+     * reservations no longer stop the next worker.
      *
      * @return one line per task put back, for a person
      */
     public java.util.List<String> requeueOrphans() {
         mesh.presence().reap(java.time.Duration.ZERO);
         java.util.Set<String> present = new java.util.HashSet<>();
-        mesh.presence().list(false).forEach(a -> present.add(a.name()));
+        mesh.presence().list(false).stream()
+                .filter(a -> a.pid() == null || !dev.agentmesh.project.Host.name().equals(a.host())
+                        || dev.agentmesh.project.Host.isAlive(a.pid()))
+                .forEach(a -> present.add(a.name()));
         java.util.List<String> lines = new java.util.ArrayList<>();
         for (Task t : tasks.list()) {
             if (t.status() == Task.Status.IN_PROGRESS && (t.assignee() == null || !present.contains(t.assignee()))) {
                 tasks.requeue(t.id(), "its worker " + t.assignee() + " is gone");
+                if (t.assignee() != null) {
+                    try {
+                        // still listed (a lease of a killed supervisor): it leaves, and its reservations go with it
+                        mesh.presence().leave(t.assignee());
+                    } catch (dev.agentmesh.MeshException e) {
+                        // it left already
+                    }
+                }
                 lines.add("  " + t.id() + "  was in progress by " + t.assignee() + ", who is gone: back to todo");
             }
         }

@@ -41,10 +41,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * 127.0.0.1 ({@link ApiRoutes}, and MCP at {@code /mcp}: {@link McpEndpoint}), wakes waiters in memory after each of
  * its commits, renews the heartbeat leases of agents with an open connection ({@link Connections}) and runs the
  * housekeeping tasks ({@link ReapDeadAgents}, {@link RenewLeases}, {@link SweepMcpSessions},
- * {@link RecoverCrashedRuns}). Every mesh command
- * writes through it; a crew run still writes from its own process (and those writes wake no stream until the next
- * one through the supervisor). Clients find it through its {@link RunFile}; a lock file beside the store keeps a second supervisor from starting (the kernel releases the lock when this process dies, also on
- * SIGKILL). The store stays the truth: a killed supervisor loses nothing that was acknowledged.
+ * {@link RecoverCrashedRuns}), and hosts the projects' crew runs ({@link dev.agentmesh.server.crew.CrewJobs}). Every
+ * mesh command writes through it; a process with {@code MESH_SERVE=off} writes to the store itself (and those
+ * writes wake no stream until the next one through the supervisor). Clients find it through its {@link RunFile}; a
+ * lock file beside the store keeps a second supervisor from starting (the kernel releases the lock when this
+ * process dies, also on SIGKILL). The store stays the truth: a killed supervisor loses nothing that was
+ * acknowledged, and the next one cleans up the agents and tasks its crew runs left.
  *
  * <p>Thread-safe. Create with {@link #tryStart}; {@link #close} stops it.
  */
@@ -76,6 +78,7 @@ public final class Supervisor implements AutoCloseable {
     private final FileChannel lockChannel;
     private final FileLock lock;
     private final Store store;
+    private final dev.agentmesh.server.crew.CrewJobs crews;
     private final Map<String, LocalMeshApi> projects = new ConcurrentHashMap<>();
     private final String secret;
     private final Connections connections = new Connections();
@@ -94,6 +97,7 @@ public final class Supervisor implements AutoCloseable {
         this.lockChannel = lockChannel;
         this.lock = lock;
         this.store = Store.openSqlite(options.store());
+        this.crews = new dev.agentmesh.server.crew.CrewJobs(options.store(), store.notifier());
         byte[] bytes = new byte[32];
         new SecureRandom().nextBytes(bytes);
         this.secret = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
@@ -193,7 +197,7 @@ public final class Supervisor implements AutoCloseable {
 
     private void exitWhenIdle() {
         long idleMs = System.currentTimeMillis() - lastActivity.get();
-        if (openStreams.get() == 0 && idleMs > options.idleExit().toMillis()) {
+        if (openStreams.get() == 0 && !crews.anyRunning() && idleMs > options.idleExit().toMillis()) {
             LOG.info("no request for {} s: stopping", idleMs / 1000);
             Thread.ofPlatform().name("mesh-idle-stop").start(this::close);
         }
@@ -202,6 +206,11 @@ public final class Supervisor implements AutoCloseable {
     /** @return where it runs: pid, port, secret */
     public RunFile runFile() {
         return runFile;
+    }
+
+    /** @return the crew runs it hosts ({@code mesh crew run}) */
+    public dev.agentmesh.server.crew.CrewJobs crews() {
+        return crews;
     }
 
     /** @return the store it supervises */
@@ -269,6 +278,8 @@ public final class Supervisor implements AutoCloseable {
             return;
         }
         closing = true;
+        // a crew's agents are stopped and their tasks put back to todo while the store is still open
+        crews.stopAll(java.time.Duration.ofSeconds(25));
         scheduler.shutdownNow();
         if (http != null) {
             try {

@@ -133,6 +133,18 @@ public final class RemoteMeshApi implements MeshApi {
 
     /** Reads a Server-Sent Events stream, handing the data of each {@code kind} event to {@code onData}. */
     private void stream(String path, String token, String kind, java.util.function.Consumer<JsonNode> onData) throws IOException {
+        stream(path, token, (event, data) -> {
+            if (event.equals(kind)) {
+                onData.accept(data);
+            }
+        });
+    }
+
+    /**
+     * Reads a Server-Sent Events stream until it ends, handing each event's name and data to {@code onEvent}; an
+     * {@code error} event is thrown as invalid input with its message.
+     */
+    private void stream(String path, String token, java.util.function.BiConsumer<String, JsonNode> onEvent) throws IOException {
         HttpRequest.Builder b = request(path).header("Accept", "text/event-stream").GET();
         if (token != null) {
             b.header("X-Mesh-Token", token);
@@ -153,9 +165,7 @@ public final class RemoteMeshApi implements MeshApi {
                         if (event[0].equals("error")) {
                             throw MeshException.invalidInput(data.path("message").asString());
                         }
-                        if (event[0].equals(kind)) {
-                            onData.accept(data);
-                        }
+                        onEvent.accept(event[0], data);
                     }
                 });
             } catch (java.io.UncheckedIOException e) {
@@ -164,6 +174,51 @@ public final class RemoteMeshApi implements MeshApi {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Starts the project's crew run in the supervisor ({@code POST /api/v1/crew/run}), or finds the one running.
+     *
+     * @param request the run's settings, environment and command (see the route's documentation in the server)
+     * @return {@code {"attached": bool, "startedAt": MS}}
+     * @throws MeshException as the supervisor refuses the request (bad settings: invalid input)
+     */
+    public JsonNode startCrew(ObjectNode request) {
+        request.put("project", projectRoot.toString());
+        return post("/api/v1/crew/run", request.toString(), false);
+    }
+
+    /** Asks the project's running crew to stop ({@code POST /api/v1/crew/stop}). @return whether one was running */
+    public boolean stopCrew() {
+        return post("/api/v1/crew/stop", Json.MAPPER.createObjectNode().put("project", projectRoot.toString()).toString(), false)
+                .path("stopping").asBoolean();
+    }
+
+    /**
+     * Follows the project's crew run in the supervisor from its first line: each progress line to {@code onLine}
+     * as the run prints it, until the run ends.
+     *
+     * @return the run's end: {@code {"summary", "text", "exitCode"}} or {@code {"error": {"kind", "message"}, "exitCode"}}
+     * @throws MeshException (unexpected state) when the supervisor stopped before the run ended
+     */
+    public JsonNode followCrew(java.util.function.Consumer<String> onLine) {
+        JsonNode[] end = {null};
+        try {
+            stream("/api/v1/crew/events?project=" + encode(projectRoot.toString()) + "&from=0", null, (event, data) -> {
+                if (event.equals("line")) {
+                    onLine.accept(data.path("text").asString());
+                } else if (event.equals("end")) {
+                    end[0] = data;
+                }
+            });
+        } catch (IOException e) {
+            // the end check below says it
+        }
+        if (end[0] == null) {
+            throw MeshException.unexpectedState("the supervisor running the crew (pid " + server.pid() + ") stopped before the run "
+                    + "ended; the next one stops its agents and puts their tasks back to todo: run mesh crew run again to continue");
+        }
+        return end[0];
     }
 
     private static String encode(String s) {

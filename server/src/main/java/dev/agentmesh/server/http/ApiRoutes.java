@@ -36,6 +36,8 @@ import java.util.EnumSet;
  *   <li>{@code POST /api/v1/hooks/claude}: a Claude Code hook event; see {@link ClaudeHooks}.</li>
  *   <li>{@code GET /api/v1/events?project=ROOT&agent=NAME} (SSE): see {@link InboxStream}.</li>
  *   <li>{@code GET /api/v1/feed?project=ROOT&after=ID} (SSE): see {@link FeedStream}.</li>
+ *   <li>{@code POST /api/v1/crew/run}, {@code POST /api/v1/crew/stop}, {@code GET /api/v1/crew/events} (SSE): the crew
+ *       runs the supervisor hosts; see {@link CrewRoutes}.</li>
  *   <li>{@code /mcp}: MCP Streamable HTTP, a servlet beside Javalin's behind the same checks: see
  *       {@link McpEndpoint}.</li>
  * </ul>
@@ -76,6 +78,11 @@ public final class ApiRoutes {
         config.routes.before("/api/v1/feed", ApiRoutes::requireEventStream);
         config.routes.sse("/api/v1/events", new InboxStream(supervisor)::open);
         config.routes.sse("/api/v1/feed", new FeedStream(supervisor)::open);
+        CrewRoutes crews = new CrewRoutes(supervisor);
+        config.routes.post("/api/v1/crew/run", crews::run);
+        config.routes.post("/api/v1/crew/stop", crews::stop);
+        config.routes.before("/api/v1/crew/events", ApiRoutes::requireEventStream);
+        config.routes.sse("/api/v1/crew/events", crews::events);
         config.routes.exception(MeshException.class, (e, ctx) -> error(ctx, e));
         config.routes.exception(Exception.class, (e, ctx) -> {
             LOG.warn("{} {} failed", ctx.method(), ctx.path(), e);

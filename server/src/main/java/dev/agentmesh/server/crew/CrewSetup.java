@@ -1,4 +1,4 @@
-package dev.agentmesh.cli;
+package dev.agentmesh.server.crew;
 
 import dev.agentmesh.MeshException;
 import dev.agentmesh.api.LocalMeshApi;
@@ -7,7 +7,6 @@ import dev.agentmesh.crew.CrewRunner;
 import dev.agentmesh.crew.Task;
 import dev.agentmesh.crew.TaskFormat;
 import dev.agentmesh.mesh.Mesh;
-import dev.agentmesh.project.MeshEnv;
 import dev.agentmesh.runtime.ProcessGroups;
 import dev.agentmesh.runtime.pi.PiRuntime;
 import dev.agentmesh.Texts;
@@ -22,47 +21,69 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** Wires a crew run: checks inputs, finds pi, points it at the model, runs, and stops cleanly on Ctrl-C. */
-final class CrewSetup {
+/**
+ * Wires a crew run: checks its inputs, finds (or installs) pi, points it at the model, runs it as the child
+ * subreaper of its agents, and stops it cleanly when this JVM is asked to exit (Ctrl-C of {@code mesh crew run}
+ * with {@code MESH_SERVE=off}, a {@code mesh serve --stop}). Used by the supervisor ({@link CrewJobs}) and by
+ * the CLI when it runs the crew in its own process. Static; each run is independent.
+ */
+public final class CrewSetup {
     private CrewSetup() {
     }
 
     /**
-     * Runs a crew on {@code mesh}'s project.
+     * Prepares a crew run on {@code local}'s project: everything that can fail before an agent starts.
      *
-     * @param modelUrl an OpenAI-compatible endpoint (e.g. the scripted model server) or null for pi's own config
-     * @return the summary
-     * @throws MeshException for a missing PRD, an unreachable model server, pi not installable, a bad plan
+     * @param store       the store file, whose supervisor a final clean-up spares
+     * @param modelUrl    an OpenAI-compatible endpoint (e.g. the scripted model server), or null for pi's own config
+     * @param processEnv  the environment the agents get, below the mesh's own variables (the caller's: its PATH
+     *                    finds pi, its provider keys reach the model)
+     * @param selfCommand the command line of {@code mesh} (bin/mesh), for the agents' extension
+     * @param out         receives progress lines for a person
+     * @return the runner, not started
+     * @throws MeshException for a missing PRD or git repository, an unreachable model server, pi not installable
      */
-    static CrewRunner.Summary run(MeshEnv env, LocalMeshApi local, CrewRunner.Settings settings, String modelUrl,
-                                  Map<String, String> processEnv, PrintWriter out) {
+    public static CrewRunner prepare(java.nio.file.Path store, LocalMeshApi local, CrewRunner.Settings settings, String modelUrl,
+                                     Map<String, String> processEnv, List<String> selfCommand, java.util.function.Consumer<String> out) {
         Mesh mesh = local.mesh();
         CrewRunner.checkInputs(mesh, settings.prd());
         mesh.project().ensureMeshDir();
         if (modelUrl != null) {
             checkReachable(modelUrl);
         }
-        var pi = PiRuntime.locateOrInstall(processEnv, line -> {
-            out.println("crew: " + line);
-            out.flush();
-        });
+        var pi = PiRuntime.locateOrInstall(processEnv, line -> out.accept("crew: " + line));
         java.nio.file.Path agentDir = modelUrl == null ? null
                 : PiRuntime.writeLocalModelConfig(mesh.project().meshDir().resolve("pi-agent"), modelUrl);
-        PiRuntime runtime = PiRuntime.create(pi, agentDir, mesh.project().meshDir().resolve("pi"), PiMessengerSchema.descriptor(), Map.of(
-                "MESH_CMD", Cli.JSON.writeValueAsString(Cli.selfCommand()),
-                "MESH_STORE", env.storePath().toString(),
-                "MESH_PROJECT", mesh.project().root().toString()));
-        CrewRunner runner = new CrewRunner(mesh, local.crew(), runtime, settings, line -> {
+        Map<String, String> agentEnv = new java.util.HashMap<>(processEnv);
+        agentEnv.put("MESH_CMD", dev.agentmesh.api.Json.MAPPER.writeValueAsString(selfCommand));
+        agentEnv.put("MESH_STORE", store.toString());
+        agentEnv.put("MESH_PROJECT", mesh.project().root().toString());
+        PiRuntime runtime = PiRuntime.create(pi, agentDir, mesh.project().meshDir().resolve("pi"), PiMessengerSchema.descriptor(),
+                agentEnv);
+        return new CrewRunner(mesh, local.crew(), runtime, settings, line -> {
             synchronized (out) {
-                out.println(line);
-                out.flush();
+                out.accept(line);
             }
         });
+    }
+
+    /**
+     * Runs a prepared crew to its end. Until then a JVM shutdown stops its agents and puts their tasks back to
+     * todo first.
+     *
+     * @param reapAll whether every process left under this one is killed at the end (the agents' detached
+     *                descendants, re-parented here): true where this run is the only thing running agents
+     * @return the summary
+     * @throws MeshException as {@link CrewRunner#run} throws
+     */
+    public static CrewRunner.Summary run(CrewRunner runner, java.nio.file.Path store, boolean reapAll,
+                                         java.util.function.Consumer<String> out) {
         Thread hook = new Thread(() -> {
-            out.println("crew: interrupted; stopping the agents and putting their tasks back to todo ...");
-            out.flush();
+            out.accept("crew: interrupted; stopping the agents and putting their tasks back to todo ...");
             runner.interrupt(Duration.ofSeconds(20));
-            reapOrphans(env.storePath());
+            if (reapAll) {
+                reapOrphans(store);
+            }
         }, "crew-interrupt");
         Runtime.getRuntime().addShutdownHook(hook);
         // every process an agent detaches is re-parented to this one, so none outlives the run (issue 5, part 6)
@@ -72,7 +93,9 @@ final class CrewSetup {
         } finally {
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
-                reapOrphans(env.storePath());
+                if (reapAll) {
+                    reapOrphans(store);
+                }
             } catch (IllegalStateException e) {
                 // the JVM is shutting down: the hook is running
             }
@@ -82,11 +105,11 @@ final class CrewSetup {
     /** Kills what is left of the agents' trees; a supervisor an agent started for the store is spared. */
     private static void reapOrphans(java.nio.file.Path store) {
         long supervisor = dev.agentmesh.server.RunFile.read(store).map(dev.agentmesh.server.RunFile::pid).orElse(-1L);
-        ProcessGroups.killDescendants(h -> h.pid() == supervisor);
+        ProcessGroups.killDescendants(h -> h.pid() == supervisor || h.pid() == ProcessHandle.current().pid());
     }
 
     /** @throws MeshException (unexpected state) unless {@code baseUrl}/models answers within 5 s */
-    static void checkReachable(String baseUrl) {
+    public static void checkReachable(String baseUrl) {
         URI uri;
         try {
             uri = URI.create(baseUrl.replaceAll("/+$", "") + "/models");
@@ -112,8 +135,10 @@ final class CrewSetup {
         }
     }
 
-    /** Prints the end-of-run summary: tasks with verdicts, agents, waves and where the time went. */
-    static void printSummary(PrintWriter out, CrewRunner.Summary s) {
+    /** @return the end-of-run summary for a person: tasks with verdicts, agents, waves and where the time went */
+    public static String summaryText(CrewRunner.Summary s) {
+        java.io.StringWriter text = new java.io.StringWriter();
+        PrintWriter out = new PrintWriter(text);
         out.println();
         out.println("crew " + s.status() + ": " + s.tasks().stream().filter(t -> t.status() == Task.Status.DONE
                 && t.verdict() != null && t.verdict().name().equals("SHIP")).count() + "/" + s.tasks().size() + " tasks SHIP");
@@ -125,5 +150,6 @@ final class CrewSetup {
                 s.waves(), s.wallMs() / 1000.0, s.planningMs() / 1000.0, s.wavesMs() / 1000.0, s.workMs() / 1000.0,
                 s.reviewMs() / 1000.0);
         out.flush();
+        return text.toString();
     }
 }
