@@ -23,14 +23,7 @@ import static org.awaitility.Awaitility.await;
  * run that a second run finishes.
  */
 class CrewScenariosIT {
-    private static final String ONE_TASK_PLAN = """
-              - match: "[crew planner]"
-                steps:
-                  - text: |
-                      ```tasks-json
-                      [{"id": "task-1", "title": "Write the greeting", "description": "hello.txt says hello", "dependsOn": []}]
-                      ```
-            """;
+    private static final String ONE_TASK_PLAN = CrewScripts.ONE_TASK_PLAN;
 
     @TempDir
     Path tmp;
@@ -200,15 +193,7 @@ class CrewScenariosIT {
 
     @Test
     void anInterruptedRunStopsItsAgentsAndASecondRunFinishesTheWork() throws Exception {
-        String slowWorker = "rules:\n" + ONE_TASK_PLAN + """
-                  - match: "[crew worker] task-1:"
-                    steps:
-                      - tool: pi_messenger
-                        args: {action: reserve, paths: [hello.txt], reason: greeting}
-                      - tool: bash
-                        args: {command: "sleep 120"}
-                      - text: never reached
-                """;
+        String slowWorker = "rules:\n" + ONE_TASK_PLAN + CrewScripts.SLOW_WORKER;
         Path log = tmp.resolve("first-run.txt");
         try (ScriptedModelServer server = ScriptedModelServer.start(Script.parse(slowWorker, "slow"), 0)) {
             Process run = ItSupport.start(repo, ItSupport.env(store), log, "crew", "run", "--prd", "PRD.md",
@@ -247,18 +232,8 @@ class CrewScenariosIT {
             }
         }
 
-        ItSupport.Result second = crew("rules:\n" + ONE_TASK_PLAN.replace("[crew planner]", "[crew planner] (never used)") + """
-                  - match: "[crew worker] task-1:"
-                    steps:
-                      - tool: write
-                        args: {path: hello.txt, content: "hello\\n"}
-                      - tool: pi_messenger
-                        args: {action: task.done, id: task-1, summary: "wrote hello"}
-                      - text: done
-                  - match: "[crew reviewer] task-1:"
-                    steps:
-                      - text: "VERDICT: SHIP"
-                """);
+        ItSupport.Result second = crew("rules:\n" + ONE_TASK_PLAN.replace("[crew planner]", "[crew planner] (never used)")
+                + CrewScripts.HELLO_WORKER);
 
         assertThat(second.exitCode()).as(second.toString()).isZero();
         assertThat(second.out()).contains("continuing the plan in the store").doesNotContain("crew: planning");

@@ -50,11 +50,10 @@ class FaultsIT {
 
     @BeforeEach
     void aRepository() throws Exception {
-        repo = Files.createDirectories(tmp.resolve("repo")).toRealPath();
-        ItSupport.run(repo, "git", "init", "-q");
-        store = tmp.resolve("state/mesh.db");
-        env = ItSupport.env(store);
-        env.remove("MESH_SERVE");
+        var r = ItSupport.SupervisedRepo.in(tmp);
+        repo = r.repo();
+        store = r.store();
+        env = r.env();
     }
 
     @AfterEach
@@ -63,13 +62,7 @@ class FaultsIT {
             p.destroyForcibly();
             p.waitFor(10, TimeUnit.SECONDS);
         }
-        RunFile.read(store).ifPresent(rf -> supervisors.add(rf.pid()));
-        for (long pid : supervisors) {
-            ProcessHandle.of(pid).ifPresent(h -> {
-                h.destroyForcibly();
-                h.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> h).join();
-            });
-        }
+        ItSupport.killSupervisors(store, supervisors);
     }
 
     @Test

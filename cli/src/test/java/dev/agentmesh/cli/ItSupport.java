@@ -218,4 +218,31 @@ final class ItSupport {
             p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
         }
     }
+
+    /**
+     * Kills (SIGKILL) every supervisor a test of a store started: the pids in {@code started} and the one its run file
+     * names now, waiting up to 10 s for each to be gone.
+     */
+    static void killSupervisors(Path store, java.util.Collection<Long> started) {
+        java.util.Set<Long> pids = new java.util.HashSet<>(started);
+        dev.agentmesh.server.RunFile.read(store).ifPresent(rf -> pids.add(rf.pid()));
+        for (long pid : pids) {
+            ProcessHandle.of(pid).ifPresent(h -> {
+                h.destroyForcibly();
+                h.onExit().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).exceptionally(e -> h).join();
+            });
+        }
+    }
+
+    /** A new git repository {@code tmp/repo} (its real path) and the environment of a supervised store {@code tmp/state/mesh.db}. */
+    record SupervisedRepo(Path repo, Path store, Map<String, String> env) {
+        static SupervisedRepo in(Path tmp) throws Exception {
+            Path repo = Files.createDirectories(tmp.resolve("repo")).toRealPath();
+            run(repo, "git", "init", "-q");
+            Path store = tmp.resolve("state/mesh.db");
+            Map<String, String> env = ItSupport.env(store);
+            env.remove("MESH_SERVE");
+            return new SupervisedRepo(repo, store, env);
+        }
+    }
 }

@@ -28,36 +28,8 @@ import static org.awaitility.Awaitility.await;
  * task in progress once the next supervisor is up, and a later run finishes the work.
  */
 class SupervisedCrewIT {
-    private static final String PLAN = """
-            rules:
-              - match: "[crew planner]"
-                steps:
-                  - text: |
-                      ```tasks-json
-                      [{"id": "task-1", "title": "Write the greeting", "description": "hello.txt says hello", "dependsOn": []}]
-                      ```
-            """;
-    private static final String SLOW_WORKER = PLAN + """
-              - match: "[crew worker] task-1:"
-                steps:
-                  - tool: pi_messenger
-                    args: {action: reserve, paths: [hello.txt], reason: greeting}
-                  - tool: bash
-                    args: {command: "sleep 120"}
-                  - text: never reached
-            """;
-    private static final String GOOD_WORKER = PLAN + """
-              - match: "[crew worker] task-1:"
-                steps:
-                  - tool: write
-                    args: {path: hello.txt, content: "hello\\n"}
-                  - tool: pi_messenger
-                    args: {action: task.done, id: task-1, summary: "wrote hello"}
-                  - text: done
-              - match: "[crew reviewer] task-1:"
-                steps:
-                  - text: "VERDICT: SHIP"
-            """;
+    private static final String SLOW_WORKER = "rules:\n" + CrewScripts.ONE_TASK_PLAN + CrewScripts.SLOW_WORKER;
+    private static final String GOOD_WORKER = "rules:\n" + CrewScripts.ONE_TASK_PLAN + CrewScripts.HELLO_WORKER;
 
     @TempDir
     Path tmp;
@@ -79,13 +51,7 @@ class SupervisedCrewIT {
 
     @AfterEach
     void stopSupervisors() {
-        RunFile.read(store).ifPresent(rf -> supervisors.add(rf.pid()));
-        for (long pid : supervisors) {
-            ProcessHandle.of(pid).ifPresent(h -> {
-                h.destroyForcibly();
-                h.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> h).join();
-            });
-        }
+        ItSupport.killSupervisors(store, supervisors);
     }
 
     @Test

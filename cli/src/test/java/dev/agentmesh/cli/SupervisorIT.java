@@ -44,29 +44,15 @@ class SupervisorIT {
 
     @BeforeEach
     void aRepository() throws Exception {
-        repo = Files.createDirectories(tmp.resolve("repo")).toRealPath();
-        ItSupport.run(repo, "git", "init", "-q");
-        store = tmp.resolve("state/mesh.db");
-        env = ItSupport.env(store);
-        env.remove("MESH_SERVE");
+        var r = ItSupport.SupervisedRepo.in(tmp);
+        repo = r.repo();
+        store = r.store();
+        env = r.env();
     }
 
     @AfterEach
     void stopEverySupervisor() {
-        try {
-            RunFile.read(store).ifPresent(rf -> started.add(rf.pid()));
-        } finally {
-            killAll();
-        }
-    }
-
-    private void killAll() {
-        for (long pid : started) {
-            ProcessHandle.of(pid).ifPresent(h -> {
-                h.destroyForcibly();
-                h.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> h).join();
-            });
-        }
+        ItSupport.killSupervisors(store, started);
     }
 
     @Test
