@@ -101,6 +101,45 @@ public final class ProcessGroups {
         return killed;
     }
 
+    /**
+     * Reaps the zombies among this process's children that were zombies already at the last call too
+     * ({@code seen}, updated): orphans re-parented to a child subreaper ({@link #becomeSubreaper}) that exited, which
+     * nobody else waits for. A child this JVM started itself is reaped by the JVM the moment it exits, so a zombie
+     * that lasts from one call to the next is an orphan. Run it periodically where this process is a subreaper;
+     * not thread-safe for one {@code seen} set.
+     *
+     * @param seen the zombie children found by the previous call; replaced by those found now and not reaped
+     * @return how many were reaped
+     */
+    public static int reapLingeringZombies(java.util.Set<Long> seen) {
+        java.util.Set<Long> now = new java.util.HashSet<>();
+        ProcessHandle.current().children().forEach(h -> {
+            if (isZombie(h.pid())) {
+                now.add(h.pid());
+            }
+        });
+        int reaped = 0;
+        for (long pid : now) {
+            if (seen.contains(pid) && reap(pid) == pid) {
+                reaped++;
+            }
+        }
+        now.removeIf(pid -> seen.contains(pid));
+        seen.clear();
+        seen.addAll(now);
+        return reaped;
+    }
+
+    private static boolean isZombie(long pid) {
+        try {
+            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
+            int close = stat.lastIndexOf(')');
+            return close > 0 && close + 2 < stat.length() && stat.charAt(close + 2) == 'Z';
+        } catch (java.io.IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
     /** {@code waitpid(pid, NULL, WNOHANG)}: @return the pid once reaped, 0 while it runs, -1 if it is not a child */
     private static int reap(long pid) {
         try {

@@ -68,6 +68,24 @@ class ProcessContainmentTest {
         }
     }
 
+    @Test
+    void anOrphanThatExitsUnderTheSubreaperIsReapedOnceItLingers() throws Exception {
+        assertThat(ProcessGroups.becomeSubreaper()).isTrue();
+        String name = "mesh-zombie-" + ProcessHandle.current().pid();
+        // the parent exits at once; its child, re-parented here, exits a moment later and nobody waits for it
+        new ProcessBuilder("bash", "-c", "(exec -a " + name + " sleep 0.3 &) ; exit 0").start().waitFor();
+        List<Long> orphan = awaitProcessNamed(name);
+        assertThat(orphan).hasSize(1);
+        long pid = orphan.getFirst();
+        Thread.sleep(800);
+        assertThat(Files.readString(Path.of("/proc/" + pid + "/stat"))).as("a zombie").contains(") Z ");
+        java.util.Set<Long> seen = new java.util.HashSet<>();
+        assertThat(ProcessGroups.reapLingeringZombies(seen)).as("first seen: left for its parent to wait for").isZero();
+        assertThat(seen).contains(pid);
+        assertThat(ProcessGroups.reapLingeringZombies(seen)).as("still there: an orphan, reaped").isPositive();
+        assertThat(Files.exists(Path.of("/proc/" + pid))).isFalse();
+    }
+
     private static Process marked(String name, String mark) throws Exception {
         ProcessBuilder pb = new ProcessBuilder("bash", "-c", "exec -a " + name + " sleep 120");
         pb.environment().put(ProcessGroups.TREE_ENV, mark);

@@ -18,7 +18,9 @@ import java.util.List;
  *   <li>kills every agent process tree whose owner died ({@link ProcessGroups#killOrphanedTrees}: the owner is
  *       named in the tree's mark, so no live run's agents are touched);</li>
  *   <li>closes as {@code interrupted} each project's crew run whose process died without recording its end, and
- *       puts the tasks its workers held back to todo, without counting the attempt ({@link Crew#requeueOrphans}).</li>
+ *       puts the tasks its workers held back to todo, without counting the attempt ({@link Crew#requeueOrphans});</li>
+ *   <li>reaps the zombies of orphans re-parented to the supervisor (the child subreaper of the crews it runs) that
+ *       exited and lingered since the last round ({@link ProcessGroups#reapLingeringZombies}).</li>
  * </ol>
  * So a SIGKILLed run leaves no agent running and no task {@code in_progress} for longer than about one period.
  */
@@ -28,6 +30,7 @@ public final class RecoverCrashedRuns implements PeriodicTask {
     private static final Logger LOG = LoggerFactory.getLogger(RecoverCrashedRuns.class);
 
     private final Supervisor supervisor;
+    private final java.util.Set<Long> zombies = new java.util.HashSet<>();
 
     /** @param supervisor whose store and projects to scan */
     public RecoverCrashedRuns(Supervisor supervisor) {
@@ -51,6 +54,7 @@ public final class RecoverCrashedRuns implements PeriodicTask {
         if (!killed.isEmpty()) {
             LOG.info("killed {} process(es) of agents whose owner died: {}", killed.size(), killed);
         }
+        ProcessGroups.reapLingeringZombies(zombies);
         for (String project : Crew.projectsWithOpenRuns(supervisor.store())) {
             try {
                 var crew = supervisor.project(project).crew();
