@@ -188,15 +188,20 @@ public final class LocalMeshApi implements MeshApi, AutoCloseable {
             throw MeshException.invalidInput("unknown action '" + action + "'; known actions: " + String.join(", ", actions.keySet()));
         }
         boolean open = PUBLIC_READS.contains(action);
+        // one read before the action: the token check and the count for the unread notice
+        Presence.CallerCheck who = session.agent() == null || action.equals("join") ? null
+                : mesh.presence().check(session.agent(), session.token());
         // every action as an agent but join and the open reads needs the agent's token (issue 5, part 3)
-        if (session.agent() != null && !action.equals("join") && !open) {
-            mesh.presence().authenticate(session.agent(), session.token());
+        if (who != null && !open) {
+            who.requireAuthenticated();
         }
         ApiResult r = handler.apply(session, args);
         if (session.agent() != null && !action.equals("inbox") && !action.equals("leave")) {
-            // the notice tells the agent itself only: after an open read, only if the caller proves it is the agent
-            int unread = unreadOf(session.agent());
-            if (unread > 0 && (!open || mesh.presence().authenticates(session.agent(), session.token()))) {
+            // the notice tells the agent itself only: after an open read, only if the caller proves it is the agent.
+            // An action does not change its caller's inbox (but a send to itself), so the count from before holds;
+            // after a join or rename the caller is another name, counted now.
+            int unread = who != null && !action.equals("rename") ? who.unread() : unreadOf(session.agent());
+            if (unread > 0 && (!open || (who != null ? who.authenticated() : mesh.presence().authenticates(session.agent(), session.token())))) {
                 return new ApiResult(r.text() + "\n\n" + NOTICE + unread + " unread message(s) for " + session.agent()
                         + ": call pi_messenger with action \"inbox\" to read them.", r.data());
             }

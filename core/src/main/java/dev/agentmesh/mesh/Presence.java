@@ -112,23 +112,49 @@ public final class Presence {
      *                       before tokens existed (schema v5) and has none
      */
     public void authenticate(String name, String token) {
-        java.util.Optional<String> state = store.read(tx -> AgentTable.of(tx).tokenState(project, name));
+        check(name, token).requireAuthenticated();
+    }
+
+    /**
+     * What a call as {@code name} with {@code token} finds before it runs, read in one query: whether the token is
+     * the agent's, and how many messages wait for it (the unread notice of a result).
+     *
+     * @param unread      messages not yet delivered to the agent; 0 for an unknown name
+     * @param refusal     why the token is refused (see {@link #authenticate}), or null when it passes (an unknown
+     *                    name passes)
+     */
+    public record CallerCheck(int unread, String refusal) {
+        /** @return whether the call may act as the agent */
+        public boolean authenticated() {
+            return refusal == null;
+        }
+
+        /** @throws MeshException (invalid input) with the refusal, unless the call may act as the agent */
+        public void requireAuthenticated() {
+            if (refusal != null) {
+                throw MeshException.invalidInput(refusal);
+            }
+        }
+    }
+
+    /** @return the token check and the unread count of a call as {@code name}; see {@link CallerCheck} */
+    public CallerCheck check(String name, String token) {
+        java.util.Optional<AgentTable.CallerState> state = store.read(tx -> AgentTable.of(tx).callerState(project, name));
         if (state.isEmpty()) {
-            return;
+            return new CallerCheck(0, null);
         }
-        java.util.Optional<String> want = state.filter(h -> !h.isEmpty());
+        String want = state.get().tokenHash();
+        String refusal = null;
         if (want.isEmpty()) {
-            throw MeshException.invalidInput(name + " joined before agents had tokens; join again (mesh join --name "
-                    + name + ") to get one");
-        }
-        if (token == null || token.isBlank()) {
-            throw MeshException.invalidInput("acting as " + name + " needs its token: the token its join returned "
-                    + "(MESH_AGENT_TOKEN for the CLI; the CLI keeps it for the agent process that joined)");
-        }
-        if (!java.security.MessageDigest.isEqual(want.get().getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+            refusal = name + " joined before agents had tokens; join again (mesh join --name " + name + ") to get one";
+        } else if (token == null || token.isBlank()) {
+            refusal = "acting as " + name + " needs its token: the token its join returned "
+                    + "(MESH_AGENT_TOKEN for the CLI; the CLI keeps it for the agent process that joined)";
+        } else if (!java.security.MessageDigest.isEqual(want.getBytes(java.nio.charset.StandardCharsets.US_ASCII),
                 hash(token).getBytes(java.nio.charset.StandardCharsets.US_ASCII))) {
-            throw MeshException.invalidInput("the token given is not " + name + "'s; an agent acts only as itself");
+            refusal = "the token given is not " + name + "'s; an agent acts only as itself";
         }
+        return new CallerCheck(state.get().unread(), refusal);
     }
 
     /**
@@ -136,12 +162,7 @@ public final class Presence {
      *     passes)
      */
     public boolean authenticates(String name, String token) {
-        try {
-            authenticate(name, token);
-            return true;
-        } catch (MeshException e) {
-            return false;
-        }
+        return check(name, token).authenticated();
     }
 
     private static String newToken() {

@@ -50,4 +50,28 @@ class LocalMeshApiTest {
         assertThat(tool.call(ben, JSON.readTree("{\"action\":\"inbox\"}")).text()).contains("Ann: ping");
         assertThat(tool.call(ben, JSON.readTree("{\"action\":\"list\"}")).text()).doesNotContain("unread");
     }
+
+    @Test
+    void anAgentsActionsIncludingRenameNeedItsTokenAndTheNoticeCountsWhatWaits(@TempDir Path tmp) throws Exception {
+        MeshFixture f = new MeshFixture(tmp);
+        MeshApi tool = f.api;
+        Caller ann = new Caller(null, f.root, ProcessHandle.current().pid(), "test", null);
+        Caller ben = new Caller(null, f.root, ProcessHandle.current().pid(), "test", null);
+        tool.call(ann, JSON.readTree("{\"action\":\"join\",\"name\":\"Ann\"}"));
+        tool.call(ben, JSON.readTree("{\"action\":\"join\",\"name\":\"Ben\"}"));
+        tool.call(ann, JSON.readTree("{\"action\":\"send\",\"to\":\"Ben\",\"message\":\"one\"}"));
+        Caller forger = new Caller("Ben", f.root, ProcessHandle.current().pid(), "test", null).token(ann.token());
+        for (String action : new String[]{"{\"action\":\"rename\",\"name\":\"Bob\"}", "{\"action\":\"inbox\"}",
+                "{\"action\":\"set_status\",\"message\":\"x\"}"}) {
+            assertThatThrownBy(() -> tool.call(forger, JSON.readTree(action))).as(action)
+                    .hasMessage("the token given is not Ben's; an agent acts only as itself");
+        }
+        assertThat(tool.call(forger, JSON.readTree("{\"action\":\"list\"}")).text()).as("an open read, without the notice")
+                .doesNotContain("unread");
+        assertThat(tool.call(ben, JSON.readTree("{\"action\":\"set_status\",\"message\":\"busy\"}")).text())
+                .endsWith("[mesh] 1 unread message(s) for Ben: call pi_messenger with action \"inbox\" to read them.");
+        assertThat(tool.call(ben, JSON.readTree("{\"action\":\"rename\",\"name\":\"Bob\"}")).text())
+                .endsWith("[mesh] 1 unread message(s) for Bob: call pi_messenger with action \"inbox\" to read them.");
+        assertThat(tool.call(ben, JSON.readTree("{\"action\":\"inbox\"}")).text()).contains("Ann: one");
+    }
 }

@@ -110,13 +110,24 @@ public final class AgentTable {
         h.createUpdate("UPDATE agents SET token_hash = :t WHERE id = :id").bind("id", id).bind("t", hash).execute();
     }
 
+
     /**
-     * @return empty for an unknown name; else the SHA-256 (hex) of the agent's token, or "" when it has none (one
-     *     light query: it runs before every action of an agent)
+     * What a call as an agent needs to know before it runs.
+     *
+     * @param tokenHash the SHA-256 (hex) of its token, "" when it has none
+     * @param unread    messages not yet delivered to it
      */
-    public Optional<String> tokenState(String project, String name) {
-        return h.createQuery("SELECT COALESCE(token_hash, '') FROM agents WHERE project = :p AND name = :n")
-                .bind("p", project).bind("n", name).mapTo(String.class).findOne();
+    public record CallerState(String tokenHash, int unread) {
+    }
+
+    /** @return the token hash and unread count of the agent named {@code name}, in one query; empty when unknown */
+    public Optional<CallerState> callerState(String project, String name) {
+        return h.createQuery("""
+                        SELECT COALESCE(a.token_hash, '') AS token_hash,
+                          (SELECT COUNT(*) FROM deliveries d WHERE d.recipient_id = a.id AND d.delivered_at IS NULL) AS unread
+                        FROM agents a WHERE a.project = :p AND a.name = :n""")
+                .bind("p", project).bind("n", name)
+                .map((rs, ctx) -> new CallerState(rs.getString("token_hash"), rs.getInt("unread"))).findOne();
     }
 
     /** @return the SHA-256 (hex) of the token of the agent named {@code name}, if it has one */
