@@ -61,7 +61,7 @@ final class CrewCommand {
             out.flush();
         };
         var runner = CrewSetup.prepare(env.storePath(), local, settings, modelUrl, Cli.env(), Cli.selfCommand(), print);
-        var summary = CrewSetup.run(runner, env.storePath(), true, print);
+        var summary = CrewSetup.run(runner, env.storePath(), () -> true, print);
         if (json.json) {
             Cli.print(Cli.out(), true, "", Wire.crewSummary(summary));
         } else {
@@ -112,15 +112,30 @@ final class CrewCommand {
             }
         }, "crew-interrupt");
         Runtime.getRuntime().addShutdownHook(hook);
-        tools.jackson.databind.JsonNode end;
         try {
-            end = remote.followCrew(line -> {
+            tools.jackson.databind.JsonNode end = remote.followCrew(line -> {
                 synchronized (out) {
                     out.println(line);
                     out.flush();
                 }
             });
+            if (end.has("error")) {
+                String message = end.path("error").path("message").asString();
+                throw switch (end.path("error").path("kind").asString()) {
+                    case "invalid_input" -> dev.agentmesh.MeshException.invalidInput(message);
+                    case "unexpected_state" -> dev.agentmesh.MeshException.unexpectedState(message);
+                    default -> dev.agentmesh.MeshException.internal(message, null);
+                };
+            }
+            if (json.json) {
+                Cli.print(Cli.out(), true, "", end.path("summary"));
+            } else {
+                Cli.out().print(end.path("text").asString());
+                Cli.out().flush();
+            }
+            return end.path("exitCode").asInt(1);
         } finally {
+            // after the summary is out: a Ctrl-C hook waiting for the end lets the JVM go only now
             ended.countDown();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
@@ -128,21 +143,6 @@ final class CrewCommand {
                 // shutting down: the hook runs
             }
         }
-        if (end.has("error")) {
-            String message = end.path("error").path("message").asString();
-            throw switch (end.path("error").path("kind").asString()) {
-                case "invalid_input" -> dev.agentmesh.MeshException.invalidInput(message);
-                case "unexpected_state" -> dev.agentmesh.MeshException.unexpectedState(message);
-                default -> dev.agentmesh.MeshException.internal(message, null);
-            };
-        }
-        if (json.json) {
-            Cli.print(Cli.out(), true, "", end.path("summary"));
-        } else {
-            Cli.out().print(end.path("text").asString());
-            Cli.out().flush();
-        }
-        return end.path("exitCode").asInt(1);
     }
 
     /**

@@ -84,7 +84,7 @@ final class DemoCommand implements Callable<Integer> {
                 out.flush();
             };
             summary = CrewSetup.run(CrewSetup.prepare(meshEnv.storePath(), local, settings, server.baseUrl(), env,
-                    Cli.selfCommand(), print), meshEnv.storePath(), true, print);
+                    Cli.selfCommand(), print), meshEnv.storePath(), () -> true, print);
         } finally {
             if (supervisor != null) {
                 ProcessHandle.of(supervisor.server().pid()).ifPresent(h -> {

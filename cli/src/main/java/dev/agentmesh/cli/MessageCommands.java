@@ -71,44 +71,73 @@ final class MessageCommands {
             throw MeshException.invalidInput("mesh inbox --follow needs to know whose inbox: join first, or give --as NAME");
         }
         java.util.concurrent.LinkedBlockingQueue<Long> toAck = new java.util.concurrent.LinkedBlockingQueue<>();
+        Object acking = new Object();
         Thread acker = Thread.ofPlatform().daemon().name("mesh-inbox-ack").start(() -> {
-            java.util.List<Long> batch = new java.util.ArrayList<>();
             try {
                 while (true) {
-                    batch.add(toAck.take());
-                    toAck.drainTo(batch, 999);
-                    var ids = Json.MAPPER.createArrayNode();
-                    batch.forEach(ids::add);
-                    try {
-                        remote.call(me, Cli.args("inbox.ack").set("ids", ids));
-                    } catch (MeshException e) {
-                        // the supervisor is away: the stream pushes these again once it is back, and they are acked then
+                    Long first = toAck.take();
+                    synchronized (acking) {
+                        if (!ack(remote, me, first, toAck)) {
+                            // the supervisor is away: keep them, and try again after a pause (the stream reconnects)
+                            Thread.sleep(250);
+                        }
                     }
-                    batch.clear();
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         });
+        // Ctrl-C: what was printed is acknowledged before the process ends, so the next follow does not show it again
+        Thread flush = new Thread(() -> {
+            acker.interrupt();
+            synchronized (acking) {
+                Long first = toAck.poll();
+                if (first != null) {
+                    ack(remote, me, first, toAck);
+                }
+            }
+        }, "mesh-inbox-ack-flush");
+        Runtime.getRuntime().addShutdownHook(flush);
         java.util.Set<Long> seen = java.util.Collections.newSetFromMap(new java.util.LinkedHashMap<>() {
             @Override
             protected boolean removeEldestEntry(java.util.Map.Entry<Long, Boolean> eldest) {
                 return size() > SEEN_IDS;
             }
         });
-        try {
-            remote.followInbox(me, m -> {
-                long id = m.path("id").asLong();
-                if (seen.add(id)) {
-                    Cli.out().println(json ? m.toString() : Json.MAPPER.treeToValue(m, Wire.MessageWire.class).line());
-                    Cli.out().flush();
-                }
-                toAck.add(id);
-            });
-        } finally {
-            acker.interrupt();
-        }
+        remote.followInbox(me, m -> {
+            long id = m.path("id").asLong();
+            if (seen.add(id)) {
+                Cli.out().println(json ? m.toString() : Json.MAPPER.treeToValue(m, Wire.MessageWire.class).line());
+                Cli.out().flush();
+            }
+            toAck.add(id);
+        });
         return 0;
+    }
+
+    /**
+     * Acknowledges {@code first} and up to 999 more ids waiting in {@code queue} in one {@code inbox.ack}.
+     *
+     * @return false when the supervisor did not answer: the ids are back in the queue (a refusal drops them: the
+     *     stream refuses too, and the follow ends)
+     */
+    private static boolean ack(RemoteMeshApi remote, dev.agentmesh.api.Caller me, long first,
+                               java.util.concurrent.BlockingQueue<Long> queue) {
+        java.util.List<Long> batch = new java.util.ArrayList<>();
+        batch.add(first);
+        queue.drainTo(batch, 999);
+        var ids = Json.MAPPER.createArrayNode();
+        batch.forEach(ids::add);
+        try {
+            remote.call(me, Cli.args("inbox.ack").set("ids", ids));
+            return true;
+        } catch (MeshException e) {
+            if (e.kind() != MeshException.Kind.UNEXPECTED_STATE) {
+                return true;
+            }
+            queue.addAll(batch);
+            return false;
+        }
     }
 
     @Command(mixinStandardHelpOptions = true, name = "feed", description = "Show the activity feed: joins, messages, reservations, task events.")

@@ -182,6 +182,26 @@ class FaultsIT {
                 .containsAll(acknowledged);
     }
 
+    @Test
+    void aReaderStoppedWithCtrlCHasAcknowledgedWhatItPrinted() throws Exception {
+        RemoteMeshApi api = client();
+        Caller ann = join(api, "Ann");
+        Caller bob = join(api, "Bob");
+        supervisors.add(api.server().pid());
+        for (int k = 0; k < 3; k++) {
+            sendUntilAnswered(api, ann, Json.MAPPER.createObjectNode().put("action", "send").put("to", "Bob").put("message", "m " + k));
+        }
+        Path out = tmp.resolve("bob.out");
+        Process reader = follow(bob, out);
+        readers.add(reader);
+        awaitLines(out, 3, "the reader prints the waiting messages");
+        new ProcessBuilder("kill", "-INT", String.valueOf(reader.pid())).start().waitFor();
+        assertThat(reader.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(api.call(bob, Json.MAPPER.createObjectNode().put("action", "inbox").put("peek", true)).text())
+                .as("printed, then acknowledged before the follow ended: the next one does not show them again")
+                .isEqualTo("no new messages");
+    }
+
     /** The product's client: the supervisor of the store, found, or started detached as every CLI command does. */
     private RemoteMeshApi client() {
         return SupervisorClient.findOrStart(store, repo, List.of(ItSupport.repoRoot().resolve("bin/mesh").toString()), env);

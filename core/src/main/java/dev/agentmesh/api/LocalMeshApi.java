@@ -198,9 +198,11 @@ public final class LocalMeshApi implements MeshApi, AutoCloseable {
         ApiResult r = handler.apply(session, args);
         if (session.agent() != null && !action.equals("inbox") && !action.equals("leave")) {
             // the notice tells the agent itself only: after an open read, only if the caller proves it is the agent.
-            // An action does not change its caller's inbox (but a send to itself), so the count from before holds;
-            // after a join or rename the caller is another name, counted now.
-            int unread = who != null && !action.equals("rename") ? who.unread() : unreadOf(session.agent());
+            // Most actions leave their caller's inbox as it was, so the count from before holds; after a rename, an
+            // inbox.ack or a send to itself it is counted again
+            boolean changed = action.equals("rename") || action.equals("inbox.ack")
+                    || (action.equals("send") && strList(args, "to", false).contains(session.agent()));
+            int unread = who != null && !changed ? who.unread() : unreadOf(session.agent());
             if (unread > 0 && (!open || (who != null ? who.authenticated() : mesh.presence().authenticates(session.agent(), session.token())))) {
                 return new ApiResult(r.text() + "\n\n" + NOTICE + unread + " unread message(s) for " + session.agent()
                         + ": call pi_messenger with action \"inbox\" to read them.", r.data());

@@ -48,7 +48,8 @@ public final class Messenger {
      * @param idempotencyKey null, or 1..{@value #MAX_IDEMPOTENCY_KEY_CHARS} characters without control characters:
      *                       a send that repeats a key the same sender used before stores nothing and returns the
      *                       first message (same id), so a sender that crashed or lost the answer can retry safely
-     *                       (issue 5, part 3)
+     *                       (issue 5, part 3). A key belongs to the sender's name: a retry after the sender
+     *                       renamed itself sends again
      * @return the committed message
      * @throws MeshException (invalid input) for an unknown sender or recipient, an empty or too long body, an
      *                       unknown replyTo, a bad key, or a key the sender already used for another body or other

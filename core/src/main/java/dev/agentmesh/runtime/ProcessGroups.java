@@ -158,8 +158,10 @@ public final class ProcessGroups {
 
     /**
      * @return a fresh mark for one agent's process tree, to put in its environment as {@value #TREE_ENV}:
-     *     {@code OWNER_PID.OWNER_START_MS.UUID}, naming this process (the run that owns the agent) by pid and start
-     *     time, so {@link #killOrphanedTrees} can tell a tree whose owner died from one whose owner lives
+     *     {@code OWNER_PID.OWNER_START.UUID}, naming this process (the run that owns the agent) by pid and start
+     *     time (clock ticks after boot, field 22 of {@code /proc/PID/stat}: unlike a wall-clock instant it does not
+     *     move when the clock is set), so {@link #killOrphanedTrees} can tell a tree whose owner died from one whose
+     *     owner lives
      */
     public static String newTreeMark() {
         return treeMark(ProcessHandle.current());
@@ -167,12 +169,19 @@ public final class ProcessGroups {
 
     /** @return a fresh tree mark naming {@code owner} as the process that owns the tree */
     static String treeMark(ProcessHandle owner) {
-        return owner.pid() + "." + startMs(owner) + "." + java.util.UUID.randomUUID();
+        return owner.pid() + "." + startTicks(owner.pid()) + "." + java.util.UUID.randomUUID();
     }
 
-    /** @return the start time of {@code h} in epoch ms, or -1 when the system does not tell */
-    private static long startMs(ProcessHandle h) {
-        return h.info().startInstant().map(java.time.Instant::toEpochMilli).orElse(-1L);
+    /** @return the start time of process {@code pid} in clock ticks after boot, or -1 when there is no such process */
+    private static long startTicks(long pid) {
+        try {
+            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            // after the command: state is field 3, starttime field 22
+            return Long.parseLong(f[19]);
+        } catch (java.io.IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     /**
@@ -180,38 +189,45 @@ public final class ProcessGroups {
      * running (no process with that pid, or one started at another time: the pid was reused). An agent's tree
      * outlives its owner when the owner was SIGKILLed (a supervisor or a CLI running a crew) and nobody stopped
      * it; the supervisor runs this when it starts and then periodically (issue 5, part 6). Marks of another form
-     * are left alone.
+     * are left alone. Every process found is sent SIGKILL first; then it waits up to 2 s in all for them to go.
      *
      * @return the pids killed
      */
     public static List<Long> killOrphanedTrees() {
-        List<Long> killed = new java.util.ArrayList<>();
+        List<ProcessHandle> killed = new java.util.ArrayList<>();
         java.util.Map<String, Boolean> ownerAlive = new java.util.HashMap<>();
         try (var procs = java.nio.file.Files.list(java.nio.file.Path.of("/proc"))) {
             for (java.nio.file.Path dir : (Iterable<java.nio.file.Path>) procs::iterator) {
                 String name = dir.getFileName().toString();
-                if (!name.chars().allMatch(Character::isDigit) || Long.parseLong(name) == ProcessHandle.current().pid()) {
-                    continue;
-                }
-                String mark = markOf(dir.resolve("environ"));
-                String[] f = mark == null ? new String[0] : mark.split("\\.", 3);
-                if (f.length != 3 || !f[0].chars().allMatch(Character::isDigit) || !f[1].matches("-?\\d+")) {
-                    continue;
-                }
-                boolean alive = ownerAlive.computeIfAbsent(f[0] + "." + f[1], k -> ProcessHandle.of(Long.parseLong(f[0]))
-                        .filter(ProcessHandle::isAlive).map(h -> startMs(h) == Long.parseLong(f[1])).orElse(false));
-                if (!alive) {
-                    var h = ProcessHandle.of(Long.parseLong(name));
-                    if (h.isPresent() && h.get().destroyForcibly()) {
-                        killed.add(h.get().pid());
-                        h.get().onExit().completeOnTimeout(h.get(), 2, TimeUnit.SECONDS).join();
+                try {
+                    if (!name.chars().allMatch(Character::isDigit) || Long.parseLong(name) == ProcessHandle.current().pid()) {
+                        continue;
                     }
+                    String mark = markOf(dir.resolve("environ"));
+                    String[] f = mark == null ? new String[0] : mark.split("\\.", 3);
+                    if (f.length != 3 || !f[0].matches("\\d{1,18}") || !f[1].matches("-?\\d{1,18}")) {
+                        continue;
+                    }
+                    boolean alive = ownerAlive.computeIfAbsent(f[0] + "." + f[1], k -> {
+                        long owner = Long.parseLong(f[0]);
+                        return dev.agentmesh.project.Host.isAlive(owner) && startTicks(owner) == Long.parseLong(f[1]);
+                    });
+                    var h = ProcessHandle.of(Long.parseLong(name));
+                    if (!alive && h.isPresent() && h.get().destroyForcibly()) {
+                        killed.add(h.get());
+                    }
+                } catch (RuntimeException e) {
+                    // a process that ended while it was looked at, or a mark that is not ours
                 }
             }
         } catch (java.io.IOException | RuntimeException e) {
             // no /proc: nothing to find
         }
-        return killed;
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        for (ProcessHandle h : killed) {
+            h.onExit().completeOnTimeout(h, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS).join();
+        }
+        return killed.stream().map(ProcessHandle::pid).toList();
     }
 
     /** @return the value of {@value #TREE_ENV} in a {@code /proc/PID/environ}, or null */

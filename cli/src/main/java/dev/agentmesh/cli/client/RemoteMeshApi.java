@@ -61,14 +61,17 @@ public final class RemoteMeshApi implements MeshApi {
         body.putObject("caller").put("project", projectRoot.toString()).put("cwd", caller.cwd().toString())
                 .put("agent", caller.agent()).put("pid", caller.pid()).put("runtime", caller.runtime())
                 .put("model", caller.model()).put("token", caller.token());
-        if ("send".equals(args.path("action").asString(null)) && args instanceof ObjectNode o && !o.has("idempotencyKey")) {
+        JsonNode key = args.path("idempotencyKey");
+        if ("send".equals(args.path("action").asString(null)) && args instanceof ObjectNode o
+                && (key.isMissingNode() || key.isNull() || (key.isString() && key.asString().isBlank()))) {
             // a send the supervisor may have committed before it died unanswered is sent again under the same key
             o = o.deepCopy();
             o.put("idempotencyKey", "auto-" + java.util.UUID.randomUUID());
             args = o;
         }
         body.set("args", args);
-        JsonNode answer = post("/api/v1/call", body.toString(), args.has("idempotencyKey"));
+        boolean repeatable = "send".equals(args.path("action").asString(null)) && args.path("idempotencyKey").isString();
+        JsonNode answer = post("/api/v1/call", body.toString(), repeatable, true);
         if (answer.hasNonNull("token")) {
             caller.token(answer.get("token").asString());
         }
@@ -185,13 +188,18 @@ public final class RemoteMeshApi implements MeshApi {
      */
     public JsonNode startCrew(ObjectNode request) {
         request.put("project", projectRoot.toString());
-        return post("/api/v1/crew/run", request.toString(), false);
+        return post("/api/v1/crew/run", request.toString(), false, true);
     }
 
-    /** Asks the project's running crew to stop ({@code POST /api/v1/crew/stop}). @return whether one was running */
+    /**
+     * Asks the project's running crew to stop ({@code POST /api/v1/crew/stop}); a supervisor that is gone is not
+     * started again for it.
+     *
+     * @return whether one was running
+     */
     public boolean stopCrew() {
-        return post("/api/v1/crew/stop", Json.MAPPER.createObjectNode().put("project", projectRoot.toString()).toString(), false)
-                .path("stopping").asBoolean();
+        return post("/api/v1/crew/stop", Json.MAPPER.createObjectNode().put("project", projectRoot.toString()).toString(),
+                false, false).path("stopping").asBoolean();
     }
 
     /**
@@ -242,15 +250,16 @@ public final class RemoteMeshApi implements MeshApi {
     /**
      * @param repeatable whether the request may be sent again after it reached a supervisor that died before it
      *                   answered (it carries an idempotency key); any request is sent again when none was reached
+     * @param restarts   whether a supervisor that is gone is found or started again for this request
      */
-    private JsonNode post(String path, String body, boolean repeatable) {
+    private JsonNode post(String path, String body, boolean repeatable, boolean restarts) {
         HttpResponse<String> r;
         try {
             r = send(path, body);
         } catch (IOException e) {
             // the supervisor went away (idle exit, a kill): sending again is safe when nothing reached it, or when
             // the request says so
-            if (restart == null || !(e instanceof java.net.ConnectException || repeatable)) {
+            if (restart == null || !restarts || !(e instanceof java.net.ConnectException || repeatable)) {
                 throw notAnswering(e);
             }
             server = restart.get();

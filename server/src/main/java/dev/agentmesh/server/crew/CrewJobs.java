@@ -63,10 +63,18 @@ public final class CrewJobs {
             return startedAt;
         }
 
-        /** @return the lines from index {@code from} on (indexes count every line ever printed) */
-        public synchronized List<String> linesFrom(long from) {
-            int start = (int) Math.max(0, from - dropped);
-            return start >= lines.size() ? List.of() : List.copyOf(lines.subList(start, lines.size()));
+        /**
+         * The lines a follower has not seen.
+         *
+         * @param first the index of the first of {@code lines} (indexes count every line ever printed)
+         */
+        public record Lines(long first, List<String> lines) {
+        }
+
+        /** @return the lines from index {@code from} on, or from the oldest one kept when older ones were dropped */
+        public synchronized Lines linesFrom(long from) {
+            int start = (int) Math.max(0, Math.min(lines.size(), from - dropped));
+            return new Lines(dropped + start, List.copyOf(lines.subList(start, lines.size())));
         }
 
         /** @return how many lines it has printed */
@@ -133,7 +141,7 @@ public final class CrewJobs {
 
     /**
      * Asks the running job of {@code project} to stop: its agents are stopped and their tasks go back to todo; the
-     * job's end follows within about 20 s.
+     * job's end follows within about 20 s, or as soon as its set-up (finding or installing pi) ends.
      *
      * @return whether a job was running
      */
@@ -169,7 +177,7 @@ public final class CrewJobs {
         return jobs.values().stream().anyMatch(j -> j.end == null);
     }
 
-    private boolean othersRunning(Job job) {
+    private synchronized boolean othersRunning(Job job) {
         return jobs.values().stream().anyMatch(j -> j != job && j.end == null);
     }
 
@@ -187,7 +195,7 @@ public final class CrewJobs {
                 runner.interrupt(Duration.ZERO);
             }
             // the clean-up at the end kills every process left under the supervisor: not while another crew runs
-            CrewRunner.Summary summary = CrewSetup.run(runner, store, !othersRunning(job), out);
+            CrewRunner.Summary summary = CrewSetup.run(runner, store, () -> !othersRunning(job), out);
             end.set("summary", Wire.crewSummary(summary));
             end.put("text", CrewSetup.summaryText(summary));
             end.put("exitCode", summary.status().equals("done") ? 0 : 1);

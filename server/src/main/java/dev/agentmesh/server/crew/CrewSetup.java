@@ -71,17 +71,18 @@ public final class CrewSetup {
      * Runs a prepared crew to its end. Until then a JVM shutdown stops its agents and puts their tasks back to
      * todo first.
      *
-     * @param reapAll whether every process left under this one is killed at the end (the agents' detached
-     *                descendants, re-parented here): true where this run is the only thing running agents
+     * @param reapAll asked at the end of the run (and at a JVM shutdown): whether every process left under this
+     *                one is killed (the agents' detached descendants, re-parented here); true only while no other
+     *                run of this process has agents
      * @return the summary
      * @throws MeshException as {@link CrewRunner#run} throws
      */
-    public static CrewRunner.Summary run(CrewRunner runner, java.nio.file.Path store, boolean reapAll,
+    public static CrewRunner.Summary run(CrewRunner runner, java.nio.file.Path store, java.util.function.BooleanSupplier reapAll,
                                          java.util.function.Consumer<String> out) {
         Thread hook = new Thread(() -> {
             out.accept("crew: interrupted; stopping the agents and putting their tasks back to todo ...");
             runner.interrupt(Duration.ofSeconds(20));
-            if (reapAll) {
+            if (reapAll.getAsBoolean()) {
                 reapOrphans(store);
             }
         }, "crew-interrupt");
@@ -93,7 +94,7 @@ public final class CrewSetup {
         } finally {
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
-                if (reapAll) {
+                if (reapAll.getAsBoolean()) {
                     reapOrphans(store);
                 }
             } catch (IllegalStateException e) {

@@ -89,11 +89,14 @@ final class CrewRoutes {
             project = supervisor.project(client.ctx().queryParam("project")).mesh().project().key();
             String f = client.ctx().queryParam("from");
             from = f == null ? 0 : Long.parseLong(f);
+            if (from < 0) {
+                throw new NumberFormatException();
+            }
             job = supervisor.crews().job(project).orElseThrow(() -> MeshException.invalidInput(
                     "no crew run in the supervisor for " + client.ctx().queryParam("project") + "; mesh crew run starts one"));
         } catch (MeshException | NumberFormatException e) {
             client.sendEvent("error", Json.MAPPER.createObjectNode().put("message", Texts.firstLine(
-                    e instanceof NumberFormatException ? "from must be a line number" : e.getMessage())).toString());
+                    e instanceof NumberFormatException ? "from must be a line number (0 or more)" : e.getMessage())).toString());
             client.close();
             return;
         }
@@ -101,8 +104,9 @@ final class CrewRoutes {
                 from, cursor -> {
                     // read the end first: lines printed before it are all there once it is set
                     var end = job.end();
-                    long next = cursor;
-                    for (String line : job.linesFrom(cursor)) {
+                    CrewJobs.Job.Lines unseen = job.linesFrom(cursor);
+                    long next = unseen.first();
+                    for (String line : unseen.lines()) {
                         client.sendEvent("line", Json.MAPPER.createObjectNode().put("index", next).put("text", line).toString());
                         next++;
                     }
@@ -110,7 +114,7 @@ final class CrewRoutes {
                         client.sendEvent("end", end.get().toString());
                         client.close();
                     }
-                    return Math.max(next, cursor);
+                    return next;
                 }, null);
     }
 
