@@ -1,13 +1,11 @@
 package dev.agentmesh.cli;
 
-import dev.agentmesh.server.Supervisor;
 import picocli.CommandLine.Command;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,9 +14,12 @@ import java.util.concurrent.Callable;
 /**
  * {@code mesh aot-training} (hidden): the training run from which {@code bin/mesh} builds the JDK's AOT cache
  * ({@code cli/target/mesh.aot}, JEP 483/514), so that a short command starts with its classes loaded and linked.
- * In a temporary folder it starts a supervisor in this process and runs the commands agents run most through it
- * (join, send, inbox, list, reserve, reservations check, status, whois, leave), then stops it. Prints nothing on
- * success; exits 4 when a command failed.
+ * In a temporary folder it runs the commands agents run most (join, send, inbox, list, reserve, reservations check,
+ * status, whois, leave) and an MCP session, through a supervisor the first command starts as its own process, as
+ * it does for users; then it stops that supervisor. The supervisor runs apart so that the cache holds the classes
+ * of a short command only: the JDK loads every class of the cache when a JVM starts, and the server's (Jetty,
+ * Flyway, Jdbi, the MCP server) would cost each command more than they save. Prints nothing on success; exits 4
+ * when a command failed.
  */
 @Command(name = "aot-training", hidden = true, description = "Train the AOT cache (run by bin/mesh after a build).")
 final class AotTrainingCommand implements Callable<Integer> {
@@ -33,8 +34,7 @@ final class AotTrainingCommand implements Callable<Integer> {
         env.put("MESH_STORE", store.toString());
         Map<String, String> savedEnv = Cli.env();
         int failed = 0;
-        try (Supervisor s = Supervisor.tryStart(new Supervisor.Options(store, 0, Duration.ofMinutes(5), MeshCommand.version()))
-                .orElseThrow()) {
+        try {
             for (List<String> args : List.of(List.of("join", "--name", "Ann"), List.of("join", "--name", "Bob"),
                     List.of("send", "Bob", "hello", "--as", "Ann"), List.of("inbox", "--as", "Bob"), List.of("list"),
                     List.of("reserve", "src/a.ts", "--as", "Ann", "--reason", "training"),
@@ -62,6 +62,9 @@ final class AotTrainingCommand implements Callable<Integer> {
                     new java.io.ByteArrayInputStream(frames.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
                     new java.io.PrintStream(new java.io.ByteArrayOutputStream(), true, java.nio.charset.StandardCharsets.UTF_8));
         } finally {
+            // the supervisor the first command started
+            Cli.reset(env, repo);
+            MeshCommand.run(new String[]{"serve", "--stop"}, new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()));
             Cli.reset(savedEnv, Path.of("").toAbsolutePath());
             try (var files = Files.walk(dir)) {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
