@@ -161,22 +161,11 @@ public final class Messenger {
     }
 
     /**
+     * @param agent   an agent of this project, as {@link Presence#whois} returned it (an open event stream)
      * @param afterId the last message id already handed to the agent's event stream
      * @param limit   1..1000
-     * @return the messages still waiting for {@code name} after {@code afterId}, oldest first; a read
-     * @throws MeshException (invalid input) for an unknown agent or a limit out of range
-     */
-    public List<Message> pendingAfter(String name, long afterId, int limit) {
-        if (limit < 1 || limit > 1000) {
-            throw MeshException.invalidInput("limit " + limit + " is out of range 1..1000");
-        }
-        return store.read(tx -> MessageTable.of(tx).pendingAfter(Presence.requireKnown(tx, project, name).id(), afterId, limit));
-    }
-
-    /**
-     * {@link #pendingAfter(String, long, int)} for an agent already looked up (an open event stream), one query less.
-     *
-     * @param agent an agent of this project, as {@link Presence#whois} returned it
+     * @return the messages still waiting for the agent after {@code afterId}, oldest first; a read
+     * @throws MeshException (invalid input) for a limit out of range
      */
     public List<Message> pendingAfter(Agent agent, long afterId, int limit) {
         if (limit < 1 || limit > 1000) {

@@ -48,16 +48,8 @@ public final class MessageTable {
 
     /** @return the message {@code sender} sent with {@code key} in the project, with its recipients' names; or empty */
     public java.util.Optional<Message> byIdempotencyKey(String project, String sender, String key) {
-        return h.createQuery("""
-                        SELECT m.id, m.sender, m.body, m.reply_to, m.broadcast, m.created_at,
-                          (SELECT group_concat(a.name, char(31)) FROM deliveries d2 JOIN agents a ON a.id = d2.recipient_id
-                            WHERE d2.message_id = m.id) AS recipients
-                        FROM messages m WHERE m.project = :p AND m.sender = :s AND m.idempotency_key = :k""")
-                .bind("p", project).bind("s", sender).bind("k", key)
-                .map((rs, ctx) -> new Message(rs.getLong("id"), rs.getString("sender"), split(rs.getString("recipients")),
-                        rs.getString("body"), Rows.nullableLong(rs, "reply_to"), rs.getInt("broadcast") != 0,
-                        rs.getLong("created_at")))
-                .findOne();
+        return h.createQuery(SELECT_MESSAGE + " FROM messages m WHERE m.project = :p AND m.sender = :s AND m.idempotency_key = :k")
+                .bind("p", project).bind("s", sender).bind("k", key).map(MessageTable::message).findOne();
     }
 
     /** @return true if a message with this id exists in the project */
@@ -80,18 +72,22 @@ public final class MessageTable {
      * @return messages not yet delivered to {@code recipientId} after {@code afterId}, with their recipients' names
      */
     public List<Message> pendingAfter(long recipientId, long afterId, int limit) {
-        return h.createQuery("""
-                        SELECT m.id, m.sender, m.body, m.reply_to, m.broadcast, m.created_at,
-                          (SELECT group_concat(a.name, char(31)) FROM deliveries d2 JOIN agents a ON a.id = d2.recipient_id
-                            WHERE d2.message_id = m.id) AS recipients
-                        FROM deliveries d JOIN messages m ON m.id = d.message_id
+        return h.createQuery(SELECT_MESSAGE + """
+                         FROM deliveries d JOIN messages m ON m.id = d.message_id
                         WHERE d.recipient_id = :r AND d.delivered_at IS NULL AND m.id > :after
                         ORDER BY m.id LIMIT :lim""")
-                .bind("r", recipientId).bind("after", afterId).bind("lim", limit)
-                .map((rs, ctx) -> new Message(rs.getLong("id"), rs.getString("sender"), split(rs.getString("recipients")),
-                        rs.getString("body"), Rows.nullableLong(rs, "reply_to"), rs.getInt("broadcast") != 0,
-                        rs.getLong("created_at")))
-                .list();
+                .bind("r", recipientId).bind("after", afterId).bind("lim", limit).map(MessageTable::message).list();
+    }
+
+    /** The columns {@link #message} reads, of messages {@code m} with their recipients' current names. */
+    private static final String SELECT_MESSAGE = """
+            SELECT m.id, m.sender, m.body, m.reply_to, m.broadcast, m.created_at,
+              (SELECT group_concat(a.name, char(31)) FROM deliveries d2 JOIN agents a ON a.id = d2.recipient_id
+                WHERE d2.message_id = m.id) AS recipients""";
+
+    private static Message message(java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx) throws java.sql.SQLException {
+        return new Message(rs.getLong("id"), rs.getString("sender"), split(rs.getString("recipients")),
+                rs.getString("body"), Rows.nullableLong(rs, "reply_to"), rs.getInt("broadcast") != 0, rs.getLong("created_at"));
     }
 
     /** Marks the given messages delivered to {@code recipientId} at {@code at}; @return rows changed */

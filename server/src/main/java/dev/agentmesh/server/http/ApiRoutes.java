@@ -131,12 +131,24 @@ public final class ApiRoutes {
     }
 
     private static String text(JsonNode o, String key) {
+        return text(o, key, "caller.", false);
+    }
+
+    /**
+     * @param prefix how the error names the object holding {@code key} ({@code "caller."}, or "")
+     * @return the string at {@code key}, or null when it is absent or null and not {@code required}
+     * @throws MeshException (invalid input) naming the key, for a value that is not a string or a missing required one
+     */
+    static String text(JsonNode o, String key, String prefix, boolean required) {
         JsonNode v = o.get(key);
         if (v == null || v.isNull()) {
+            if (required) {
+                throw MeshException.invalidInput("the request needs '" + prefix + key + "'");
+            }
             return null;
         }
         if (!v.isString()) {
-            throw MeshException.invalidInput("caller." + key + " must be a string, not " + Texts.oneLine(v.toString(), 80));
+            throw MeshException.invalidInput(prefix + key + " must be a string, not " + Texts.oneLine(v.toString(), 80));
         }
         return v.asString();
     }

@@ -119,17 +119,7 @@ final class CrewRoutes {
     }
 
     private static String text(JsonNode o, String key, boolean required) {
-        JsonNode v = o.get(key);
-        if (v == null || v.isNull()) {
-            if (required) {
-                throw MeshException.invalidInput("the request needs '" + key + "'");
-            }
-            return null;
-        }
-        if (!v.isString()) {
-            throw MeshException.invalidInput(key + " must be a string, not " + Texts.oneLine(v.toString(), 80));
-        }
-        return v.asString();
+        return ApiRoutes.text(o, key, "", required);
     }
 
     private static int integer(JsonNode o, String key) {
