@@ -10,12 +10,16 @@ import java.nio.file.Path;
  *   <li>{@code delivery}: 8 sender processes send 200 messages each to recipients drawn by mulberry32 seeded
  *       {@code 1000+i}; 8 reader processes, one per recipient, take them from their event streams. Fields:
  *       {@code delivered_per_s} (from the go signal to the last delivery), {@code lost}, {@code duplicated},
- *       {@code fifo_inversions} (a sender's messages to one recipient seen out of order). The workload runs twice on one
- *       supervisor, each round with agents of its own: first just after the supervisor started (the fields ending
- *       {@code _cold}), then on the warmed-up, resident supervisor (the fields without a suffix).</li>
+ *       {@code fifo_inversions} (a sender's messages to one recipient seen out of order). The workload runs three times
+ *       on one supervisor, each round with agents of its own: first just after the supervisor started (the fields
+ *       ending {@code _cold}), then on the warmed-up, resident supervisor (the fields without a suffix), both with JVM
+ *       clients ({@code RemoteMeshApi}, as {@code mesh send} and {@code mesh mcp} talk to the supervisor); then with node
+ *       clients on the pi extension's path (fetch, the event stream, every message acknowledged; fields ending
+ *       {@code _node}). {@code -Ddelivery.extraRounds=N} (through {@code BENCH_JAVA_OPTS}) adds N warm-up rounds.</li>
  *   <li>{@code latency}: one sender process and one reader process; from the send call to the reader's
  *       handler, at 1 message per 100 ms and per 10 ms: {@code p50_ms_100}, {@code p99_ms_100},
- *       {@code p50_ms_10}, {@code p99_ms_10}.</li>
+ *       {@code p50_ms_10}, {@code p99_ms_10} with JVM clients, and the same fields ending {@code _node} with node clients
+ *       on the pi extension's path.</li>
  *   <li>{@code reservations}: 1,000 agents hold 10 exclusive reservations each (7 files, 3 folders); another agent
  *       checks one path at a time ({@code reservations.check}, half of them held), as the pi extension does before
  *       an edit: {@code p50_ms}, {@code p99_ms} over HTTP, and {@code p99_ms_in_process} (the check alone).</li>
@@ -34,7 +38,8 @@ import java.nio.file.Path;
  *   <li>{@code memory}: supervisor RSS with 30 joined agents, each with an open event stream, after 300 messages:
  *       {@code rss_mb}.</li>
  * </ul>
- * The workloads are those of the issue that asked for them (issue 5, part 7).
+ * The workloads are those of the issue that asked for them (issue 5, part 7). {@code MESH_BENCH_SERVE_OPTS} gives the
+ * supervisor JVM options of its own (e.g. {@code -XX:StartFlightRecording=filename=serve.jfr} to profile it).
  */
 public final class Bench {
     /** The benchmarks, as {@code bin/bench} names them. */

@@ -62,6 +62,11 @@ final class BenchSupport {
         spb.environment().put("MESH_STORE", store.toString());
         spb.environment().put("MESH_NO_REBUILD", "1");
         spb.environment().remove("MESH_SERVE");
+        // e.g. MESH_BENCH_SERVE_OPTS=-XX:StartFlightRecording=filename=serve.jfr to profile the supervisor alone
+        String serveOpts = System.getenv("MESH_BENCH_SERVE_OPTS");
+        if (serveOpts != null && !serveOpts.isBlank()) {
+            spb.environment().put("JAVA_TOOL_OPTIONS", serveOpts);
+        }
         Process serve = spb.start();
         RunFile rf = null;
         for (int i = 0; i < 600 && rf == null; i++) {

@@ -66,9 +66,23 @@ final class MessageBenches {
         }
     }
 
+    /** Which program plays the agents: node on the pi extension's path, or a JVM with the CLI's client. */
+    enum Client {
+        /** node's fetch and event stream, as agentmesh-pi-extension.ts talks to the supervisor ({@code messages.mjs}) */
+        NODE,
+        /** {@link RemoteMeshApi} and java.net.http, as {@code mesh send} and {@code mesh mcp} talk to it */
+        JVM
+    }
+
     static void delivery() throws Exception {
+        int extra = Integer.getInteger("delivery.extraRounds", 0);
+        List<String> prefixes = new ArrayList<>(List.of("cold-"));
+        for (int i = 0; i < extra; i++) {
+            prefixes.add("x" + i + "-");
+        }
+        prefixes.addAll(List.of("", "node-"));
         List<String> agents = new ArrayList<>();
-        for (String prefix : List.of("cold-", "")) {
+        for (String prefix : prefixes) {
             for (int i = 0; i < RECIPIENTS; i++) {
                 agents.add(prefix + "R" + i);
             }
@@ -77,30 +91,76 @@ final class MessageBenches {
             }
         }
         try (Setup s = setup(agents)) {
-            // the first round meets a supervisor just started (its JIT compilers still at work); the second, the
+            // the first round meets a supervisor just started (its JIT compilers still at work); the next, the
             // resident supervisor agents normally talk to. Each round has agents of its own.
-            Round cold = deliveryRound(s, "cold-");
-            Round warm = deliveryRound(s, "");
+            Round cold = deliveryRound(s, "cold-", Client.JVM);
+            for (int i = 0; i < extra; i++) {
+                Round x = deliveryRound(s, "x" + i + "-", Client.JVM);
+                System.err.println("bench: extra round " + i + ": " + perSecond(x) + " msg/s, supervisor CPU "
+                        + x.supervisorCpuMs() + " ms, clients " + x.clientsCpuMs() + " ms");
+            }
+            Round warm = deliveryRound(s, "", Client.JVM);
+            Round node = deliveryRound(s, "node-", Client.NODE);
             long total = (long) SENDERS * PER_SENDER;
             ObjectNode o = Json.MAPPER.createObjectNode().put("benchmark", "delivery").put("senders", SENDERS)
-                    .put("messages", total).put("readers", RECIPIENTS)
-                    .put("delivered_per_s", perSecond(warm)).put("wall_ms", warm.wallMs())
-                    .put("supervisor_cpu_ms", warm.supervisorCpuMs()).put("clients_cpu_ms", warm.clientsCpuMs())
-                    .put("lost", total - warm.distinct()).put("duplicated", warm.received() - warm.distinct())
-                    .put("fifo_inversions", warm.inversions())
-                    .put("delivered_per_s_cold", perSecond(cold)).put("supervisor_cpu_ms_cold", cold.supervisorCpuMs())
-                    .put("lost_cold", total - cold.distinct()).put("duplicated_cold", cold.received() - cold.distinct())
-                    .put("fifo_inversions_cold", cold.inversions());
+                    .put("messages", total).put("readers", RECIPIENTS);
+            put(o, "", warm, total);
+            put(o, "_cold", cold, total);
+            put(o, "_node", node, total);
             System.out.println(o);
         }
+    }
+
+    /** Puts one round's figures into {@code o}, each field name ending in {@code suffix}. */
+    private static void put(ObjectNode o, String suffix, Round r, long total) {
+        o.put("delivered_per_s" + suffix, perSecond(r)).put("wall_ms" + suffix, r.wallMs())
+                .put("supervisor_cpu_ms" + suffix, r.supervisorCpuMs()).put("clients_cpu_ms" + suffix, r.clientsCpuMs())
+                .put("lost" + suffix, total - r.distinct()).put("duplicated" + suffix, r.received() - r.distinct())
+                .put("fifo_inversions" + suffix, r.inversions());
     }
 
     private static long perSecond(Round r) {
         return Math.round(r.distinct() / (Math.max(1, r.wallMs()) / 1000.0));
     }
 
+    /** Starts a reader process of {@code client}'s kind for agent {@code name}. */
+    private static Process reader(Setup s, Client client, String name, int expected, Path out, Path ready, Path log)
+            throws IOException {
+        if (client == Client.JVM) {
+            return java(Bench.class.getName(), List.of("reader", s.store().toString(), s.repo().toString(), name,
+                    Integer.toString(expected), out.toString(), s.tokens().get(name), ready.toString()), s.store(), log);
+        }
+        return node(s, log, "reader", name, Integer.toString(expected), out.toString(), ready.toString());
+    }
+
+    /** Starts a sender process of {@code client}'s kind for agent {@code name}; {@code seed < 0} sends to PREFIX R0. */
+    private static Process sender(Setup s, Client client, String name, long seed, int count, int intervalMs, Path go,
+                                  Path ready, Path log) throws IOException {
+        if (client == Client.JVM) {
+            return java(Bench.class.getName(), List.of("sender", s.store().toString(), s.repo().toString(), name,
+                    Long.toString(seed), Integer.toString(count), Integer.toString(intervalMs), go.toString(),
+                    s.tokens().get(name), ready.toString()), s.store(), log);
+        }
+        return node(s, log, "sender", name, Long.toString(seed), Integer.toString(count), Integer.toString(intervalMs),
+                go.toString(), ready.toString());
+    }
+
+    /** {@code node messages.mjs ROLE URL SECRET PROJECT AGENT TOKEN ARGS...}, its output in {@code log}. */
+    private static Process node(Setup s, Path log, String role, String agent, String... args) throws IOException {
+        Path script = s.dir().resolve("messages.mjs");
+        if (!Files.exists(script)) {
+            try (InputStream in = Bench.class.getResourceAsStream("messages.mjs")) {
+                Files.write(script, in.readAllBytes());
+            }
+        }
+        List<String> cmd = new ArrayList<>(List.of("node", script.toString(), role, s.runFile().url(), s.runFile().secret(),
+                s.repo().toString(), agent, s.tokens().get(agent)));
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
     /** 8 readers on their event streams, then 8 senders × 200 messages at once; agents named PREFIX+R0.. and PREFIX+S0.. */
-    private static Round deliveryRound(Setup s, String prefix) throws Exception {
+    private static Round deliveryRound(Setup s, String prefix, Client client) throws Exception {
         int[] expected = new int[RECIPIENTS];
         for (int i = 0; i < SENDERS; i++) {
             Mulberry32 rnd = new Mulberry32(1000 + i);
@@ -108,22 +168,18 @@ final class MessageBenches {
                 expected[rnd.next(RECIPIENTS)]++;
             }
         }
-        Path dir = Files.createDirectories(s.dir().resolve(prefix.isEmpty() ? "round" : prefix + "round"));
+        Path dir = Files.createDirectories(s.dir().resolve(prefix + "round"));
         Path go = dir.resolve("go");
         List<Process> readers = new ArrayList<>();
         for (int r = 0; r < RECIPIENTS; r++) {
-            String name = prefix + "R" + r;
-            readers.add(java(Bench.class.getName(), List.of("reader", s.store().toString(), s.repo().toString(), name,
-                    Integer.toString(expected[r]), dir.resolve("R" + r + ".txt").toString(), s.tokens().get(name),
-                    dir.resolve("R" + r + ".ready").toString()), s.store(), dir.resolve("R" + r + ".log")));
+            readers.add(reader(s, client, prefix + "R" + r, expected[r], dir.resolve("R" + r + ".txt"),
+                    dir.resolve("R" + r + ".ready"), dir.resolve("R" + r + ".log")));
         }
         awaitFiles(dir, "R", ".ready", RECIPIENTS);
         List<Process> senders = new ArrayList<>();
         for (int i = 0; i < SENDERS; i++) {
-            String name = prefix + "S" + i;
-            senders.add(java(Bench.class.getName(), List.of("sender", s.store().toString(), s.repo().toString(), name,
-                    Integer.toString(1000 + i), Integer.toString(PER_SENDER), "0", go.toString(), s.tokens().get(name),
-                    dir.resolve("S" + i + ".ready").toString()), s.store(), dir.resolve("S" + i + ".log")));
+            senders.add(sender(s, client, prefix + "S" + i, 1000 + i, PER_SENDER, 0, go, dir.resolve("S" + i + ".ready"),
+                    dir.resolve("S" + i + ".log")));
         }
         awaitFiles(dir, "S", ".ready", SENDERS);
         long cpu0 = cpuMs(s.supervisor().pid());
@@ -169,25 +225,27 @@ final class MessageBenches {
 
     static void latency() throws Exception {
         ObjectNode o = Json.MAPPER.createObjectNode().put("benchmark", "latency");
-        for (int interval : new int[]{100, 10}) {
-            int count = interval == 100 ? 100 : 500;
-            try (Setup s = setup(List.of("R0", "S0"))) {
-                Path go = s.dir().resolve("go");
-                Process reader = java(Bench.class.getName(), List.of("reader", s.store().toString(), s.repo().toString(), "R0",
-                        Integer.toString(count), s.dir().resolve("R0.txt").toString(), s.tokens().get("R0"),
-                        s.dir().resolve("R0.ready").toString()), s.store(), s.dir().resolve("R0.log"));
-                awaitFiles(s.dir(), "R", ".ready", 1);
-                Process sender = java(Bench.class.getName(), List.of("sender", s.store().toString(), s.repo().toString(), "S0",
-                        "-1", Integer.toString(count), Integer.toString(interval), go.toString(), s.tokens().get("S0"),
-                        s.dir().resolve("S0.ready").toString()), s.store(), s.dir().resolve("S0.log"));
-                awaitFiles(s.dir(), "S", ".ready", 1);
-                Files.writeString(go, "go");
-                sender.waitFor(180, TimeUnit.SECONDS);
-                reader.waitFor(60, TimeUnit.SECONDS);
-                double[] ms = Files.readAllLines(s.dir().resolve("R0.txt")).stream().map(l -> l.split(" "))
-                        .mapToDouble(f -> (Long.parseLong(f[3]) - Long.parseLong(f[2])) / 1000.0).sorted().toArray();
-                o.put("p50_ms_" + interval, round(percentile(ms, 50))).put("p99_ms_" + interval, round(percentile(ms, 99)))
-                        .put("received_" + interval, ms.length).put("sent_" + interval, count);
+        for (Client client : List.of(Client.JVM, Client.NODE)) {
+            String suffix = client == Client.JVM ? "" : "_node";
+            for (int interval : new int[]{100, 10}) {
+                int count = interval == 100 ? 100 : 500;
+                try (Setup s = setup(List.of("R0", "S0"))) {
+                    Path go = s.dir().resolve("go");
+                    Process reader = reader(s, client, "R0", count, s.dir().resolve("R0.txt"), s.dir().resolve("R0.ready"),
+                            s.dir().resolve("R0.log"));
+                    awaitFiles(s.dir(), "R", ".ready", 1);
+                    Process sender = sender(s, client, "S0", -1, count, interval, go, s.dir().resolve("S0.ready"),
+                            s.dir().resolve("S0.log"));
+                    awaitFiles(s.dir(), "S", ".ready", 1);
+                    Files.writeString(go, "go");
+                    sender.waitFor(180, TimeUnit.SECONDS);
+                    reader.waitFor(60, TimeUnit.SECONDS);
+                    double[] ms = Files.readAllLines(s.dir().resolve("R0.txt")).stream().map(l -> l.split(" "))
+                            .mapToDouble(f -> (Long.parseLong(f[3]) - Long.parseLong(f[2])) / 1000.0).sorted().toArray();
+                    o.put("p50_ms_" + interval + suffix, round(percentile(ms, 50)))
+                            .put("p99_ms_" + interval + suffix, round(percentile(ms, 99)))
+                            .put("received_" + interval + suffix, ms.length).put("sent_" + interval + suffix, count);
+                }
             }
         }
         System.out.println(o);
@@ -208,7 +266,7 @@ final class MessageBenches {
             Thread.sleep(2);
         }
         for (int k = 0; k < count; k++) {
-            String to = (rnd == null ? "R0" : name.substring(0, name.length() - 2) + "R" + rnd.next(RECIPIENTS));
+            String to = name.substring(0, name.length() - 2) + "R" + (rnd == null ? 0 : rnd.next(RECIPIENTS));
             api.call(me, Json.MAPPER.createObjectNode().put("action", "send").put("to", to)
                     .put("message", name + " " + k + " " + micros()));
             if (intervalMs > 0) {
