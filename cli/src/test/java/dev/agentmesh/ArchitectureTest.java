@@ -82,6 +82,15 @@ class ArchitectureTest {
                 .check(main);
     }
 
+    @Test
+    void theRuntimeSpiHasNoProcessCode() {
+        // issue 6, part 1: the SPI in core is API only; starting and driving processes is the runtimes module's
+        noClasses().that().resideInAPackage("dev.agentmesh.runtime..")
+                .should().dependOnClassesThat().haveFullyQualifiedName(ProcessBuilder.class.getName())
+                .orShould().dependOnClassesThat().haveFullyQualifiedName(Process.class.getName())
+                .check(main);
+    }
+
     private static String featureOf(String pkg) {
         String rest = pkg.substring("dev.agentmesh.".length());
         return rest.substring(0, rest.indexOf('.'));

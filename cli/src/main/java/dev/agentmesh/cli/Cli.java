@@ -162,12 +162,12 @@ final class Cli {
 
     /**
      * @return the pid recorded for a join from the CLI: the agent's process above this one (see
-     *         {@link dev.agentmesh.runtime.AgentProcesses#agentOf}), so an agent whose tool runs
+     *         {@link dev.agentmesh.runtimes.AgentProcesses#agentOf}), so an agent whose tool runs
      *         {@code bash -c "mesh join"} is tied to the agent's process, not to the shell that ends at once; an
      *         interactive shell is kept, so a person's terminal is theirs
      */
     static long callerPid() {
-        return dev.agentmesh.runtime.AgentProcesses.agentOf(ProcessHandle.current().parent().orElse(ProcessHandle.current())).pid();
+        return dev.agentmesh.runtimes.AgentProcesses.agentOf(ProcessHandle.current().parent().orElse(ProcessHandle.current())).pid();
     }
 
     /** Runs a pi_messenger action as {@code as} and prints its text, or its data with {@code json}. */

@@ -11,7 +11,7 @@ import dev.agentmesh.model.Script;
 import dev.agentmesh.model.ScriptedModelServer;
 import dev.agentmesh.project.MeshEnv;
 import dev.agentmesh.project.Project;
-import dev.agentmesh.runtime.Commands;
+import dev.agentmesh.project.Commands;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -1,7 +1,7 @@
 package dev.agentmesh.cli;
 
 import dev.agentmesh.MeshException;
-import dev.agentmesh.runtime.Commands;
+import dev.agentmesh.project.Commands;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -3,7 +3,7 @@ package dev.agentmesh.cli;
 import dev.agentmesh.MeshException;
 import dev.agentmesh.api.Json;
 import dev.agentmesh.api.PiMessengerSchema;
-import dev.agentmesh.runtime.pi.PiRuntime;
+import dev.agentmesh.runtimes.pi.PiRuntime;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

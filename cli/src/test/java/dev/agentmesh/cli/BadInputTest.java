@@ -4,7 +4,7 @@ import dev.agentmesh.crew.TaskSpec;
 import dev.agentmesh.mesh.Message;
 import dev.agentmesh.model.Script;
 import dev.agentmesh.model.ScriptedModelServer;
-import dev.agentmesh.runtime.pi.PiRuntime;
+import dev.agentmesh.runtimes.pi.PiRuntime;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

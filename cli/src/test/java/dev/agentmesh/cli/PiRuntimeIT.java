@@ -5,7 +5,7 @@ import dev.agentmesh.model.ScriptedModelServer;
 import dev.agentmesh.runtime.AgentProcess;
 import dev.agentmesh.runtime.LaunchSpec;
 import dev.agentmesh.runtime.RunResult;
-import dev.agentmesh.runtime.pi.PiRuntime;
+import dev.agentmesh.runtimes.pi.PiRuntime;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,7 +1,7 @@
 package dev.agentmesh.crew;
 
 import dev.agentmesh.MeshException;
-import dev.agentmesh.runtime.Commands;
+import dev.agentmesh.project.Commands;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -62,7 +62,7 @@ public final class SupervisorClient {
         pb.environment().remove("MESH_SERVE");
         // started from inside an agent (its extension, its shell), the supervisor is not part of that agent's tree:
         // without the mark, stopping the agent (or finding its owner dead) does not stop the supervisor
-        pb.environment().remove(dev.agentmesh.runtime.ProcessGroups.TREE_ENV);
+        pb.environment().remove(dev.agentmesh.runtimes.ProcessGroups.TREE_ENV);
         Process p;
         try {
             if (!Files.isDirectory(store.getParent())) {

@@ -7,8 +7,8 @@ import dev.agentmesh.crew.CrewRunner;
 import dev.agentmesh.crew.Task;
 import dev.agentmesh.crew.TaskFormat;
 import dev.agentmesh.mesh.Mesh;
-import dev.agentmesh.runtime.ProcessGroups;
-import dev.agentmesh.runtime.pi.PiRuntime;
+import dev.agentmesh.runtimes.ProcessGroups;
+import dev.agentmesh.runtimes.pi.PiRuntime;
 import dev.agentmesh.Texts;
 
 import java.io.PrintWriter;

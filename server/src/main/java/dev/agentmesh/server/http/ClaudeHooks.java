@@ -8,7 +8,7 @@ import dev.agentmesh.api.Json;
 import dev.agentmesh.api.LocalMeshApi;
 import dev.agentmesh.project.Project;
 import dev.agentmesh.project.SessionTokens;
-import dev.agentmesh.runtime.AgentProcesses;
+import dev.agentmesh.runtimes.AgentProcesses;
 import dev.agentmesh.server.Supervisor;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;

@@ -2,7 +2,7 @@ package dev.agentmesh.server.tasks;
 
 import dev.agentmesh.MeshException;
 import dev.agentmesh.crew.Crew;
-import dev.agentmesh.runtime.ProcessGroups;
+import dev.agentmesh.runtimes.ProcessGroups;
 import dev.agentmesh.server.Supervisor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,8 +1,8 @@
-package dev.agentmesh.runtime.pi;
+package dev.agentmesh.runtimes.pi;
 
 import dev.agentmesh.MeshException;
 import dev.agentmesh.runtime.AgentProcess;
-import dev.agentmesh.runtime.ProcessGroups;
+import dev.agentmesh.runtimes.ProcessGroups;
 import dev.agentmesh.runtime.Progress;
 import dev.agentmesh.runtime.RunResult;
 import tools.jackson.databind.JsonNode;

@@ -1,4 +1,4 @@
-package dev.agentmesh.runtime;
+package dev.agentmesh.runtimes;
 
 import org.junit.jupiter.api.Test;
 

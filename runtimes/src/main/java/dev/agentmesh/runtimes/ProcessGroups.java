@@ -1,4 +1,4 @@
-package dev.agentmesh.runtime;
+package dev.agentmesh.runtimes;
 
 import java.util.List;
 import java.util.concurrent.TimeUnit;

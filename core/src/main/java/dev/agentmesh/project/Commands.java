@@ -1,4 +1,4 @@
-package dev.agentmesh.runtime;
+package dev.agentmesh.project;
 
 import dev.agentmesh.MeshException;
 

@@ -1,4 +1,4 @@
-package dev.agentmesh.runtime;
+package dev.agentmesh.runtimes;
 
 import java.nio.file.Path;
 import java.util.Arrays;

@@ -1,4 +1,4 @@
-package dev.agentmesh.runtime.pi;
+package dev.agentmesh.runtimes.pi;
 
 import dev.agentmesh.MeshException;
 import dev.agentmesh.runtime.AgentProcess;
@@ -15,8 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.time.Duration;
-import dev.agentmesh.runtime.Commands;
-import dev.agentmesh.runtime.ProcessGroups;
+import dev.agentmesh.project.Commands;
+import dev.agentmesh.runtimes.ProcessGroups;
 import java.util.function.Consumer;
 
 /**
