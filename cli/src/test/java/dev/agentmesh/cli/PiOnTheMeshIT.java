@@ -3,8 +3,10 @@ package dev.agentmesh.cli;
 import dev.agentmesh.api.PiMessengerSchema;
 import dev.agentmesh.model.Script;
 import dev.agentmesh.model.ScriptedModelServer;
-import dev.agentmesh.runtime.AgentProcess;
-import dev.agentmesh.runtime.LaunchSpec;
+import dev.agentmesh.runtime.AgentSession;
+import dev.agentmesh.runtime.Capability;
+import dev.agentmesh.runtime.ModelRef;
+import dev.agentmesh.runtime.AgentSpec;
 import dev.agentmesh.runtime.RunResult;
 import dev.agentmesh.runtimes.pi.PiRuntime;
 import org.junit.jupiter.api.AfterEach;
@@ -85,7 +87,7 @@ class PiOnTheMeshIT {
         ItSupport.stopByPid(supervisor);
     }
 
-    private AgentProcess launch(ScriptedModelServer server) {
+    private AgentSession launch(ScriptedModelServer server) {
         Path pi = PiRuntime.locateOrInstall(System.getenv(), line -> { });
         Path agentDir = PiRuntime.writeLocalModelConfig(tmp.resolve("pi-agent"), server.baseUrl());
         Map<String, String> meshEnv = new HashMap<>();
@@ -95,14 +97,14 @@ class PiOnTheMeshIT {
         meshEnv.put("MESH_AGENT", "Worker");
         meshEnv.put("MESH_AGENT_TOKEN", workerToken);
         PiRuntime runtime = PiRuntime.create(pi, agentDir, tmp.resolve("ext"), PiMessengerSchema.descriptor(), meshEnv);
-        return runtime.launch(new LaunchSpec("Worker", repo, "mesh", "scripted", "off",
-                List.of("read", "bash", "edit", "write", "pi_messenger"), null, Map.of(), tmp.resolve("worker.jsonl")));
+        return runtime.launch(new AgentSpec("Worker", "worker", ModelRef.parse("mesh/scripted:off"), null, Capability.ALL, repo,
+                Map.of(), tmp.resolve("worker.jsonl")));
     }
 
     @Test
     void aMessageSteersTheWorkingAgentAndWakesTheIdleOne() throws Exception {
         try (ScriptedModelServer server = ScriptedModelServer.start(Script.parse(SCRIPT, "pi-mesh-it"), 0);
-             AgentProcess agent = launch(server)) {
+             AgentSession agent = launch(server)) {
             agent.prompt("[busy] work a while");
             await().atMost(Duration.ofSeconds(60)).until(() -> agent.progress().toolCalls() == 1);
             mesh("send", "Worker", "change of plan", "--as", "Boss");
@@ -124,7 +126,7 @@ class PiOnTheMeshIT {
     @Test
     void anEditOfAFileAnotherAgentHoldsIsRefusedNamingTheHolder() throws Exception {
         try (ScriptedModelServer server = ScriptedModelServer.start(Script.parse(SCRIPT, "pi-mesh-it"), 0);
-             AgentProcess agent = launch(server)) {
+             AgentSession agent = launch(server)) {
             agent.prompt("[edit] write the held file");
             RunResult r = agent.awaitEnd(Duration.ofSeconds(90));
 

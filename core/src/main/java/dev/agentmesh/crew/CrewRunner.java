@@ -4,9 +4,11 @@ import dev.agentmesh.MeshException;
 import dev.agentmesh.mesh.Agent;
 import dev.agentmesh.mesh.Mesh;
 import dev.agentmesh.mesh.Presence;
-import dev.agentmesh.runtime.AgentLauncher;
-import dev.agentmesh.runtime.AgentProcess;
-import dev.agentmesh.runtime.LaunchSpec;
+import dev.agentmesh.runtime.AgentRuntime;
+import dev.agentmesh.runtime.AgentSession;
+import dev.agentmesh.runtime.AgentSpec;
+import dev.agentmesh.runtime.Capability;
+import dev.agentmesh.runtime.ModelRef;
 import dev.agentmesh.runtime.Progress;
 import dev.agentmesh.runtime.RunResult;
 
@@ -89,17 +91,18 @@ public final class CrewRunner {
 
     private enum Role { PLANNER, WORKER, REVIEWER }
 
-    private static final List<String> WORKER_TOOLS = List.of("read", "bash", "edit", "write", "pi_messenger");
-    private static final List<String> READER_TOOLS = List.of("read", "bash", "pi_messenger");
+    /** A worker may do everything; planners and reviewers read, search, run commands and talk, but edit nothing. */
+    private static final Set<Capability> WORKER_TOOLS = Capability.ALL;
+    private static final Set<Capability> READER_TOOLS = Capability.READ_ONLY;
 
     private final Mesh mesh;
     private final WorkTree workTree;
     private final Crew crew;
     private final Tasks tasks;
-    private final AgentLauncher launcher;
+    private final AgentRuntime launcher;
     private final Settings settings;
     private final Consumer<String> log;
-    private final Set<AgentProcess> live = ConcurrentHashMap.newKeySet();
+    private final Set<AgentSession> live = ConcurrentHashMap.newKeySet();
     private final List<String> started = java.util.Collections.synchronizedList(new ArrayList<>());
     /** The token of each worker it joined, handed to the worker as MESH_AGENT_TOKEN. */
     private final Map<String, String> tokens = new java.util.concurrent.ConcurrentHashMap<>();
@@ -112,7 +115,7 @@ public final class CrewRunner {
     /**
      * @param log receives progress lines meant for a person
      */
-    public CrewRunner(Mesh mesh, Crew crew, AgentLauncher launcher, Settings settings, Consumer<String> log) {
+    public CrewRunner(Mesh mesh, Crew crew, AgentRuntime launcher, Settings settings, Consumer<String> log) {
         this.mesh = mesh;
         this.workTree = new WorkTree(mesh.project().root());
         this.crew = crew;
@@ -355,7 +358,7 @@ public final class CrewRunner {
     }
 
     /** Like {@link #runAgent}, but a runtime that fails to start or answer gives a failed result instead of throwing. */
-    private RunResult runAgentSafely(Role role, String name, String system, String prompt, List<String> tools, String label) {
+    private RunResult runAgentSafely(Role role, String name, String system, String prompt, Set<Capability> tools, String label) {
         try {
             return runAgent(role, name, system, prompt, tools, label);
         } catch (RuntimeException e) {
@@ -363,17 +366,12 @@ public final class CrewRunner {
         }
     }
 
-    private RunResult runAgent(Role role, String name, String system, String prompt, List<String> tools, String label) {
+    private RunResult runAgent(Role role, String name, String system, String prompt, Set<Capability> tools, String label) {
         String model = settings.models().getOrDefault(role.name().toLowerCase(java.util.Locale.ROOT), settings.defaultModel());
-        String provider = null;
-        String modelId = model;
-        if (model != null && model.contains("/")) {
-            provider = model.substring(0, model.indexOf('/'));
-            modelId = model.substring(model.indexOf('/') + 1);
-        }
         Path transcript = mesh.project().meshDir().resolve("crew/logs/" + label + "-" + name + ".jsonl");
-        AgentProcess p = launcher.launch(new LaunchSpec(name, mesh.project().root(), provider, modelId, null, tools,
-                system, tokens.containsKey(name) ? Map.of("MESH_AGENT_TOKEN", tokens.get(name)) : Map.of(), transcript));
+        AgentSession p = launcher.launch(new AgentSpec(name, role.name().toLowerCase(java.util.Locale.ROOT), ModelRef.parse(model),
+                system, tools, mesh.project().root(),
+                tokens.containsKey(name) ? Map.of("MESH_AGENT_TOKEN", tokens.get(name)) : Map.of(), transcript));
         live.add(p);
         try {
             if (stopped) {
@@ -400,7 +398,7 @@ public final class CrewRunner {
     static final Duration PROGRESS_EVERY = Duration.ofSeconds(2);
 
     /** Until interrupted: puts the agent's progress into its status message when it changed. */
-    private void report(String name, String label, AgentProcess p) {
+    private void report(String name, String label, AgentSession p) {
         Progress last = null;
         while (true) {
             try {
@@ -429,7 +427,7 @@ public final class CrewRunner {
 
     private String join() {
         Presence.Joined j = mesh.presence().joinWithToken(new Presence.JoinRequest(null, ProcessHandle.current().pid(),
-                mesh.project().root().toString(), launcher.runtimeName(), settings.defaultModel(), mesh.project().branch()), null);
+                mesh.project().root().toString(), launcher.name(), settings.defaultModel(), mesh.project().branch()), null);
         Agent a = j.agent();
         started.add(a.name());
         tokens.put(a.name(), j.token());

@@ -2,9 +2,9 @@ package dev.agentmesh.crew;
 
 import dev.agentmesh.MeshException;
 import dev.agentmesh.MeshFixture;
-import dev.agentmesh.runtime.AgentLauncher;
-import dev.agentmesh.runtime.AgentProcess;
-import dev.agentmesh.runtime.LaunchSpec;
+import dev.agentmesh.runtime.AgentRuntime;
+import dev.agentmesh.runtime.AgentSession;
+import dev.agentmesh.runtime.AgentSpec;
 import dev.agentmesh.runtime.Progress;
 import dev.agentmesh.runtime.RunResult;
 import org.junit.jupiter.api.Test;
@@ -24,16 +24,37 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ModelOutageTest {
 
     /** Every agent it launches ends its run at once with the error pi gives when the endpoint refuses connections. */
-    private record Unreachable(AtomicInteger launches) implements AgentLauncher {
+    private record Unreachable(AtomicInteger launches) implements AgentRuntime {
         @Override
-        public String runtimeName() {
+        public String name() {
             return "stub";
         }
 
         @Override
-        public AgentProcess launch(LaunchSpec spec) {
+        public AgentSession resume(AgentSpec spec, String sessionId) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public AgentSession launch(AgentSpec spec) {
             launches.incrementAndGet();
-            return new AgentProcess() {
+            return new AgentSession() {
+                public String sessionId() {
+                    return "";
+                }
+
+                public String runtime() {
+                    return "stub";
+                }
+
+                public State state() {
+                    return State.IDLE;
+                }
+
+                public AutoCloseable subscribe(java.util.function.Consumer<dev.agentmesh.runtime.AgentEvent> l) {
+                    return () -> { };
+                }
+
                 public long pid() {
                     return ProcessHandle.current().pid();
                 }
@@ -47,7 +68,7 @@ class ModelOutageTest {
                 public void followUp(String message) {
                 }
 
-                public void abort() {
+                public void interrupt() {
                 }
 
                 public RunResult awaitEnd(Duration timeout) {
@@ -58,11 +79,7 @@ class ModelOutageTest {
                     return new Progress(0, null, 0, 0, System.currentTimeMillis());
                 }
 
-                public boolean alive() {
-                    return false;
-                }
-
-                public void close() {
+                public void stop(Duration grace) {
                 }
             };
         }

@@ -1,8 +1,10 @@
 package dev.agentmesh.runtimes.pi;
 
 import dev.agentmesh.MeshException;
-import dev.agentmesh.runtime.AgentProcess;
-import dev.agentmesh.runtime.LaunchSpec;
+import dev.agentmesh.runtime.AgentRuntime;
+import dev.agentmesh.runtime.AgentSession;
+import dev.agentmesh.runtime.AgentSpec;
+import dev.agentmesh.runtime.Capability;
 import dev.agentmesh.runtime.ToolDescriptor;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -17,15 +19,20 @@ import java.util.Map;
 import java.time.Duration;
 import dev.agentmesh.project.Commands;
 import dev.agentmesh.runtimes.ProcessGroups;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
  * The pi runtime: starts {@code pi --mode rpc} agents (reference/agent-cli-protocols.md) with a provider, model,
  * thinking level, tool allow-list and system prompt, plus agentmesh's {@code pi_messenger} extension so the
  * agent reaches the mesh from inside pi. Each agent runs in its own process group ({@code setsid}) so stopping
- * it leaves no orphan.
+ * it leaves no orphan. Capabilities map to pi's tools: read → {@code read}, search → {@code grep,find,ls}, edit →
+ * {@code edit}, write → {@code write}, shell → {@code bash}, mesh → {@code pi_messenger}; pi gets exactly those
+ * ({@code --tools}). With a session folder, pi keeps its sessions there and {@link #resume} continues one by id;
+ * without, it runs with {@code --no-session}. Thread-safe.
  */
-public final class PiRuntime implements dev.agentmesh.runtime.AgentLauncher {
+public final class PiRuntime implements AgentRuntime {
     /** The npm package of pi. */
     public static final String PACKAGE = "@mariozechner/pi-coding-agent";
     /** The pinned version installed when no pi is on PATH. */
@@ -39,12 +46,37 @@ public final class PiRuntime implements dev.agentmesh.runtime.AgentLauncher {
     private final Path agentDir;
     private final Path extension;
     private final Map<String, String> meshEnv;
+    private final Path sessionDir;
 
-    private PiRuntime(Path pi, Path agentDir, Path extension, Map<String, String> meshEnv) {
+    private PiRuntime(Path pi, Path agentDir, Path extension, Map<String, String> meshEnv, Path sessionDir) {
         this.pi = pi;
         this.agentDir = agentDir;
         this.extension = extension;
         this.meshEnv = meshEnv;
+        this.sessionDir = sessionDir;
+    }
+
+    /**
+     * @return a runtime like this one whose agents keep their pi sessions in {@code dir} (so they can be resumed)
+     */
+    public PiRuntime withSessions(Path dir) {
+        return new PiRuntime(pi, agentDir, extension, meshEnv, dir);
+    }
+
+    /** @return pi's tool names for {@code capabilities}, in a fixed order */
+    public static List<String> tools(Set<Capability> capabilities) {
+        Set<String> tools = new LinkedHashSet<>();
+        for (Capability c : new java.util.TreeSet<>(capabilities)) {
+            switch (c) {
+                case READ -> tools.add("read");
+                case SEARCH -> tools.addAll(List.of("grep", "find", "ls"));
+                case EDIT -> tools.add("edit");
+                case WRITE -> tools.add("write");
+                case SHELL -> tools.add("bash");
+                case MESH -> tools.add(MESH_TOOL);
+            }
+        }
+        return List.copyOf(tools);
     }
 
     /**
@@ -64,7 +96,7 @@ public final class PiRuntime implements dev.agentmesh.runtime.AgentLauncher {
             if (!Files.exists(ext) || !java.util.Arrays.equals(Files.readAllBytes(ext), bytes)) {
                 Files.write(ext, bytes);
             }
-            return new PiRuntime(pi, agentDir, ext, Map.copyOf(meshEnv));
+            return new PiRuntime(pi, agentDir, ext, Map.copyOf(meshEnv), null);
         } catch (IOException e) {
             throw MeshException.unexpectedState("cannot write the pi extension into " + workDir + ": " + e.getMessage(), e);
         }
@@ -180,30 +212,62 @@ public final class PiRuntime implements dev.agentmesh.runtime.AgentLauncher {
     }
 
     @Override
-    public String runtimeName() {
+    public String name() {
         return "pi";
     }
 
     /**
-     * Starts an agent; it waits for a {@link AgentProcess#prompt}.
+     * Starts an agent; it is idle (ready for {@link AgentSession#prompt}) when this returns.
      *
      * @return the running agent
-     * @throws MeshException (unexpected state) if pi cannot be started
+     * @throws MeshException (unexpected state) if pi cannot be started or does not answer
      */
     @Override
-    public AgentProcess launch(LaunchSpec spec) {
-        List<String> cmd = new ArrayList<>(List.of("setsid", pi.toString(), "--mode", "rpc", "--no-session",
+    public AgentSession launch(AgentSpec spec) {
+        return start(spec, null);
+    }
+
+    /**
+     * @throws MeshException (invalid input) if this runtime keeps no sessions, or the id is not a pi session id;
+     *                       (unexpected state) if pi cannot be started
+     */
+    @Override
+    public AgentSession resume(AgentSpec spec, String sessionId) {
+        if (sessionDir == null) {
+            throw MeshException.invalidInput("this pi runtime runs without sessions (--no-session); nothing to resume");
+        }
+        if (sessionId == null || !sessionId.matches("[0-9A-Za-z-]{1,64}")) {
+            throw MeshException.invalidInput("'" + dev.agentmesh.Texts.quote(String.valueOf(sessionId), 80) + "' is not a pi session id");
+        }
+        return start(spec, sessionId);
+    }
+
+    private AgentSession start(AgentSpec spec, String resumeId) {
+        List<String> cmd = new ArrayList<>(List.of("setsid", pi.toString(), "--mode", "rpc",
                 "--no-extensions", "--no-skills", "--no-context-files", "-e", extension.toString()));
-        if (spec.provider() != null) {
-            cmd.addAll(List.of("--provider", spec.provider()));
+        if (sessionDir == null) {
+            cmd.add("--no-session");
+        } else {
+            cmd.addAll(List.of("--session-dir", sessionDir.toString()));
+            if (resumeId != null) {
+                cmd.addAll(List.of("--session", resumeId));
+            }
         }
         if (spec.model() != null) {
-            cmd.addAll(List.of("--model", spec.model()));
+            if (spec.model().provider() != null) {
+                cmd.addAll(List.of("--provider", spec.model().provider()));
+            }
+            cmd.addAll(List.of("--model", spec.model().model()));
+            if (spec.model().thinking() != null) {
+                cmd.addAll(List.of("--thinking", spec.model().thinking()));
+            }
         }
-        if (spec.thinking() != null) {
-            cmd.addAll(List.of("--thinking", spec.thinking()));
+        List<String> tools = tools(spec.capabilities());
+        if (tools.isEmpty()) {
+            cmd.add("--no-tools");
+        } else {
+            cmd.addAll(List.of("--tools", String.join(",", tools)));
         }
-        cmd.addAll(List.of("--tools", String.join(",", spec.tools())));
         if (spec.systemPrompt() != null) {
             cmd.addAll(List.of("--append-system-prompt", spec.systemPrompt()));
         }
@@ -211,7 +275,7 @@ public final class PiRuntime implements dev.agentmesh.runtime.AgentLauncher {
         Map<String, String> env = pb.environment();
         env.putAll(meshEnv);
         env.putAll(spec.env());
-        env.put("MESH_AGENT", spec.agentName());
+        env.put("MESH_AGENT", spec.name());
         env.put("MESH_RUNTIME", "pi");
         env.put("PI_OFFLINE", "1");
         String mark = ProcessGroups.newTreeMark();
@@ -220,20 +284,20 @@ public final class PiRuntime implements dev.agentmesh.runtime.AgentLauncher {
         if (agentDir != null) {
             env.put("PI_CODING_AGENT_DIR", agentDir.toString());
         }
+        Process process;
         try {
-            if (spec.transcript() != null) {
-                Files.createDirectories(spec.transcript().getParent());
+            if (sessionDir != null) {
+                Files.createDirectories(sessionDir);
             }
-            Process process = pb.start();
-            try {
-                return new PiProcess(process, spec.transcript(), mark);
-            } catch (IOException | RuntimeException e) {
-                ProcessGroups.stop(process, process.descendants().toList(), 500, mark);
-                throw e;
-            }
+            process = pb.start();
         } catch (IOException e) {
             throw MeshException.unexpectedState("cannot start pi (" + pi + "): " + e.getMessage(), e);
         }
+        try {
+            return new PiSession(process, spec.transcript(), mark);
+        } catch (IOException | RuntimeException e) {
+            ProcessGroups.stop(process, process.descendants().toList(), 500, mark);
+            throw e instanceof MeshException m ? m : MeshException.unexpectedState("cannot start pi (" + pi + "): " + e.getMessage(), e);
+        }
     }
-
 }

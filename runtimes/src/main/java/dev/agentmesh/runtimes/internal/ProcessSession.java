@@ -1,0 +1,400 @@
+package dev.agentmesh.runtimes.internal;
+
+import dev.agentmesh.MeshException;
+import dev.agentmesh.runtime.AgentEvent;
+import dev.agentmesh.runtime.AgentSession;
+import dev.agentmesh.runtime.Progress;
+import dev.agentmesh.runtime.RunResult;
+import dev.agentmesh.runtimes.ProcessGroups;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * What every session of an agent CLI driven over JSON lines shares (pi RPC, Claude Code stream-json, Codex
+ * app-server): the process and its tree mark, a writer for stdin, a reader thread for stdout that hands each JSON
+ * line to {@link #onLine}, the last 20 lines of stderr for error messages, the transcript, listeners, the state and
+ * the counters kept from the {@link AgentEvent}s the subclass {@link #emit emits}, and stopping the whole tree.
+ * Subclasses translate their runtime's lines into events and call {@link #beginTurn} and {@link #endTurn}.
+ * Thread-safe: state changes under {@link #lock}, and listeners are called holding it, so every listener sees the
+ * events in the order the state changed (a turn's end before the next turn's start).
+ */
+public abstract class ProcessSession implements AgentSession {
+    /** JSON for every runtime's lines. */
+    protected static final JsonMapper JSON = JsonMapper.builder().build();
+    /** Lines of stderr kept for error messages. */
+    static final int STDERR_LINES = 20;
+
+    private final String runtime;
+    /** The agent process (the leader of its process group). */
+    protected final Process process;
+    private final String treeMark;
+    private final Writer stdin;
+    private final Writer transcript;
+    private final Deque<String> stderrTail = new ArrayDeque<>();
+    private final List<Consumer<AgentEvent>> listeners = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean stopping = new AtomicBoolean();
+    /** Guards the state, the turn and the counters. */
+    protected final Object lock = new Object();
+
+    private State state = State.STARTING;
+    private CompletableFuture<RunResult> turn = CompletableFuture.completedFuture(null);
+    private volatile String sessionId = "";
+    private int toolCalls;
+    private String lastTool;
+    private long inTokens;
+    private long outTokens;
+    private long lastActivity = System.currentTimeMillis();
+    private String lastText = "";
+    private final List<String> edited = new ArrayList<>();
+
+    /**
+     * @param runtime        the runtime's name, e.g. {@code claude}
+     * @param process        the started agent process
+     * @param transcriptFile where the raw lines go (streaming deltas are the subclass's to leave out), or null
+     * @param treeMark       the mark its tree carries ({@link ProcessGroups#TREE_ENV})
+     * @throws IOException if the transcript cannot be opened
+     */
+    protected ProcessSession(String runtime, Process process, Path transcriptFile, String treeMark) throws IOException {
+        this.runtime = runtime;
+        this.process = process;
+        this.treeMark = treeMark;
+        this.stdin = new BufferedWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8));
+        if (transcriptFile != null) {
+            Files.createDirectories(transcriptFile.toAbsolutePath().getParent());
+        }
+        this.transcript = transcriptFile == null ? null : Files.newBufferedWriter(transcriptFile, StandardCharsets.UTF_8);
+    }
+
+    /** Starts the reader threads; call once, at the end of the subclass's constructor. */
+    protected final void startReading() {
+        Thread.ofVirtual().name(runtime + "-out-" + process.pid()).start(this::readStdout);
+        Thread.ofVirtual().name(runtime + "-err-" + process.pid()).start(this::readStderr);
+    }
+
+    /**
+     * Handles one JSON line of the runtime's stdout, on the reader thread.
+     *
+     * @param line the parsed line
+     * @param raw  the line as read
+     */
+    protected abstract void onLine(JsonNode line, String raw);
+
+    /** Called once on the reader thread after stdout closed and the process exited; the turn is then ended. */
+    protected void onExit() {
+    }
+
+    @Override
+    public final String runtime() {
+        return runtime;
+    }
+
+    @Override
+    public final long pid() {
+        return process.pid();
+    }
+
+    @Override
+    public final String sessionId() {
+        return sessionId;
+    }
+
+    /** Records the runtime's session id once it says it. */
+    protected final void sessionId(String id) {
+        if (id != null && !id.isBlank()) {
+            this.sessionId = id;
+        }
+    }
+
+    @Override
+    public final State state() {
+        synchronized (lock) {
+            return state;
+        }
+    }
+
+    /** @return whether a turn is going on */
+    protected final boolean working() {
+        synchronized (lock) {
+            return state == State.WORKING;
+        }
+    }
+
+    /** Moves from starting to idle (the runtime said it is ready). */
+    protected final void ready() {
+        synchronized (lock) {
+            if (state != State.STARTING) {
+                return;
+            }
+            state = State.IDLE;
+            emit(new AgentEvent.StateChanged(System.currentTimeMillis(), State.IDLE));
+        }
+    }
+
+    /**
+     * Starts a turn: a new result to wait for, the state working and {@link AgentEvent.TurnStarted} emitted. A turn
+     * already going on is kept (a steer folded into it).
+     *
+     * @return false if a turn was going on already
+     */
+    protected final boolean beginTurn() {
+        synchronized (lock) {
+            if (state == State.STOPPED) {
+                throw MeshException.unexpectedState(runtime + " agent " + pid() + " has stopped" + stderrSuffix());
+            }
+            if (!turn.isDone()) {
+                return false;
+            }
+            turn = new CompletableFuture<>();
+            state = State.WORKING;
+            lastText = "";
+            emit(new AgentEvent.TurnStarted(System.currentTimeMillis()));
+            return true;
+        }
+    }
+
+    /**
+     * Ends the turn going on, if any: completes its result, makes the session idle (unless stopped) and emits
+     * {@link AgentEvent.TurnEnded}.
+     *
+     * @param error null when the turn ended normally, else why not
+     */
+    protected final void endTurn(String error) {
+        synchronized (lock) {
+            if (turn.isDone()) {
+                return;
+            }
+            RunResult r = new RunResult(error == null, lastText, error, progressLocked());
+            if (state == State.WORKING) {
+                state = State.IDLE;
+            }
+            emit(new AgentEvent.TurnEnded(System.currentTimeMillis(), r.ok(), r.finalText(), r.error()));
+            turn.complete(r);
+        }
+    }
+
+    /** Updates the counters from {@code e}, then tells the listeners (holding the lock); a failing listener is skipped. */
+    protected final void emit(AgentEvent e) {
+        synchronized (lock) {
+            lastActivity = e.at();
+            switch (e) {
+                case AgentEvent.ToolCallStarted t -> {
+                    toolCalls++;
+                    lastTool = t.tool();
+                    if (t.path() != null) {
+                        edited.add(t.path());
+                    }
+                }
+                case AgentEvent.Usage u -> {
+                    inTokens += u.inputTokens();
+                    outTokens += u.outputTokens();
+                }
+                case AgentEvent.Text t -> {
+                    if (!t.text().isEmpty()) {
+                        lastText = t.text();
+                    }
+                }
+                default -> {
+                }
+            }
+            for (Consumer<AgentEvent> l : listeners) {
+                try {
+                    l.accept(e);
+                } catch (RuntimeException ex) {
+                    // one listener's fault must not stop the session's reader
+                }
+            }
+        }
+    }
+
+    /** @return the last assistant text of the turn so far */
+    protected final String lastText() {
+        synchronized (lock) {
+            return lastText;
+        }
+    }
+
+    /** Writes {@code line} and a newline to the agent's stdin. */
+    protected final void writeLine(JsonNode line) {
+        try {
+            synchronized (stdin) {
+                stdin.write(JSON.writeValueAsString(line));
+                stdin.write('\n');
+                stdin.flush();
+            }
+        } catch (IOException e) {
+            throw MeshException.unexpectedState(runtime + " agent " + pid() + " is gone" + stderrSuffix(), e);
+        }
+    }
+
+    /** Writes {@code raw} to the transcript, if there is one. */
+    protected final void record(String raw) {
+        if (transcript == null) {
+            return;
+        }
+        synchronized (transcript) {
+            try {
+                transcript.write(raw);
+                transcript.write('\n');
+                transcript.flush();
+            } catch (IOException e) {
+                // best effort: the transcript is a record, not the run
+            }
+        }
+    }
+
+    @Override
+    public RunResult awaitEnd(Duration timeout) {
+        CompletableFuture<RunResult> current;
+        synchronized (lock) {
+            current = turn;
+        }
+        try {
+            RunResult r = current.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return r == null ? new RunResult(false, "", "no run was started", progress()) : r;
+        } catch (TimeoutException e) {
+            try {
+                interrupt();
+            } catch (MeshException gone) {
+                // the agent is gone; the result says timed out all the same
+            }
+            endTurn("timed out after " + timeout.toSeconds() + " s");
+            return current.getNow(new RunResult(false, lastText(), "timed out after " + timeout.toSeconds() + " s", progress()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new RunResult(false, lastText(), "interrupted", progress());
+        } catch (Exception e) {
+            return new RunResult(false, lastText(), String.valueOf(e.getMessage()), progress());
+        }
+    }
+
+    @Override
+    public final Progress progress() {
+        synchronized (lock) {
+            return progressLocked();
+        }
+    }
+
+    private Progress progressLocked() {
+        return new Progress(toolCalls, lastTool, inTokens, outTokens, lastActivity, edited);
+    }
+
+    @Override
+    public final AutoCloseable subscribe(Consumer<AgentEvent> listener) {
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+
+    @Override
+    public void stop(Duration grace) {
+        if (!stopping.compareAndSet(false, true)) {
+            return;
+        }
+        List<ProcessHandle> tree = process.descendants().toList();
+        try {
+            stdin.close();
+        } catch (IOException e) {
+            // already closed by the process exiting
+        }
+        try {
+            process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        ProcessGroups.stop(process, tree, 2000, treeMark);
+        endTurn("stopped");
+        markStopped();
+        if (transcript != null) {
+            synchronized (transcript) {
+                try {
+                    transcript.close();
+                } catch (IOException e) {
+                    // best effort
+                }
+            }
+        }
+    }
+
+    private void markStopped() {
+        synchronized (lock) {
+            if (state == State.STOPPED) {
+                return;
+            }
+            state = State.STOPPED;
+            emit(new AgentEvent.StateChanged(System.currentTimeMillis(), State.STOPPED));
+        }
+    }
+
+    /** @return ": " and the last lines of stderr joined by " | ", or "" when it printed nothing */
+    protected final String stderrSuffix() {
+        synchronized (stderrTail) {
+            return stderrTail.isEmpty() ? "" : ": " + String.join(" | ", stderrTail).strip();
+        }
+    }
+
+    private void readStdout() {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = r.readLine()) != null; ) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                JsonNode node;
+                try {
+                    node = JSON.readTree(line);
+                } catch (RuntimeException e) {
+                    continue; // a runtime's stray non-JSON output
+                }
+                try {
+                    onLine(node, line);
+                } catch (RuntimeException e) {
+                    emit(new AgentEvent.Error(System.currentTimeMillis(), "agentmesh could not read a " + runtime + " line: " + e.getMessage()));
+                }
+            }
+        } catch (IOException e) {
+            // the process closed its output
+        }
+        try {
+            process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        onExit();
+        endTurn(runtime + " exited with code " + process.exitValue() + stderrSuffix());
+        markStopped();
+    }
+
+    private void readStderr() {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = r.readLine()) != null; ) {
+                synchronized (stderrTail) {
+                    stderrTail.addLast(line);
+                    if (stderrTail.size() > STDERR_LINES) {
+                        stderrTail.removeFirst();
+                    }
+                }
+            }
+        } catch (IOException e) {
+            // the process closed its error output
+        }
+    }
+}
