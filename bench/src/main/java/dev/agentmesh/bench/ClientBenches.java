@@ -54,9 +54,7 @@ final class ClientBenches {
             dev.agentmesh.project.SessionTokens.save(s.store(), ProcessHandle.current().pid(), s.repo().toString(), "Hooked",
                     s.tokens().get("Hooked"));
             Path hook = s.dir().resolve("agentmesh-claude-hook.sh");
-            try (InputStream in = dev.agentmesh.project.SessionTokens.class.getResourceAsStream("/dev/agentmesh/cli/clients/agentmesh-claude-hook.sh")) {
-                Files.write(hook, in.readAllBytes());
-            }
+            Files.write(hook, dev.agentmesh.runtimes.claude.ClaudeRuntime.hookScript());
             String pre = "{\"hook_event_name\":\"PreToolUse\",\"session_id\":\"b\",\"cwd\":\"" + s.repo()
                     + "\",\"tool_name\":\"Edit\",\"tool_input\":{\"file_path\":\"" + s.repo().resolve("src/held.ts") + "\"}}";
             String post = "{\"hook_event_name\":\"PostToolUse\",\"session_id\":\"b\",\"cwd\":\"" + s.repo()

@@ -3,6 +3,7 @@ package dev.agentmesh.cli;
 import dev.agentmesh.MeshException;
 import dev.agentmesh.api.Json;
 import dev.agentmesh.api.PiMessengerSchema;
+import dev.agentmesh.runtimes.claude.ClaudeRuntime;
 import dev.agentmesh.runtimes.pi.PiRuntime;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -50,7 +51,7 @@ final class InstallCommand implements Callable<Integer> {
     /** The name of agentmesh's MCP server entry in every client. */
     static final String SERVER = "mesh";
     /** The file name of the Claude Code hook; a hook whose command contains it is agentmesh's. */
-    static final String CLAUDE_HOOK = "agentmesh-claude-hook.sh";
+    static final String CLAUDE_HOOK = ClaudeRuntime.HOOK_SCRIPT;
     /** The lines that fence agentmesh's block in a Codex config.toml. */
     static final String TOML_BEGIN = "# >>> agentmesh (mesh install codex; mesh install --remove codex takes it out)";
     static final String TOML_END = "# <<< agentmesh";
@@ -79,7 +80,7 @@ final class InstallCommand implements Callable<Integer> {
     private void claude() throws IOException {
         Path root = Cli.meshEnv().project().root();
         Path store = Cli.meshEnv().storePath();
-        Path hook = store.resolveSibling("clients").resolve(CLAUDE_HOOK);
+        Path hook = ClaudeRuntime.hookFile(store);
         Path mcpJson = root.resolve(".mcp.json");
         Path settings = root.resolve(".claude").resolve("settings.local.json");
 
@@ -105,8 +106,8 @@ final class InstallCommand implements Callable<Integer> {
             mcp.remove("mcpServers");
         }
         ObjectNode hooks = object(local, "hooks", settings);
-        String command = "sh " + quote(hook.toString()) + " " + quote(store.toString());
-        for (String event : List.of("PreToolUse", "PostToolUse", "UserPromptSubmit", "Stop")) {
+        String command = ClaudeRuntime.hookCommand(hook, store);
+        for (String event : ClaudeRuntime.HOOK_EVENTS) {
             ArrayNode groups = array(hooks, event, settings);
             for (int i = groups.size() - 1; i >= 0; i--) {
                 if (groups.get(i).path("hooks") instanceof ArrayNode hs) {
@@ -123,7 +124,7 @@ final class InstallCommand implements Callable<Integer> {
             if (!remove) {
                 ObjectNode group = groups.addObject();
                 if (event.equals("PreToolUse")) {
-                    group.put("matcher", "Edit|Write|MultiEdit|NotebookEdit");
+                    group.put("matcher", ClaudeRuntime.EDIT_MATCHER);
                 }
                 group.putArray("hooks").addObject().put("type", "command").put("command", command).put("timeout", 10);
             }
@@ -152,7 +153,7 @@ final class InstallCommand implements Callable<Integer> {
         if (remove) {
             Cli.out().println("left " + hook + " in place (other projects' hooks may use it)");
         } else {
-            writeResource(hook, "clients/" + CLAUDE_HOOK);
+            writeBytes(hook, ClaudeRuntime.hookScript(), hook.getFileName().toString());
             if (!onPath("curl") && !onPath("node")) {
                 Cli.out().println("warning: neither curl nor node is on PATH; the hooks need one of them");
             }
@@ -351,15 +352,6 @@ final class InstallCommand implements Callable<Integer> {
         }
     }
 
-    private static void writeResource(Path file, String resource) throws IOException {
-        try (InputStream in = InstallCommand.class.getResourceAsStream(resource)) {
-            if (in == null) {
-                throw MeshException.internal("the bundled " + resource + " is missing from the mesh jar", null);
-            }
-            writeBytes(file, in.readAllBytes(), file.getFileName().toString());
-        }
-    }
-
     private static void writeBytes(Path file, byte[] bytes, String what) throws IOException {
         if (Files.isRegularFile(file) && java.util.Arrays.equals(Files.readAllBytes(file), bytes)) {
             Cli.out().println(file + ": unchanged");
@@ -370,9 +362,6 @@ final class InstallCommand implements Callable<Integer> {
         Cli.out().println(file + ": " + (existed ? "updated " : "wrote ") + what);
     }
 
-    private static String quote(String s) {
-        return "'" + s.replace("'", "'\\''") + "'";
-    }
 
     private static boolean onPath(String program) {
         String path = Cli.env().getOrDefault("PATH", "");

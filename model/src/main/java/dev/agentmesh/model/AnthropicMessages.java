@@ -21,8 +21,9 @@ record AnthropicMessages(String id, String model) implements ScriptedModelServer
 
     /**
      * Reads a request body. The "real" user message is the last {@code user} message a person wrote (see
-     * {@link #written}: Anthropic sends tool results, and Claude Code hook context, as user messages too); its text
-     * selects the rule, and the assistant messages after it count the step.
+     * {@link #written}: Anthropic sends tool results, and Claude Code hook context, as user messages too), or a
+     * message the person sent while the agent worked, which Claude Code passes as a {@code system} message in the
+     * list ({@value #QUEUED}...); its text selects the rule, and the assistant messages after it count the step.
      *
      * @throws IllegalArgumentException with a message for the client when the body is not an object or
      *                                  {@code messages} is not an array
@@ -38,7 +39,9 @@ record AnthropicMessages(String id, String model) implements ScriptedModelServer
         int lastUser = -1;
         for (int i = 0; i < messages.size(); i++) {
             JsonNode m = messages.get(i);
-            if ("user".equals(m.path("role").asString(null)) && written(m.get("content"))) {
+            String role = m.path("role").asString("");
+            if ((role.equals("user") && written(m.get("content")))
+                    || (role.equals("system") && text(m.get("content")).startsWith(QUEUED))) {
                 lastUser = i;
             }
         }
@@ -59,6 +62,9 @@ record AnthropicMessages(String id, String model) implements ScriptedModelServer
         return new ChatRequest(model.isEmpty() ? ScriptedModelServer.MODEL_ID : model, body.path("stream").asBoolean(false),
                 List.copyOf(tools), prompt, step, bodyChars);
     }
+
+    /** How Claude Code begins the message it folds into a turn when the person wrote while the agent worked. */
+    static final String QUEUED = "The user sent a new message while you were working:";
 
     /**
      * @return whether a user message is one the person wrote: a string, or at least one text block that is not

@@ -23,6 +23,9 @@ class MessagesAndResponsesWireTest {
                   - tool: Write
                     args: {file_path: "/r/ü.js", content: "héllo 👋"}
                   - text: "A longer final text that the server splits into several streamed pieces 👋 done."
+              - match: "[steer] also this"
+                steps:
+                  - text: "steered"
               - match: "[mcp]"
                 steps:
                   - tool: mcp__mesh__pi_messenger
@@ -36,6 +39,18 @@ class MessagesAndResponsesWireTest {
     @AfterEach
     void stop() {
         server.close();
+    }
+
+    @Test
+    void aMessageClaudeCodeFoldsIntoTheRunningTurnSelectsTheRule() throws Exception {
+        String body = """
+                {"model": "scripted", "tools": [{"name": "Write", "input_schema": {}}],
+                 "messages": [{"role": "user", "content": "please [edit]"},
+                              {"role": "assistant", "content": [{"type": "tool_use", "id": "t1", "name": "Write", "input": {}}]},
+                              {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "t1", "content": "ok"}]},
+                              {"role": "system", "content": "The user sent a new message while you were working:\\n[steer] also this\\n\\nIMPORTANT: ..."}]}""";
+        JsonNode answer = JSON.readTree(client.send("POST", "/messages", body).body());
+        assertThat(answer.at("/content/0/text").asString()).as("the queued message is the prompt now, at its first step").isEqualTo("steered");
     }
 
     @Test

@@ -17,7 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.time.Duration;
-import dev.agentmesh.project.Commands;
+import dev.agentmesh.runtimes.internal.NpmTools;
 import dev.agentmesh.runtimes.ProcessGroups;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -131,54 +131,12 @@ public final class PiRuntime implements AgentRuntime {
      *                       missing and cannot be installed, naming the package and why
      */
     public static Path locateOrInstall(Map<String, String> env, Consumer<String> log) {
-        String given = env.get("MESH_PI");
-        if (given != null && !given.isBlank()) {
-            Path p = Path.of(given);
-            if (!Files.isExecutable(p)) {
-                throw MeshException.invalidInput("MESH_PI=" + given + " is not an executable file");
-            }
-            return p;
-        }
-        for (String dir : env.getOrDefault("PATH", "").split(":")) {
-            if (!dir.isBlank() && Files.isExecutable(Path.of(dir, "pi"))) {
-                return Path.of(dir, "pi");
-            }
-        }
-        Path prefix = cacheDir(env).resolve("npm/pi-" + VERSION);
-        Path bin = prefix.resolve("node_modules/.bin/pi");
-        if (Files.isExecutable(bin)) {
-            return bin;
-        }
-        String npm = env.getOrDefault("MESH_NPM", "npm");
-        log.accept("installing pi (" + PACKAGE + "@" + VERSION + ") with npm into " + prefix + " ...");
-        String why;
-        try {
-            Files.createDirectories(prefix);
-            Commands.Output out = Commands.run(prefix, Duration.ofMinutes(10), List.of(npm, "install", "--prefix",
-                    prefix.toString(), "--save-exact", "--no-audit", "--no-fund", "--loglevel=error", PACKAGE + "@" + VERSION));
-            if (out.ok() && Files.isExecutable(bin)) {
-                return bin;
-            }
-            why = "npm exited with code " + out.exitCode() + (out.lastLine().isEmpty() ? "" : ": " + out.lastLine());
-        } catch (IOException | MeshException e) {
-            why = e instanceof MeshException ? e.getMessage() : "cannot create " + prefix + ": " + e.getMessage();
-        }
-        try (var left = Files.list(prefix)) {
-            if (left.findAny().isEmpty()) {
-                Files.delete(prefix);
-            }
-        } catch (IOException e) {
-            // leave the folder: a later install reuses it
-        }
-        throw MeshException.unexpectedState("pi is not on PATH and could not be installed (" + PACKAGE + "@" + VERSION
-                + "): " + why + "; install it with npm or set MESH_PI to its path");
+        return NpmTools.locateOrInstall(env, "MESH_PI", "pi", PACKAGE, VERSION, log);
     }
 
     /** @return the cache folder: {@code MESH_CACHE}, else {@code ~/.cache/agentmesh} */
     public static Path cacheDir(Map<String, String> env) {
-        String c = env.get("MESH_CACHE");
-        return c != null && !c.isBlank() ? Path.of(c)
-                : Path.of(env.getOrDefault("HOME", System.getProperty("user.home")), ".cache", "agentmesh");
+        return NpmTools.cacheDir(env);
     }
 
     /**
