@@ -93,7 +93,7 @@ record AnthropicMessages(String id, String model) implements ScriptedModelServer
 
     /** The answer as one {@code message} object. */
     @Override
-    public ObjectNode answer(Script.Step answer, String callId, int promptTokens) {
+    public ObjectNode answer(Script.Answer answer, String callId, int promptTokens) {
         ObjectNode root = start(promptTokens);
         ArrayNode content = root.putArray("content");
         switch (answer) {
@@ -108,7 +108,7 @@ record AnthropicMessages(String id, String model) implements ScriptedModelServer
 
     /** The answer as SSE events, in order: each entry is the event name and its data. */
     @Override
-    public List<Map.Entry<String, ObjectNode>> events(Script.Step answer, String callId, int promptTokens) {
+    public List<Map.Entry<String, ObjectNode>> events(Script.Answer answer, String callId, int promptTokens) {
         List<Map.Entry<String, ObjectNode>> events = new ArrayList<>();
         ObjectNode start = Completions.JSON.createObjectNode().put("type", "message_start");
         ObjectNode message = start(promptTokens);
@@ -153,7 +153,7 @@ record AnthropicMessages(String id, String model) implements ScriptedModelServer
         return Completions.JSON.createObjectNode().put("id", id).put("type", "message").put("role", "assistant").put("model", model);
     }
 
-    private static String stopReason(Script.Step answer) {
+    private static String stopReason(Script.Answer answer) {
         return answer instanceof Script.ToolCall ? "tool_use" : "end_turn";
     }
 }

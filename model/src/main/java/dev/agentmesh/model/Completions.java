@@ -27,7 +27,7 @@ record Completions(String id, long created, String model) {
      *
      * @param callId the tool call id when {@code answer} is a tool call; unused for a text
      */
-    ObjectNode completion(Script.Step answer, String callId, int promptTokens) {
+    ObjectNode completion(Script.Answer answer, String callId, int promptTokens) {
         ObjectNode root = header("chat.completion");
         ObjectNode choice = root.putArray("choices").addObject().put("index", 0);
         ObjectNode message = choice.putObject("message").put("role", "assistant");
@@ -49,7 +49,7 @@ record Completions(String id, long created, String model) {
      * pieces; for a text, the text in pieces (the first carrying the role); then the finish reason, then usage.
      * The caller ends the stream with {@code data: [DONE]}.
      */
-    List<ObjectNode> chunks(Script.Step answer, String callId, int promptTokens) {
+    List<ObjectNode> chunks(Script.Answer answer, String callId, int promptTokens) {
         List<ObjectNode> chunks = new ArrayList<>();
         switch (answer) {
             case Script.Text t -> {
@@ -100,21 +100,21 @@ record Completions(String id, long created, String model) {
     }
 
     /** @return the tokens of an answer, estimated from its text or its tool name and arguments */
-    static int outputTokens(Script.Step answer) {
+    static int outputTokens(Script.Answer answer) {
         return tokens(switch (answer) {
             case Script.Text t -> t.text().length();
             case Script.ToolCall c -> c.tool().length() + c.arguments().length();
         });
     }
 
-    private static ObjectNode usage(ObjectNode root, int promptTokens, Script.Step answer) {
+    private static ObjectNode usage(ObjectNode root, int promptTokens, Script.Answer answer) {
         int completion = outputTokens(answer);
         root.putObject("usage").put("prompt_tokens", promptTokens).put("completion_tokens", completion)
                 .put("total_tokens", promptTokens + completion);
         return root;
     }
 
-    private static String finishReason(Script.Step answer) {
+    private static String finishReason(Script.Answer answer) {
         return answer instanceof Script.ToolCall ? "tool_calls" : "stop";
     }
 

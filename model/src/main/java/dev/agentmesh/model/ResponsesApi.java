@@ -110,7 +110,7 @@ record ResponsesApi(String id, String model, List<String> namespaces) implements
     }
 
     /** The answer as its one output item. */
-    ObjectNode item(Script.Step answer, String callId) {
+    ObjectNode item(Script.Answer answer, String callId) {
         ObjectNode item = Completions.JSON.createObjectNode();
         switch (answer) {
             case Script.Text t -> {
@@ -135,7 +135,7 @@ record ResponsesApi(String id, String model, List<String> namespaces) implements
 
     /** The answer as one {@code response} object. */
     @Override
-    public ObjectNode answer(Script.Step answer, String callId, int promptTokens) {
+    public ObjectNode answer(Script.Answer answer, String callId, int promptTokens) {
         ObjectNode root = header("completed");
         root.putArray("output").add(item(answer, callId));
         usage(root, promptTokens, answer);
@@ -144,7 +144,7 @@ record ResponsesApi(String id, String model, List<String> namespaces) implements
 
     /** The answer as SSE events, in order: each entry is the event name and its data. */
     @Override
-    public List<Map.Entry<String, ObjectNode>> events(Script.Step answer, String callId, int promptTokens) {
+    public List<Map.Entry<String, ObjectNode>> events(Script.Answer answer, String callId, int promptTokens) {
         List<Map.Entry<String, ObjectNode>> events = new ArrayList<>();
         ObjectNode created = Completions.JSON.createObjectNode().put("type", "response.created");
         ObjectNode started = header("in_progress");
@@ -183,7 +183,7 @@ record ResponsesApi(String id, String model, List<String> namespaces) implements
                 .put("created_at", System.currentTimeMillis() / 1000).put("status", status).put("model", model);
     }
 
-    private static void usage(ObjectNode root, int promptTokens, Script.Step answer) {
+    private static void usage(ObjectNode root, int promptTokens, Script.Answer answer) {
         int output = Completions.outputTokens(answer);
         ObjectNode usage = root.putObject("usage").put("input_tokens", promptTokens).put("output_tokens", output)
                 .put("total_tokens", promptTokens + output);

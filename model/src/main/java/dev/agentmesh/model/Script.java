@@ -30,6 +30,11 @@ import java.util.Set;
  *       - tool: read                      # a tool call: tool name + args mapping (args optional, default {})
  *         args: {path: PRD.md}
  *       - text: Plan below.               # a final text
+ *       - shell: "npm test"               # runtime-neutral steps, each played as the runtime's own tool:
+ *       - read: src/a.ts                  #   pi: bash, read, write, edit, pi_messenger; Claude Code: Bash, Read,
+ *       - write: {path: a.txt, content: hi}   # Write, Edit, mcp__mesh__pi_messenger; Codex: exec_command (read
+ *       - edit: {path: a.txt, old: hi, new: ho}  # and write through the shell too), mcp__mesh__pi_messenger
+ *       - mesh: {action: status}
  * default: "No script rule matches."      # optional; the text for prompts no rule matches
  * }</pre>
  *
@@ -45,7 +50,9 @@ public record Script(String source, List<Rule> rules, String defaultText) {
 
     private static final Set<String> TOP_KEYS = Set.of("rules", "default");
     private static final Set<String> RULE_KEYS = Set.of("match", "steps");
-    private static final Set<String> STEP_KEYS = Set.of("tool", "args", "text");
+    private static final Set<String> STEP_KEYS = Set.of("tool", "args", "text", "shell", "read", "write", "edit", "mesh");
+    /** The runtime-neutral step kinds (issue 6, part 1). */
+    static final List<String> ACTIONS = List.of("shell", "read", "write", "edit", "mesh");
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     /** Copies {@code rules}; a null {@code defaultText} becomes {@link #BUILT_IN_DEFAULT}. No other check: use {@link #parse}. */
@@ -73,8 +80,103 @@ public record Script(String source, List<Rule> rules, String defaultText) {
         }
     }
 
+    /** One step of a rule: an answer as written, or a runtime-neutral {@link Action}. */
+    public sealed interface Step permits Answer, Action {
+    }
+
     /** One model answer: either a tool call or a final text. */
-    public sealed interface Step permits ToolCall, Text {
+    public sealed interface Answer extends Step permits ToolCall, Text {
+    }
+
+    /** The tool dialect of an agent CLI, told apart by the wire format it speaks. */
+    public enum Dialect {
+        /** pi over OpenAI Chat Completions */
+        PI,
+        /** Claude Code over Anthropic Messages */
+        CLAUDE,
+        /** Codex over OpenAI Responses */
+        CODEX
+    }
+
+    /**
+     * A runtime-neutral step, played as the runtime's own tool call ({@link #toolCall}).
+     *
+     * @param kind one of shell, read, write, edit, mesh
+     * @param args shell: {@code command}; read: {@code path}; write: {@code path, content}; edit: {@code path, old, new};
+     *             mesh: the {@code pi_messenger} arguments
+     */
+    public record Action(String kind, Map<String, Object> args) implements Step {
+        /** Copies {@code args}, keeping their order (the order of the call's JSON). */
+        public Action {
+            args = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(args));
+        }
+
+        /** @return the tool call {@code dialect}'s agent CLI makes for this step */
+        public ToolCall toolCall(Dialect dialect) {
+            Map<String, Object> call = new java.util.LinkedHashMap<>();
+            String tool;
+            String path = (String) args.get("path");
+            switch (kind) {
+                case "shell" -> {
+                    tool = switch (dialect) {
+                        case PI -> "bash";
+                        case CLAUDE -> "Bash";
+                        case CODEX -> "exec_command";
+                    };
+                    call.put(dialect == Dialect.CODEX ? "cmd" : "command", args.get("command"));
+                    if (dialect == Dialect.CLAUDE) {
+                        call.put("description", "run a command");
+                    }
+                }
+                case "read" -> {
+                    if (dialect == Dialect.CODEX) {
+                        return new Action("shell", Map.of("command", "cat -- " + shellQuote(path))).toolCall(dialect);
+                    }
+                    tool = dialect == Dialect.PI ? "read" : "Read";
+                    call.put(dialect == Dialect.PI ? "path" : "file_path", path);
+                }
+                case "write" -> {
+                    if (dialect == Dialect.CODEX) {
+                        return new Action("shell", Map.of("command", "printf '%s' " + shellQuote((String) args.get("content"))
+                                + " > " + shellQuote(path))).toolCall(dialect);
+                    }
+                    tool = dialect == Dialect.PI ? "write" : "Write";
+                    call.put(dialect == Dialect.PI ? "path" : "file_path", path);
+                    call.put("content", args.get("content"));
+                }
+                case "edit" -> {
+                    if (dialect == Dialect.CODEX) {
+                        throw new IllegalStateException("an 'edit' step cannot be played to Codex yet; use 'shell'");
+                    }
+                    if (dialect == Dialect.PI) {
+                        tool = "edit";
+                        call.put("path", path);
+                        Map<String, Object> edit = new java.util.LinkedHashMap<>();
+                        edit.put("oldText", args.get("old"));
+                        edit.put("newText", args.get("new"));
+                        call.put("edits", List.of(edit));
+                    } else {
+                        tool = "Edit";
+                        call.put("file_path", path);
+                        call.put("old_string", args.get("old"));
+                        call.put("new_string", args.get("new"));
+                    }
+                }
+                default -> {
+                    tool = dialect == Dialect.PI ? "pi_messenger" : "mcp__mesh__pi_messenger";
+                    call.putAll(args);
+                }
+            }
+            try {
+                return new ToolCall(tool, JSON.writeValueAsString(call));
+            } catch (JacksonException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        private static String shellQuote(String s) {
+            return "'" + s.replace("'", "'\\''") + "'";
+        }
     }
 
     /**
@@ -83,7 +185,7 @@ public record Script(String source, List<Rule> rules, String defaultText) {
      * @param tool      the tool's name, as the agent CLI offers it (e.g. pi's {@code write})
      * @param arguments the arguments as compact JSON object text, e.g. {@code {"path":"a.txt"}}; {@code {}} if none
      */
-    public record ToolCall(String tool, String arguments) implements Step {
+    public record ToolCall(String tool, String arguments) implements Answer {
     }
 
     /**
@@ -91,7 +193,7 @@ public record Script(String source, List<Rule> rules, String defaultText) {
      *
      * @param text the text, possibly empty
      */
-    public record Text(String text) implements Step {
+    public record Text(String text) implements Answer {
     }
 
     /**
@@ -221,6 +323,10 @@ public record Script(String source, List<Rule> rules, String defaultText) {
                     + describe(value));
         }
         checkKeys(map, STEP_KEYS, where + ": unknown key");
+        List<String> actions = ACTIONS.stream().filter(map::containsKey).toList();
+        if (!actions.isEmpty()) {
+            return action(map, actions, where);
+        }
         boolean tool = map.containsKey("tool");
         boolean text = map.containsKey("text");
         if (tool == text) {
@@ -249,6 +355,41 @@ public record Script(String source, List<Rule> rules, String defaultText) {
         } catch (JacksonException e) {
             throw MeshException.invalidInput(where + ": 'args' cannot be written as JSON: " + firstLine(e.getOriginalMessage()));
         }
+    }
+
+    private static Step action(Map<?, ?> map, List<String> actions, String where) {
+        if (actions.size() > 1 || map.size() > 1) {
+            throw MeshException.invalidInput(where + ": a '" + actions.getFirst() + "' step has no other key; a step is one action");
+        }
+        String kind = actions.getFirst();
+        Object v = map.get(kind);
+        Map<String, Object> args = new java.util.LinkedHashMap<>();
+        switch (kind) {
+            case "shell", "read" -> {
+                if (!(v instanceof String text) || text.isBlank()) {
+                    throw MeshException.invalidInput(where + ": '" + kind + "' must be a " + (kind.equals("shell") ? "command" : "path")
+                            + ", not " + describe(v));
+                }
+                args.put(kind.equals("shell") ? "command" : "path", text);
+            }
+            case "write", "edit" -> {
+                List<String> keys = kind.equals("write") ? List.of("path", "content") : List.of("path", "old", "new");
+                if (!(v instanceof Map<?, ?> m) || !m.keySet().equals(Set.copyOf(keys))
+                        || !m.values().stream().allMatch(x -> x instanceof String)) {
+                    throw MeshException.invalidInput(where + ": '" + kind + "' must be a mapping of " + String.join(", ", keys)
+                            + " to texts, not " + describe(v));
+                }
+                m.forEach((k, x) -> args.put((String) k, x));
+            }
+            default -> {
+                if (!(v instanceof Map<?, ?> m) || !(m.get("action") instanceof String)) {
+                    throw MeshException.invalidInput(where + ": 'mesh' must be a mapping of pi_messenger arguments with an 'action', not "
+                            + describe(v));
+                }
+                m.forEach((k, x) -> args.put(String.valueOf(k), x));
+            }
+        }
+        return new Action(kind, args);
     }
 
     private static void checkKeys(Map<?, ?> map, Set<String> allowed, String prefix) {

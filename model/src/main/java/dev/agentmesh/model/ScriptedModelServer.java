@@ -143,7 +143,7 @@ public final class ScriptedModelServer implements AutoCloseable {
     }
 
     /** Picks the answer to a request: a step of the matched rule, or one of the fixed texts. */
-    Script.Step answer(ChatRequest request) {
+    Script.Answer answer(ChatRequest request, Script.Dialect dialect) {
         if (!request.hasTools()) {
             return new Script.Text(NO_TOOLS_TEXT);
         }
@@ -158,7 +158,10 @@ public final class ScriptedModelServer implements AutoCloseable {
         if (request.step() >= steps.size()) {
             return new Script.Text(FINISHED_TEXT);
         }
-        Script.Step step = steps.get(request.step());
+        Script.Answer step = switch (steps.get(request.step())) {
+            case Script.Action action -> action.toolCall(dialect);
+            case Script.Answer written -> written;
+        };
         if (step instanceof Script.ToolCall call && !request.tools().contains(call.tool())) {
             LOG.warn("script {} calls tool '{}' (rule {}, step {}), which the request does not offer; it offers {}",
                     script.source(), call.tool(), script.rules().indexOf(rule.get()) + 1, request.step() + 1, request.tools());
@@ -260,31 +263,32 @@ public final class ScriptedModelServer implements AutoCloseable {
     /** A wire format whose answers stream as named SSE events (Anthropic Messages, OpenAI Responses). */
     interface EventWire {
         /** @return the answer as one JSON object (a request without {@code stream}) */
-        ObjectNode answer(Script.Step answer, String callId, int promptTokens);
+        ObjectNode answer(Script.Answer answer, String callId, int promptTokens);
 
         /** @return the answer as SSE events in order: each entry is the event name and its data */
-        List<java.util.Map.Entry<String, ObjectNode>> events(Script.Step answer, String callId, int promptTokens);
+        List<java.util.Map.Entry<String, ObjectNode>> events(Script.Answer answer, String callId, int promptTokens);
     }
 
     private void messages(HttpExchange exchange) throws IOException {
-        play(exchange, AnthropicMessages::request, "toolu_", (parsed, n) -> new AnthropicMessages("msg_" + idPrefix + "_" + n,
+        play(exchange, AnthropicMessages::request, Script.Dialect.CLAUDE, "toolu_", (parsed, n) -> new AnthropicMessages("msg_" + idPrefix + "_" + n,
                 parsed.request().model()));
     }
 
     private void responses(HttpExchange exchange) throws IOException {
-        play(exchange, ResponsesApi::request, "call_", (parsed, n) -> new ResponsesApi("resp_" + idPrefix + "_" + n,
+        play(exchange, ResponsesApi::request, Script.Dialect.CODEX, "call_", (parsed, n) -> new ResponsesApi("resp_" + idPrefix + "_" + n,
                 parsed.request().model(), ResponsesApi.namespaces(parsed.json())));
     }
 
     /** Reads a request of an event wire format, plays the script's step and answers it, streamed or whole. */
-    private void play(HttpExchange exchange, java.util.function.BiFunction<JsonNode, Integer, ChatRequest> parse, String callPrefix,
+    private void play(HttpExchange exchange, java.util.function.BiFunction<JsonNode, Integer, ChatRequest> parse,
+                      Script.Dialect dialect, String callPrefix,
                       java.util.function.BiFunction<Parsed, Long, EventWire> wire) throws IOException {
         Parsed parsed = read(exchange, parse);
         if (parsed == null) {
             return;
         }
         ChatRequest request = parsed.request();
-        Script.Step answer = answer(request);
+        Script.Answer answer = answer(request, dialect);
         long n = ids.incrementAndGet();
         String callId = callPrefix + idPrefix + "_" + n;
         EventWire out = wire.apply(parsed, n);
@@ -317,7 +321,7 @@ public final class ScriptedModelServer implements AutoCloseable {
             return;
         }
         ChatRequest request = parsed.request();
-        Script.Step answer = answer(request);
+        Script.Answer answer = answer(request, Script.Dialect.PI);
         long n = ids.incrementAndGet();
         String callId = "call_" + idPrefix + "_" + n;
         Completions out = new Completions("chatcmpl-" + n, System.currentTimeMillis() / 1000, request.model());

@@ -74,6 +74,36 @@ class ScriptLoadingTest {
         assertThat(script.defaultText()).isEqualTo(Script.BUILT_IN_DEFAULT);
     }
 
+    @Test
+    void oneNeutralScriptPlaysAsEachRuntimesOwnTools() {
+        Script script = Script.parse("""
+                rules:
+                  - match: go
+                    steps:
+                      - shell: "npm test"
+                      - write: {path: "it's.txt", content: hi}
+                      - edit: {path: a.txt, old: hi, new: ho}
+                      - read: a.txt
+                      - mesh: {action: send, to: Boss, message: done}
+                """, "neutral.yaml");
+        List<Script.Step> steps = script.rules().getFirst().steps();
+        java.util.function.BiFunction<Integer, Script.Dialect, String> play = (i, d) -> {
+            Script.ToolCall c = ((Script.Action) steps.get(i)).toolCall(d);
+            return c.tool() + " " + c.arguments();
+        };
+        assertThat(play.apply(0, Script.Dialect.PI)).isEqualTo("bash {\"command\":\"npm test\"}");
+        assertThat(play.apply(0, Script.Dialect.CLAUDE)).isEqualTo("Bash {\"command\":\"npm test\",\"description\":\"run a command\"}");
+        assertThat(play.apply(0, Script.Dialect.CODEX)).isEqualTo("exec_command {\"cmd\":\"npm test\"}");
+        assertThat(play.apply(1, Script.Dialect.PI)).isEqualTo("write {\"path\":\"it's.txt\",\"content\":\"hi\"}");
+        assertThat(play.apply(1, Script.Dialect.CLAUDE)).isEqualTo("Write {\"file_path\":\"it's.txt\",\"content\":\"hi\"}");
+        assertThat(play.apply(1, Script.Dialect.CODEX)).isEqualTo("exec_command {\"cmd\":\"printf '%s' 'hi' > 'it'\\\\''s.txt'\"}");
+        assertThat(play.apply(2, Script.Dialect.PI)).isEqualTo("edit {\"path\":\"a.txt\",\"edits\":[{\"oldText\":\"hi\",\"newText\":\"ho\"}]}");
+        assertThat(play.apply(2, Script.Dialect.CLAUDE)).isEqualTo("Edit {\"file_path\":\"a.txt\",\"old_string\":\"hi\",\"new_string\":\"ho\"}");
+        assertThat(play.apply(3, Script.Dialect.CODEX)).isEqualTo("exec_command {\"cmd\":\"cat -- 'a.txt'\"}");
+        assertThat(play.apply(4, Script.Dialect.PI)).isEqualTo("pi_messenger {\"action\":\"send\",\"to\":\"Boss\",\"message\":\"done\"}");
+        assertThat(play.apply(4, Script.Dialect.CODEX)).startsWith("mcp__mesh__pi_messenger {");
+    }
+
     static Stream<Arguments> badScripts() {
         return Stream.of(
                 Arguments.of("", "s.yaml is empty; a script needs 'rules', a list of {match, steps}"),
@@ -102,7 +132,17 @@ class ScriptLoadingTest {
                 Arguments.of("rules:\n  - match: a\n    steps:\n      - tool: read\n        args: [x]\n",
                         "s.yaml: rule 1, step 1: 'args' must be a mapping of argument names to values, not a list"),
                 Arguments.of("rules:\n  - match: a\n    steps:\n      - tool: read\n        argz: {path: x}\n",
-                        "s.yaml: rule 1, step 1: unknown key 'argz'; the keys are args, text, tool"),
+                        "s.yaml: rule 1, step 1: unknown key 'argz'; the keys are args, edit, mesh, read, shell, text, tool, write"),
+                Arguments.of("rules:\n  - match: a\n    steps:\n      - {shell: ls, text: y}\n",
+                        "s.yaml: rule 1, step 1: a 'shell' step has no other key; a step is one action"),
+                Arguments.of("rules:\n  - match: a\n    steps:\n      - shell: \"\"\n",
+                        "s.yaml: rule 1, step 1: 'shell' must be a command, not an empty text"),
+                Arguments.of("rules:\n  - match: a\n    steps:\n      - write: {path: a}\n",
+                        "s.yaml: rule 1, step 1: 'write' must be a mapping of path, content to texts, not a mapping"),
+                Arguments.of("rules:\n  - match: a\n    steps:\n      - edit: {path: a, old: 1, new: b}\n",
+                        "s.yaml: rule 1, step 1: 'edit' must be a mapping of path, old, new to texts, not a mapping"),
+                Arguments.of("rules:\n  - match: a\n    steps:\n      - mesh: {to: x}\n",
+                        "s.yaml: rule 1, step 1: 'mesh' must be a mapping of pi_messenger arguments with an 'action', not a mapping"),
                 Arguments.of("rules:\n  - match: a\n    steps:\n      - text: 42\n",
                         "s.yaml: rule 1, step 1: 'text' must be a text (quote it), not the integer 42"),
                 Arguments.of("rules:\n  - match: a\n    steps: [{text: x}]\ndefault: [x]\n",
