@@ -59,9 +59,15 @@ record AnthropicMessages(String id, String model) implements ScriptedModelServer
             }
         }
         String model = body.path("model").asString("");
+        java.util.regex.Matcher cwd = WORKING_DIRECTORY.matcher(body.path("system").toString());
         return new ChatRequest(model.isEmpty() ? ScriptedModelServer.MODEL_ID : model, body.path("stream").asBoolean(false),
-                List.copyOf(tools), prompt, step, bodyChars);
+                List.copyOf(tools), prompt, step, bodyChars, cwd.find() ? cwd.group(1) : null);
     }
+
+    /** The line of Claude Code's system prompt that names the agent's working directory. */
+    private static final java.util.regex.Pattern WORKING_DIRECTORY =
+            // read from the system field as JSON text: the path ends at the escaped newline, a space or a quote
+            java.util.regex.Pattern.compile("Primary working directory: (/[^\\\\ \"]*)");
 
     /** How Claude Code begins the message it folds into a turn when the person wrote while the agent worked. */
     static final String QUEUED = "The user sent a new message while you were working:";

@@ -14,8 +14,14 @@ import java.util.List;
  * @param prompt    the text of the last message with role {@code user} (text parts joined by newlines); empty if none
  * @param step      the number of assistant messages after that user message: the index of the step to play
  * @param bodyChars the length of the request body in characters, to estimate prompt tokens
+ * @param cwd       the agent's working directory when its system prompt says it (Claude Code's), else null
  */
-record ChatRequest(String model, boolean stream, List<String> tools, String prompt, int step, int bodyChars) {
+record ChatRequest(String model, boolean stream, List<String> tools, String prompt, int step, int bodyChars, String cwd) {
+
+    /** A request whose agent's working directory is not known. */
+    ChatRequest(String model, boolean stream, List<String> tools, String prompt, int step, int bodyChars) {
+        this(model, stream, tools, prompt, step, bodyChars, null);
+    }
 
     /**
      * Reads a request body.

@@ -111,11 +111,23 @@ public record Script(String source, List<Rule> rules, String defaultText) {
             args = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(args));
         }
 
-        /** @return the tool call {@code dialect}'s agent CLI makes for this step */
+        /** @return the tool call {@code dialect}'s agent CLI makes for this step, paths as given */
         public ToolCall toolCall(Dialect dialect) {
+            return toolCall(dialect, null);
+        }
+
+        /**
+         * @param cwd the agent's working directory, or null; Claude Code's file tools take absolute paths only, so a
+         *            relative path is resolved against it for Claude
+         * @return the tool call {@code dialect}'s agent CLI makes for this step
+         */
+        public ToolCall toolCall(Dialect dialect, String cwd) {
             Map<String, Object> call = new java.util.LinkedHashMap<>();
             String tool;
             String path = (String) args.get("path");
+            if (dialect == Dialect.CLAUDE && path != null && cwd != null && !path.startsWith("/")) {
+                path = java.nio.file.Path.of(cwd).resolve(path).normalize().toString();
+            }
             switch (kind) {
                 case "shell" -> {
                     tool = switch (dialect) {

@@ -159,7 +159,7 @@ public final class ScriptedModelServer implements AutoCloseable {
             return new Script.Text(FINISHED_TEXT);
         }
         Script.Answer step = switch (steps.get(request.step())) {
-            case Script.Action action -> action.toolCall(dialect);
+            case Script.Action action -> action.toolCall(dialect, request.cwd());
             case Script.Answer written -> written;
         };
         if (step instanceof Script.ToolCall call && !request.tools().contains(call.tool())) {

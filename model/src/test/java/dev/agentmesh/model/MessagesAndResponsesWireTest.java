@@ -23,6 +23,9 @@ class MessagesAndResponsesWireTest {
                   - tool: Write
                     args: {file_path: "/r/ü.js", content: "héllo 👋"}
                   - text: "A longer final text that the server splits into several streamed pieces 👋 done."
+              - match: "[neutral]"
+                steps:
+                  - write: {path: src/a.txt, content: hi}
               - match: "[steer] also this"
                 steps:
                   - text: "steered"
@@ -39,6 +42,17 @@ class MessagesAndResponsesWireTest {
     @AfterEach
     void stop() {
         server.close();
+    }
+
+    @Test
+    void aNeutralWriteReachesClaudeCodeAsWriteWithTheAbsolutePathItNeeds() throws Exception {
+        String body = """
+                {"model": "scripted", "tools": [{"name": "Write", "input_schema": {}}],
+                 "system": [{"type": "text", "text": "Environment:\\n - Primary working directory: /r/work\\n - Platform: linux"}],
+                 "messages": [{"role": "user", "content": "[neutral] go"}]}""";
+        JsonNode answer = JSON.readTree(client.send("POST", "/messages", body).body());
+        assertThat(answer.at("/content/0/name").asString()).isEqualTo("Write");
+        assertThat(answer.at("/content/0/input")).isEqualTo(JSON.readTree("{\"file_path\": \"/r/work/src/a.txt\", \"content\": \"hi\"}"));
     }
 
     @Test
