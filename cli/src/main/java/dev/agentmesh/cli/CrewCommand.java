@@ -24,6 +24,7 @@ final class CrewCommand {
                    @Option(names = "--concurrency", paramLabel = "N", description = "Tasks at once, 1..10 (default: config crew.concurrency, 2).") Integer concurrency,
                    @Option(names = "--model", paramLabel = "PROVIDER/MODEL", description = "Model for every role (default: config crew.models, else pi's default).") String model,
                    @Option(names = "--model-url", paramLabel = "URL", description = "An OpenAI-compatible endpoint to use, e.g. mesh model serve's.") String modelUrl,
+                   @Option(names = "--runtime", paramLabel = "NAME", description = "Run every role on pi, claude or codex (default: config crew.runtime and crew.runtimes, else pi).") String runtime,
                    @Option(names = "--timeout", paramLabel = "SECONDS", description = "Wall time of one agent run (default: config crew.workerTimeoutSeconds, 900).") Integer timeout,
                    @Option(names = "--replan", description = "Plan again even when the project has tasks (their work is dropped; asks first).") boolean replan,
                    @Option(names = {"-y", "--yes"}, description = "With --replan: drop the stored tasks without asking.") boolean yes,
@@ -50,7 +51,8 @@ final class CrewCommand {
                 concurrency != null ? concurrency : c.concurrency(), c.maxAttemptsPerTask(), c.reviewMaxIterations(),
                 c.maxWaves(), Duration.ofSeconds(timeout != null ? timeout : c.workerTimeoutSeconds()),
                 model != null || modelUrl != null ? java.util.Map.of() : c.models(),
-                modelUrl != null ? "mesh/scripted" : model, replan);
+                modelUrl != null ? "mesh/scripted" : model, replan,
+                runtime != null ? runtime : c.runtime(), runtime != null ? java.util.Map.of() : c.runtimes());
         if (remote != null) {
             return runInSupervisor(remote, settings, modelUrl, json);
         }
@@ -85,9 +87,11 @@ final class CrewCommand {
                 .put("concurrency", settings.concurrency()).put("maxAttemptsPerTask", settings.maxAttemptsPerTask())
                 .put("reviewMaxIterations", settings.reviewMaxIterations()).put("maxWaves", settings.maxWaves())
                 .put("timeoutSeconds", settings.agentTimeout().toSeconds()).put("defaultModel", settings.defaultModel())
-                .put("replan", settings.replan()).put("modelUrl", modelUrl);
+                .put("replan", settings.replan()).put("modelUrl", modelUrl).put("runtime", settings.runtime());
         var models = request.putObject("models");
         settings.models().forEach(models::put);
+        var runtimes = request.putObject("runtimes");
+        settings.runtimes().forEach(runtimes::put);
         var env = request.putObject("env");
         Cli.env().forEach(env::put);
         var self = request.putArray("selfCommand");

@@ -54,11 +54,36 @@ public final class CrewRunner {
      *                            {@code provider/model}; a missing role uses {@code defaultModel}
      * @param defaultModel        {@code provider/model} for roles without one, or null for the runtime's default
      * @param replan              plan again even when the project has tasks
+     * @param runtime             the runtime of roles without one of their own ({@code pi}, {@code claude}, {@code codex})
+     * @param runtimes            runtime per role ({@code crew.runtimes.worker}, issue 6); a missing role uses {@code runtime}
      */
     public record Settings(Path prd, int concurrency, int maxAttemptsPerTask, int reviewMaxIterations, int maxWaves,
-                           Duration agentTimeout, Map<String, String> models, String defaultModel, boolean replan) {
-        /** @throws MeshException (invalid input) for a value out of range */
+                           Duration agentTimeout, Map<String, String> models, String defaultModel, boolean replan,
+                           String runtime, Map<String, String> runtimes) {
+        /** The roles a crew has, as config and options name them. */
+        public static final List<String> ROLES = List.of("planner", "worker", "reviewer");
+
+        /** Settings with every role on pi. */
+        public Settings(Path prd, int concurrency, int maxAttemptsPerTask, int reviewMaxIterations, int maxWaves,
+                        Duration agentTimeout, Map<String, String> models, String defaultModel, boolean replan) {
+            this(prd, concurrency, maxAttemptsPerTask, reviewMaxIterations, maxWaves, agentTimeout, models, defaultModel,
+                    replan, "pi", Map.of());
+        }
+
+        /**
+         * @throws MeshException (invalid input) for a value out of range, an unknown runtime or an unknown role
+         */
         public Settings {
+            runtimes = Map.copyOf(runtimes);
+            models = Map.copyOf(models);
+            checkRuntime(runtime, "runtime");
+            runtimes.forEach((role, name) -> {
+                if (!ROLES.contains(role)) {
+                    throw MeshException.invalidInput("unknown crew role '" + dev.agentmesh.Texts.quote(role, 40) + "' in crew.runtimes; roles: "
+                            + String.join(", ", ROLES));
+                }
+                checkRuntime(name, "crew.runtimes." + role);
+            });
             if (concurrency < 1 || concurrency > 10) {
                 throw MeshException.invalidInput("concurrency " + concurrency + " is out of range 1..10");
             }
@@ -70,6 +95,18 @@ public final class CrewRunner {
                         + " must be positive");
             }
         }
+    }
+
+    private static void checkRuntime(String name, String where) {
+        if (!AgentRuntime.KNOWN.contains(name)) {
+            throw MeshException.invalidInput(where + " '" + dev.agentmesh.Texts.quote(String.valueOf(name), 40)
+                    + "' is not a runtime; runtimes: " + String.join(", ", AgentRuntime.KNOWN));
+        }
+    }
+
+    /** @return the runtime {@code role} ({@code planner}, {@code worker}, {@code reviewer}) runs on under {@code settings} */
+    public static String runtimeOf(Settings settings, String role) {
+        return settings.runtimes().getOrDefault(role, settings.runtime());
     }
 
     /**
@@ -99,7 +136,7 @@ public final class CrewRunner {
     private final WorkTree workTree;
     private final Crew crew;
     private final Tasks tasks;
-    private final AgentRuntime launcher;
+    private final java.util.function.Function<String, AgentRuntime> runtimes;
     private final Settings settings;
     private final Consumer<String> log;
     private final Set<AgentSession> live = ConcurrentHashMap.newKeySet();
@@ -116,11 +153,22 @@ public final class CrewRunner {
      * @param log receives progress lines meant for a person
      */
     public CrewRunner(Mesh mesh, Crew crew, AgentRuntime launcher, Settings settings, Consumer<String> log) {
+        this(mesh, crew, name -> launcher, settings, log);
+    }
+
+    /**
+     * A runner whose roles may run on different runtimes ({@link Settings#runtimes}).
+     *
+     * @param runtimes the runtime of a name ({@code pi}, {@code claude}, ...), asked once per agent; it may throw
+     *                 {@link MeshException} for a runtime that cannot be started, which fails that agent's run
+     */
+    public CrewRunner(Mesh mesh, Crew crew, java.util.function.Function<String, AgentRuntime> runtimes, Settings settings,
+                      Consumer<String> log) {
         this.mesh = mesh;
         this.workTree = new WorkTree(mesh.project().root());
         this.crew = crew;
         this.tasks = crew.tasks();
-        this.launcher = launcher;
+        this.runtimes = runtimes;
         this.settings = settings;
         this.log = log;
     }
@@ -222,7 +270,7 @@ public final class CrewRunner {
     }
 
     private void plan(String prdText) {
-        String planner = join();
+        String planner = join(Role.PLANNER);
         try {
             log.accept("crew: planning " + mesh.project().root().relativize(settings.prd()) + " with planner " + planner + " ...");
             RunResult r = runAgentSafely(Role.PLANNER, planner, CrewPrompts.plannerSystem(),
@@ -270,7 +318,7 @@ public final class CrewRunner {
     }
 
     private void work(Task task, int wave) {
-        String worker = join();
+        String worker = join(Role.WORKER);
         Task t;
         try {
             t = tasks.start(task.id(), worker, wave);
@@ -322,7 +370,7 @@ public final class CrewRunner {
     }
 
     private void review(Task t) {
-        String reviewer = join();
+        String reviewer = join(Role.REVIEWER);
         long r0 = System.currentTimeMillis();
         try {
             RunResult r = runAgentSafely(Role.REVIEWER, reviewer, CrewPrompts.reviewerSystem(reviewer),
@@ -369,7 +417,7 @@ public final class CrewRunner {
     private RunResult runAgent(Role role, String name, String system, String prompt, Set<Capability> tools, String label) {
         String model = settings.models().getOrDefault(role.name().toLowerCase(java.util.Locale.ROOT), settings.defaultModel());
         Path transcript = mesh.project().meshDir().resolve("crew/logs/" + label + "-" + name + ".jsonl");
-        AgentSession p = launcher.launch(new AgentSpec(name, role.name().toLowerCase(java.util.Locale.ROOT), ModelRef.parse(model),
+        AgentSession p = runtimes.apply(runtimeOf(settings, role.name().toLowerCase(java.util.Locale.ROOT))).launch(new AgentSpec(name, role.name().toLowerCase(java.util.Locale.ROOT), ModelRef.parse(model),
                 system, tools, mesh.project().root(),
                 tokens.containsKey(name) ? Map.of("MESH_AGENT_TOKEN", tokens.get(name)) : Map.of(), transcript));
         live.add(p);
@@ -425,9 +473,9 @@ public final class CrewRunner {
                 + (tokens >= 1000 ? String.format(java.util.Locale.ROOT, "%.1fk", tokens / 1000.0) : Long.toString(tokens)) + " tokens";
     }
 
-    private String join() {
+    private String join(Role role) {
         Presence.Joined j = mesh.presence().joinWithToken(new Presence.JoinRequest(null, ProcessHandle.current().pid(),
-                mesh.project().root().toString(), launcher.name(), settings.defaultModel(), mesh.project().branch()), null);
+                mesh.project().root().toString(), runtimeOf(settings, role.name().toLowerCase(java.util.Locale.ROOT)), settings.defaultModel(), mesh.project().branch()), null);
         Agent a = j.agent();
         started.add(a.name());
         tokens.put(a.name(), j.token());

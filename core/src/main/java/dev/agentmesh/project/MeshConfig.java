@@ -31,13 +31,23 @@ public record MeshConfig(String store, Crew crew) {
      * @param maxWaves           waves before a run stops, default 50
      * @param workerTimeoutSeconds wall time one worker or reviewer run may take, default 900
      * @param models             model per role ({@code planner}, {@code worker}, {@code reviewer}), as
-     *                           {@code provider/model}; empty for pi's default
+     *                           {@code provider/model[:thinking]}; empty for the runtime's default
+     * @param runtime            the runtime of every role without one in {@code runtimes}: {@code pi} (default),
+     *                           {@code claude} or {@code codex} (issue 6)
+     * @param runtimes           runtime per role, e.g. {@code {"reviewer": "claude"}}
      */
     public record Crew(int concurrency, int maxAttemptsPerTask, int reviewMaxIterations, int maxWaves,
-                       int workerTimeoutSeconds, Map<String, String> models) {
-        /** @return pi-messenger's defaults */
+                       int workerTimeoutSeconds, Map<String, String> models, String runtime, Map<String, String> runtimes) {
+        /** A missing runtime is pi; missing maps are empty. */
+        public Crew {
+            models = models == null ? Map.of() : Map.copyOf(models);
+            runtime = runtime == null ? "pi" : runtime;
+            runtimes = runtimes == null ? Map.of() : Map.copyOf(runtimes);
+        }
+
+        /** @return pi-messenger's defaults, every role on pi */
         public static Crew defaults() {
-            return new Crew(2, 5, 3, 50, 900, Map.of());
+            return new Crew(2, 5, 3, 50, 900, Map.of(), "pi", Map.of());
         }
     }
 
@@ -87,6 +97,18 @@ public record MeshConfig(String store, Crew crew) {
         if (cfg.crew().concurrency() < 1 || cfg.crew().concurrency() > 10) {
             throw MeshException.invalidInput("config crew.concurrency " + cfg.crew().concurrency() + " is out of range 1..10");
         }
+        java.util.List<String> known = dev.agentmesh.runtime.AgentRuntime.KNOWN;
+        if (!known.contains(cfg.crew().runtime())) {
+            throw MeshException.invalidInput("config crew.runtime '" + dev.agentmesh.Texts.quote(cfg.crew().runtime(), 40)
+                    + "' is not a runtime; runtimes: " + String.join(", ", known));
+        }
+        for (var e : cfg.crew().runtimes().entrySet()) {
+            if (!java.util.List.of("planner", "worker", "reviewer").contains(e.getKey()) || !known.contains(e.getValue())) {
+                throw MeshException.invalidInput("config crew.runtimes." + dev.agentmesh.Texts.quote(e.getKey(), 40) + " = '"
+                        + dev.agentmesh.Texts.quote(String.valueOf(e.getValue()), 40) + "': roles are planner, worker, reviewer; runtimes: "
+                        + String.join(", ", known));
+            }
+        }
         return cfg;
     }
 
@@ -94,7 +116,8 @@ public record MeshConfig(String store, Crew crew) {
         if (base instanceof ObjectNode b && over instanceof ObjectNode o) {
             for (var e : o.properties()) {
                 JsonNode existing = b.get(e.getKey());
-                if (existing instanceof ObjectNode && e.getValue() instanceof ObjectNode && !e.getKey().equals("models")) {
+                if (existing instanceof ObjectNode && e.getValue() instanceof ObjectNode && !e.getKey().equals("models")
+                        && !e.getKey().equals("runtimes")) {
                     merge(existing, e.getValue());
                 } else {
                     b.set(e.getKey(), e.getValue());

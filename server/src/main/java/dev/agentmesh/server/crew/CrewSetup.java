@@ -8,6 +8,8 @@ import dev.agentmesh.crew.Task;
 import dev.agentmesh.crew.TaskFormat;
 import dev.agentmesh.mesh.Mesh;
 import dev.agentmesh.runtimes.ProcessGroups;
+import dev.agentmesh.runtime.AgentRuntime;
+import dev.agentmesh.runtimes.claude.ClaudeRuntime;
 import dev.agentmesh.runtimes.pi.PiRuntime;
 import dev.agentmesh.Texts;
 
@@ -22,7 +24,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Wires a crew run: checks its inputs, finds (or installs) pi, points it at the model, runs it as the child
+ * Wires a crew run: checks its inputs, finds (or installs) the runtimes its roles run on (pi, Claude Code), points
+ * them at the model and the mesh, runs it as the child
  * subreaper of its agents, and stops it cleanly when this JVM is asked to exit (Ctrl-C of {@code mesh crew run}
  * with {@code MESH_SERVE=off}, a {@code mesh serve --stop}). Used by the supervisor ({@link CrewJobs}) and by
  * the CLI when it runs the crew in its own process. Static; each run is independent.
@@ -51,20 +54,57 @@ public final class CrewSetup {
         if (modelUrl != null) {
             checkReachable(modelUrl);
         }
-        var pi = PiRuntime.locateOrInstall(processEnv, line -> out.accept("crew: " + line));
-        java.nio.file.Path agentDir = modelUrl == null ? null
-                : PiRuntime.writeLocalModelConfig(mesh.project().meshDir().resolve("pi-agent"), modelUrl);
-        Map<String, String> agentEnv = new java.util.HashMap<>(processEnv);
-        agentEnv.put("MESH_CMD", dev.agentmesh.api.Json.MAPPER.writeValueAsString(selfCommand));
-        agentEnv.put("MESH_STORE", store.toString());
-        agentEnv.put("MESH_PROJECT", mesh.project().root().toString());
-        PiRuntime runtime = PiRuntime.create(pi, agentDir, mesh.project().meshDir().resolve("pi"), PiMessengerSchema.descriptor(),
-                agentEnv);
-        return new CrewRunner(mesh, local.crew(), runtime, settings, line -> {
+        Map<String, AgentRuntime> runtimes = new java.util.HashMap<>();
+        for (String role : CrewRunner.Settings.ROLES) {
+            String name = CrewRunner.runtimeOf(settings, role);
+            if (!runtimes.containsKey(name)) {
+                runtimes.put(name, runtime(name, store, mesh, modelUrl, processEnv, selfCommand, out));
+            }
+        }
+        return new CrewRunner(mesh, local.crew(), runtimes::get, settings, line -> {
             synchronized (out) {
                 out.accept(line);
             }
         });
+    }
+
+    /**
+     * @return the runtime {@code name}, found (or installed) and pointed at the model and the mesh
+     * @throws MeshException (invalid input) for a runtime that cannot run crews yet; (unexpected state) if its CLI is
+     *                       missing and cannot be installed
+     */
+    private static AgentRuntime runtime(String name, java.nio.file.Path store, Mesh mesh, String modelUrl,
+                                        Map<String, String> processEnv, List<String> selfCommand, java.util.function.Consumer<String> out) {
+        java.util.function.Consumer<String> log = line -> out.accept("crew: " + line);
+        switch (name) {
+            case "pi" -> {
+                var pi = PiRuntime.locateOrInstall(processEnv, log);
+                java.nio.file.Path agentDir = modelUrl == null ? null
+                        : PiRuntime.writeLocalModelConfig(mesh.project().meshDir().resolve("pi-agent"), modelUrl);
+                Map<String, String> agentEnv = new java.util.HashMap<>(processEnv);
+                agentEnv.put("MESH_CMD", dev.agentmesh.api.Json.MAPPER.writeValueAsString(selfCommand));
+                agentEnv.put("MESH_STORE", store.toString());
+                agentEnv.put("MESH_PROJECT", mesh.project().root().toString());
+                return PiRuntime.create(pi, agentDir, mesh.project().meshDir().resolve("pi"), PiMessengerSchema.descriptor(), agentEnv);
+            }
+            case "claude" -> {
+                var claude = ClaudeRuntime.locateOrInstall(processEnv, log);
+                Map<String, String> agentEnv = new java.util.HashMap<>(processEnv);
+                if (modelUrl != null) {
+                    // Claude Code speaks Anthropic Messages at BASE/v1/messages: the base is the URL without /v1
+                    agentEnv.putAll(ClaudeRuntime.localModelEnv(modelUrl.replaceAll("/v1/?$", ""),
+                            mesh.project().meshDir().resolve("claude-config")));
+                }
+                // the store's supervisor's /mcp while one runs (this process, or the one mesh demo started); else the
+                // mesh mcp bridge
+                var served = dev.agentmesh.server.RunFile.read(store).filter(r -> ProcessHandle.of(r.pid()).map(ProcessHandle::isAlive).orElse(false));
+                return ClaudeRuntime.create(claude, agentEnv, new ClaudeRuntime.MeshLink(store, mesh.project().root(),
+                        served.map(r -> r.url() + "/mcp").orElse(null), served.map(dev.agentmesh.server.RunFile::secret).orElse(null),
+                        selfCommand));
+            }
+            default -> throw MeshException.invalidInput("the " + name + " runtime cannot run a crew yet; use pi or claude"
+                    + " (--runtime, crew.runtime, crew.runtimes)");
+        }
     }
 
     /**

@@ -55,7 +55,8 @@ final class CrewRoutes {
         CrewRunner.Settings settings = new CrewRunner.Settings(Path.of(prd), integer(body, "concurrency"),
                 integer(body, "maxAttemptsPerTask"), integer(body, "reviewMaxIterations"), integer(body, "maxWaves"),
                 Duration.ofSeconds(integer(body, "timeoutSeconds")), models, text(body, "defaultModel", false),
-                body.path("replan").asBoolean(false));
+                body.path("replan").asBoolean(false), body.has("runtime") ? text(body, "runtime", true) : "pi",
+                strings(body, "runtimes"));
         List<String> self = new ArrayList<>();
         JsonNode cmd = body.path("selfCommand");
         if (!cmd.isArray() || cmd.isEmpty()) {
