@@ -14,19 +14,24 @@ import java.time.Duration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The main job end to end: {@code bin/mesh demo} runs a crew of real pi processes against the scripted model
- * server on the textkit example, and leaves every task SHIP, no lease, no agent and no process behind, and the
- * example's own tests green.
+ * The main job end to end: {@code bin/mesh demo} runs a crew of real agent processes (pi, and Claude Code with
+ * {@code --runtime claude}; pinned npm versions from the test cache) against the scripted model server on the
+ * textkit example, one script for both, and leaves every task SHIP, no lease, no agent and no process behind, and
+ * the example's own tests green.
  */
 class CrewDemoIT {
 
-    @Test
-    void theDemoShipsEveryTaskAndTheExampleTestsPass(@TempDir Path tmp) throws Exception {
+    @org.junit.jupiter.params.ParameterizedTest(name = "--runtime {0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"pi", "claude"})
+    void theDemoShipsEveryTaskAndTheExampleTestsPass(String runtime, @TempDir Path tmp) throws Exception {
         Path dir = tmp.resolve("demo");
 
         var env = ItSupport.env(null);
         env.remove("MESH_SERVE");
-        ItSupport.Result r = ItSupport.mesh(tmp, env, Duration.ofMinutes(8), "demo", "--dir", dir.toString());
+        if (runtime.equals("claude")) {
+            env.put("MESH_CLAUDE", ItSupport.npmTool("@anthropic-ai/claude-code", ClaudeOnTheMeshIT.CLAUDE_CODE, "claude").toString());
+        }
+        ItSupport.Result r = ItSupport.mesh(tmp, env, Duration.ofMinutes(8), "demo", "--dir", dir.toString(), "--runtime", runtime);
 
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(r.out()).contains("crew done: 3/3 tasks SHIP").contains("example's tests: 6 pass, 0 fail")
@@ -43,7 +48,7 @@ class CrewDemoIT {
         assertThat(s.mesh().presence().list(true)).hasSize(7)
                 .allSatisfy(a -> assertThat(ProcessHandle.of(a.pid()).map(ProcessHandle::isAlive).orElse(false))
                         .as("process of %s", a.name()).isFalse());
-        assertThat(s.mesh().presence().list(true)).extracting(Agent::runtime).containsOnly("pi");
+        assertThat(s.mesh().presence().list(true)).extracting(Agent::runtime).containsOnly(runtime);
         assertThat(ItSupport.processesIn(dir)).isEmpty();
         assertThat(s.mesh().feed().latest(1000)).extracting(e -> e.kind())
                 .contains("reserve", "release", "task.done", "task.review", "crew.done");

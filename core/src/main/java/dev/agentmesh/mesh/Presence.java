@@ -218,6 +218,13 @@ public final class Presence {
                             + (held.isPresent() ? " (the agent itself joins again with its token)" : ""));
                 }
                 id = old.id();
+                if (proven && old.present() && old.host().equals(Host.name())) {
+                    // the agent itself joins again (e.g. through its MCP session, which knows no pid): what it does
+                    // not say it keeps, so its runtime's process stays the one that keeps it alive
+                    fresh = new Agent(0, name, req.pid() != null ? req.pid() : old.pid(), Host.name(), req.cwd(),
+                            req.runtime() != null ? req.runtime() : old.runtime(), req.model() != null ? req.model() : old.model(),
+                            req.branch(), null, now, now, null, null);
+                }
                 AgentTable.of(tx).rejoin(id, fresh);
             }
             AgentTable.of(tx).setTokenHash(id, tokenHash.apply(proven));

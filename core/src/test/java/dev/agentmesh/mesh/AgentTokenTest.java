@@ -19,6 +19,20 @@ class AgentTokenTest {
     }
 
     @Test
+    void theAgentJoiningAgainWithItsTokenButNoPidKeepsItsProcessAndModel(@TempDir Path tmp) throws Exception {
+        Presence presence = new MeshFixture(tmp).mesh.presence();
+        String token = presence.joinWithToken(new Presence.JoinRequest("Cara", ME, "/r", "claude", "anthropic/claude-sonnet-4", null), null).token();
+
+        // its MCP session joins again, knowing neither its pid nor its model
+        presence.joinWithToken(new Presence.JoinRequest("Cara", null, "/r", "claude", null, null), token);
+
+        Agent cara = presence.whois("Cara");
+        assertThat(cara.pid()).as("the runtime's process still keeps it present").isEqualTo(ME);
+        assertThat(cara.model()).isEqualTo("anthropic/claude-sonnet-4");
+        assertThat(cara.runtime()).isEqualTo("claude");
+    }
+
+    @Test
     void aPresentAgentsNameIsTakenAgainOnlyWithItsTokenWhichThenStaysValid(@TempDir Path tmp) throws Exception {
         Presence presence = new MeshFixture(tmp).mesh.presence();
         String first = presence.joinWithToken(as("Ann", ME), null).token();

@@ -293,7 +293,10 @@ public final class ClaudeRuntime implements AgentRuntime {
             server.put("type", "http").put("url", mesh.mcpUrl() + "?project="
                     + URLEncoder.encode(mesh.project().toString(), StandardCharsets.UTF_8));
             ObjectNode headers = server.putObject("headers").put("Authorization", "Bearer " + mesh.secret())
-                    .put("X-Mesh-Agent", spec.name());
+                    .put("X-Mesh-Agent", spec.name()).put("X-Mesh-Runtime", "claude");
+            if (spec.model() != null) {
+                headers.put("X-Mesh-Model", spec.model().toString());
+            }
             if (who.containsKey("MESH_AGENT_TOKEN")) {
                 headers.put("X-Mesh-Token", who.get("MESH_AGENT_TOKEN"));
             }
