@@ -249,6 +249,17 @@ class BadInputTest {
         refused(2, config.toString(), "list");
     }
 
+    @Test
+    void anUnknownOrUnreadyRuntimeIsRefusedBeforeAnyAgentStarts() throws IOException {
+        Files.writeString(mesh.root.resolve("PRD.md"), "# Build a thing\n");
+        refused(2, "runtime 'vim' is not a runtime; runtimes: pi, claude, codex", "crew", "run", "--prd", "PRD.md", "--runtime", "vim");
+        refused(2, "the codex runtime cannot run a crew yet; use pi or claude", "crew", "run", "--prd", "PRD.md", "--runtime", "codex");
+        writeConfig("{\"crew\": {\"runtimes\": {\"painter\": \"claude\"}}}");
+        refused(2, "config crew.runtimes.painter = 'claude': roles are planner, worker, reviewer", "crew", "run", "--prd", "PRD.md");
+        writeConfig("{\"crew\": {\"runtime\": \"claude\\u0007\"}}");
+        refused(2, "config crew.runtime 'claude\\u0007' is not a runtime", "crew", "run", "--prd", "PRD.md");
+    }
+
     private Path writeConfig(String json) throws IOException {
         Path f = Files.createDirectories(mesh.root.resolve(".mesh")).resolve("config.json");
         Files.writeString(f, json);
