@@ -52,7 +52,7 @@ final class ServeCommand implements Callable<Integer> {
             return stop(store);
         }
         Supervisor.Options options = new Supervisor.Options(store, port, idleExit == null ? null : Duration.ofSeconds(idleExit),
-                MeshCommand.version());
+                MeshCommand.version(), Cli.selfCommand());
         Optional<Supervisor> started = Supervisor.tryStart(options);
         if (started.isEmpty()) {
             RunFile other = awaitRunFile(store);

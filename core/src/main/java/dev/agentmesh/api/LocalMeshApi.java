@@ -56,6 +56,8 @@ public final class LocalMeshApi implements MeshApi, AutoCloseable {
     private final Crew crew;
     private final Tasks tasks;
     private final Map<String, BiFunction<Caller, JsonNode, ApiResult>> actions = new LinkedHashMap<>();
+    private final dev.agentmesh.agents.Agents agents;
+    private volatile dev.agentmesh.agents.AgentHost host;
 
     /**
      * Opens the store of {@code env} and the services of its project; {@link #close} closes the store.
@@ -77,6 +79,7 @@ public final class LocalMeshApi implements MeshApi, AutoCloseable {
         this.mesh = Mesh.create(store, project);
         this.crew = Crew.create(store, mesh);
         this.tasks = crew.tasks();
+        this.agents = new dev.agentmesh.agents.Agents(store, project.key());
         actions.put("join", this::join);
         actions.put("leave", (s, a) -> {
             int n = mesh.presence().leave(me(s));
@@ -145,6 +148,26 @@ public final class LocalMeshApi implements MeshApi, AutoCloseable {
             Plan.validate(all.stream().map(t -> new TaskSpec(t.id(), t.title(), t.description(), t.dependsOn())).toList());
             return result("plan is valid: " + all.size() + " tasks, dependencies known, no cycle", obj().put("valid", true));
         });
+        actions.put("spawn", (s, a) -> spawned(host("spawn").spawn(new dev.agentmesh.agents.AgentHost.SpawnRequest(
+                str(a, "name", false), str(a, "runtime", false), str(a, "model", false), str(a, "thinking", false),
+                str(a, "profile", false), str(a, "prompt", false))), "spawned"));
+        actions.put("agents.assign", (s, a) -> {
+            var r = host("agents.assign").assign(str(a, "name", true), str(a, "task", true), str(a, "workstream", false));
+            return spawned(r.agent(), r.queued() ? "busy; the task is queued (position " + r.position() + ")" : "assigned");
+        });
+        actions.put("agents.check", (s, a) -> spawned(agents.get(str(a, "name", true)), null));
+        actions.put("agents.list", (s, a) -> spawnedList());
+        actions.put("agents.logs", (s, a) -> {
+            String name = agents.get(str(a, "name", true)).name();
+            String text = host("agents.logs").logs(name, integer(a, "limit", 200));
+            return result(text.isEmpty() ? "no transcript for " + name + " yet" : text, JSON.createObjectNode().put("name", name).put("text", text));
+        });
+        actions.put("agents.kill", (s, a) -> spawned(host("agents.kill").kill(str(a, "name", true)), "killed"));
+        actions.put("agents.killall", (s, a) -> {
+            List<String> killed = host("agents.killall").killAll();
+            return result(killed.isEmpty() ? "no spawned agent was running" : "killed " + String.join(", ", killed), tree(killed));
+        });
+        actions.put("agents.done", (s, a) -> spawned(host("agents.done").done(me(s), str(a, "summary", false)), "done"));
         if (!List.copyOf(actions.keySet()).equals(ACTIONS)) {
             throw new IllegalStateException("ACTIONS is out of step with the handlers: " + actions.keySet());
         }
@@ -211,6 +234,53 @@ public final class LocalMeshApi implements MeshApi, AutoCloseable {
         return r;
     }
 
+    /**
+     * Lets {@code spawn} and the {@code agents.*} actions reach the host of persistent agents (the supervisor sets
+     * itself; without one they are refused).
+     */
+    public void agentHost(dev.agentmesh.agents.AgentHost host) {
+        this.host = host;
+    }
+
+    /** @return the persistent-agent registry of this project */
+    public dev.agentmesh.agents.Agents agents() {
+        return agents;
+    }
+
+    private dev.agentmesh.agents.AgentHost host(String action) {
+        dev.agentmesh.agents.AgentHost h = host;
+        if (h == null) {
+            throw MeshException.invalidInput(action + " needs the supervisor, which runs spawned agents: MESH_SERVE=off has none");
+        }
+        return h;
+    }
+
+    private ApiResult spawned(dev.agentmesh.agents.SpawnedAgent a, String what) {
+        dev.agentmesh.agents.AgentHost h = host;
+        var p = h == null ? null : h.progress(a.name()).orElse(null);
+        String text = (what == null ? "" : what + ": ") + a.name() + " (" + a.runtime() + (a.model() == null ? "" : " " + a.model())
+                + ") " + a.status() + (a.task() == null ? "" : "\n  task: " + Texts.oneLine(a.task(), 200))
+                + (a.workstream() == null ? "" : " [" + Texts.escape(a.workstream()) + "]")
+                + (a.summary() == null ? "" : "\n  done: " + Texts.oneLine(a.summary(), 200))
+                + (p == null ? "" : "\n  " + p.toolCalls() + " tool call(s), " + (p.inputTokens() + p.outputTokens()) + " tokens, last activity "
+                + Texts.clock(p.lastActivity()));
+        return result(text, tree(Wire.SpawnedWire.of(a, p)));
+    }
+
+    private ApiResult spawnedList() {
+        List<dev.agentmesh.agents.SpawnedAgent> all = agents.list();
+        StringBuilder sb = new StringBuilder(all.isEmpty() ? "no spawned agents" : String.format(java.util.Locale.ROOT,
+                "%-20s %-8s %-28s %-9s %s", "NAME", "RUNTIME", "MODEL", "STATUS", "CREATED"));
+        List<Wire.SpawnedWire> wires = new java.util.ArrayList<>();
+        dev.agentmesh.agents.AgentHost h = host;
+        for (var a : all) {
+            sb.append(String.format(java.util.Locale.ROOT, "%n%-20s %-8s %-28s %-9s %s", a.name(), a.runtime(),
+                    a.model() == null ? "(default)" : a.model(), a.status(), Texts.clock(a.createdAt())));
+            wires.add(Wire.SpawnedWire.of(a, h == null ? null : h.progress(a.name()).orElse(null)));
+        }
+        return result(sb.toString(), tree(wires));
+    }
+
     /** How the unread notice appended to a result's text begins. */
     public static final String NOTICE = "[mesh] ";
 
@@ -223,7 +293,7 @@ public final class LocalMeshApi implements MeshApi, AutoCloseable {
      */
     private static final java.util.Set<String> PUBLIC_READS = java.util.Set.of("list", "status", "whois", "feed",
             "reservations", "reservations.check", "swarm", "task.list", "task.ready", "task.show", "crew.status",
-            "crew.validate");
+            "crew.validate", "agents.list", "agents.check");
 
     private int unreadOf(String agent) {
         try {

@@ -45,7 +45,7 @@ public final class PiMessengerSchema {
         ArrayNode names = action.putArray("enum");
         actions.forEach(names::add);
         string(props, "name", "join: the name to take (default: MESH_AGENT or a generated name); rename: the new "
-                + "name; whois: the agent to describe.");
+                + "name; whois: the agent to describe; spawn: the new agent's name (required); agents.*: the spawned agent.");
         stringOrList(props, "to", "send: the recipient agent name(s), as a name, a comma-separated list or an array.");
         string(props, "message", "send, broadcast: the message text; set_status: the status (absent clears it).");
         props.putObject("replyTo").put("type", "integer").put("description", "send: id of the message this answers.");
@@ -59,13 +59,23 @@ public final class PiMessengerSchema {
         ObjectNode mode = string(props, "mode", "reserve: exclusive (default) or shared.");
         mode.putArray("enum").add("exclusive").add("shared");
         string(props, "id", "task.show, task.start, task.done, task.block, task.unblock, task.reset: the task id.");
-        string(props, "summary", "task.done: what was done.");
+        string(props, "summary", "task.done, agents.done: what was done.");
+        ObjectNode runtime = string(props, "runtime", "spawn: the agent CLI to run it on (default pi).");
+        dev.agentmesh.runtime.AgentRuntime.KNOWN.forEach(runtime.putArray("enum")::add);
+        string(props, "model", "spawn: provider/model[:thinking], e.g. anthropic/claude-sonnet-4:high (default: the runtime's).");
+        ObjectNode thinking = string(props, "thinking", "spawn: thinking level, overriding the model's.");
+        dev.agentmesh.runtime.ModelRef.THINKING_LEVELS.forEach(thinking.putArray("enum")::add);
+        string(props, "profile", "spawn: a profile label for the agent (recorded in the registry).");
+        string(props, "prompt", "spawn: added to the agent's system prompt.");
+        string(props, "task", "agents.assign: the work to do (a new turn when the agent is idle, else queued).");
+        string(props, "workstream", "agents.assign: a tag grouping related assignments (e.g. backtester).");
         string(props, "taskId", "claim, unclaim, complete: the swarm task id, as the spec names it.");
         string(props, "spec", "swarm, claim, unclaim, complete: the spec file the task belongs to (optional).");
         string(props, "result", "complete: what was done.");
         bool(props, "cascade", "task.reset: also reset the tasks that depend on it.");
         props.putObject("limit").put("type", "integer").put("minimum", 1).put("maximum", 1000)
-                .put("description", "feed: latest events to show (default 20); inbox: most messages to read (default 50).");
+                .put("description", "feed: latest events to show (default 20); inbox: most messages to read (default 50); "
+                        + "agents.logs: last transcript lines (default 200).");
         bool(props, "peek", "inbox: leave the messages unread.");
         stringOrList(props, "ids", "inbox.ack: ids of the messages taken from the event stream.");
         bool(props, "all", "list: include agents who left.");

@@ -36,6 +36,22 @@ public final class Wire {
         }
     }
 
+    /**
+     * A spawned agent of the registry (issue 6; the compact table of seed 003: name, runtime, model, status,
+     * created), with what its host knows of it while it runs ({@code toolCalls}, tokens, {@code lastActivity}; 0
+     * when stopped).
+     */
+    public record SpawnedWire(String name, String runtime, String model, String profile, String sessionId, String status,
+                              String workstream, String task, String summary, Long pid, long createdAt, long updatedAt,
+                              int toolCalls, long inputTokens, long outputTokens, long lastActivity) {
+        /** @return the wire form of {@code a} and its progress (null when not running) */
+        public static SpawnedWire of(dev.agentmesh.agents.SpawnedAgent a, dev.agentmesh.runtime.Progress p) {
+            return new SpawnedWire(a.name(), a.runtime(), a.model(), a.profile(), a.sessionId(), a.status(), a.workstream(),
+                    a.task(), a.summary(), a.pid(), a.createdAt(), a.updatedAt(), p == null ? 0 : p.toolCalls(),
+                    p == null ? 0 : p.inputTokens(), p == null ? 0 : p.outputTokens(), p == null ? 0 : p.lastActivity());
+        }
+    }
+
     /** A message as sent or read: {@code id} increases in commit order; {@code replyTo} may be null. */
     public record MessageWire(long id, String sender, List<String> recipients, String body, Long replyTo,
                               boolean broadcast, long createdAt) {

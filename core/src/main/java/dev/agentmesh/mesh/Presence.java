@@ -188,10 +188,7 @@ public final class Presence {
      */
     private Agent joinAndStore(JoinRequest req, String presentedHash, java.util.function.Function<Boolean, String> tokenHash) {
         if (req.name() != null) {
-            String problem = Names.problem(req.name());
-            if (problem != null) {
-                throw MeshException.invalidInput(problem);
-            }
+            checkName(req.name());
         }
         return store.write(tx -> {
             reap(tx);
@@ -231,6 +228,18 @@ public final class Presence {
             Feed.append(tx, project, now, name, "join", null, req.runtime() == null ? null : "runtime " + req.runtime());
             return AgentTable.of(tx).byId(id).orElseThrow();
         });
+    }
+
+    /**
+     * @param name an agent name to take
+     * @throws MeshException (invalid input) unless it is a letter, then up to 63 letters, digits, {@code _ . -},
+     *                       and not reserved
+     */
+    public static void checkName(String name) {
+        String problem = Names.problem(name);
+        if (problem != null) {
+            throw MeshException.invalidInput(problem);
+        }
     }
 
     /**
@@ -303,10 +312,7 @@ public final class Presence {
      * @throws MeshException (invalid input) for an invalid or taken name, or an unknown agent
      */
     public Agent rename(String name, String newName) {
-        String problem = Names.problem(newName);
-        if (problem != null) {
-            throw MeshException.invalidInput(problem);
-        }
+        checkName(newName);
         return store.write(tx -> {
             Agent a = requirePresent(tx, name);
             Optional<Agent> other = AgentTable.of(tx).byName(project, newName);

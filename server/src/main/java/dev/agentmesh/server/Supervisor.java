@@ -61,9 +61,15 @@ public final class Supervisor implements AutoCloseable {
      * @param idleExit stop after this long with no request and no open event stream; null to run until stopped
      * @param version  the agentmesh version, reported in the run file
      */
-    public record Options(Path store, int port, Duration idleExit, String version) {
+    public record Options(Path store, int port, Duration idleExit, String version, List<String> selfCommand) {
+        /** Options of a supervisor whose command line is unknown: its spawned Claude agents need a supervisor's /mcp. */
+        public Options(Path store, int port, Duration idleExit, String version) {
+            this(store, port, idleExit, version, List.of());
+        }
+
         /** @throws MeshException (invalid input) for a port out of 0..65535 or a non-positive idle time */
         public Options {
+            selfCommand = List.copyOf(selfCommand);
             if (port < 0 || port > 65_535) {
                 throw MeshException.invalidInput("port " + port + " is out of range 0..65535");
             }
@@ -79,6 +85,7 @@ public final class Supervisor implements AutoCloseable {
     private final FileLock lock;
     private final Store store;
     private final dev.agentmesh.server.crew.CrewJobs crews;
+    private final dev.agentmesh.server.agents.AgentHosting agents;
     private final Map<String, LocalMeshApi> projects = new ConcurrentHashMap<>();
     private final String secret;
     private final Connections connections = new Connections();
@@ -98,6 +105,9 @@ public final class Supervisor implements AutoCloseable {
         this.lock = lock;
         this.store = Store.openSqlite(options.store());
         this.crews = new dev.agentmesh.server.crew.CrewJobs(options.store(), store.notifier());
+        String modelUrl = System.getenv("MESH_MODEL_URL");
+        this.agents = new dev.agentmesh.server.agents.AgentHosting(options.store(), store, System.getenv(),
+                modelUrl == null || modelUrl.isBlank() ? null : modelUrl, options.selfCommand());
         byte[] bytes = new byte[32];
         new SecureRandom().nextBytes(bytes);
         this.secret = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
@@ -176,6 +186,7 @@ public final class Supervisor implements AutoCloseable {
         this.runFile = new RunFile(ProcessHandle.current().pid(), app.port(), secret, options.store().toString(),
                 System.currentTimeMillis(), options.version());
         runFile.write(options.store());
+        agents.adoptAfterRestart();
         for (PeriodicTask task : List.<PeriodicTask>of(new ReapDeadAgents(this), new RenewLeases(this), new SweepMcpSessions(mcp),
                 new RecoverCrashedRuns(this))) {
             scheduler.scheduleWithFixedDelay(() -> runTask(task), task.initialDelay().toMillis(), task.period().toMillis(),
@@ -197,7 +208,7 @@ public final class Supervisor implements AutoCloseable {
 
     private void exitWhenIdle() {
         long idleMs = System.currentTimeMillis() - lastActivity.get();
-        if (openStreams.get() == 0 && !crews.anyRunning() && idleMs > options.idleExit().toMillis()) {
+        if (openStreams.get() == 0 && !crews.anyRunning() && !agents.anyRunning() && idleMs > options.idleExit().toMillis()) {
             LOG.info("no request for {} s: stopping", idleMs / 1000);
             Thread.ofPlatform().name("mesh-idle-stop").start(this::close);
         }
@@ -232,7 +243,9 @@ public final class Supervisor implements AutoCloseable {
             if (!Files.isDirectory(p)) {
                 throw MeshException.invalidInput("project folder " + r + " does not exist");
             }
-            return LocalMeshApi.create(store, Project.locate(p));
+            LocalMeshApi api = LocalMeshApi.create(store, Project.locate(p));
+            api.agentHost(agents.forProject(api));
+            return api;
         });
     }
 
@@ -280,6 +293,7 @@ public final class Supervisor implements AutoCloseable {
         closing = true;
         // a crew's agents are stopped and their tasks put back to todo while the store is still open
         crews.stopAll(java.time.Duration.ofSeconds(25));
+        agents.close();
         scheduler.shutdownNow();
         if (http != null) {
             try {

@@ -58,7 +58,8 @@ public final class CrewSetup {
         for (String role : CrewRunner.Settings.ROLES) {
             String name = CrewRunner.runtimeOf(settings, role);
             if (!runtimes.containsKey(name)) {
-                runtimes.put(name, runtime(name, store, mesh, modelUrl, processEnv, selfCommand, out));
+                runtimes.put(name, dev.agentmesh.server.RuntimeFactory.create(name, store, mesh, modelUrl, processEnv, selfCommand,
+                        line -> out.accept("crew: " + line), false));
             }
         }
         return new CrewRunner(mesh, local.crew(), runtimes::get, settings, line -> {
@@ -66,45 +67,6 @@ public final class CrewSetup {
                 out.accept(line);
             }
         });
-    }
-
-    /**
-     * @return the runtime {@code name}, found (or installed) and pointed at the model and the mesh
-     * @throws MeshException (invalid input) for a runtime that cannot run crews yet; (unexpected state) if its CLI is
-     *                       missing and cannot be installed
-     */
-    private static AgentRuntime runtime(String name, java.nio.file.Path store, Mesh mesh, String modelUrl,
-                                        Map<String, String> processEnv, List<String> selfCommand, java.util.function.Consumer<String> out) {
-        java.util.function.Consumer<String> log = line -> out.accept("crew: " + line);
-        switch (name) {
-            case "pi" -> {
-                var pi = PiRuntime.locateOrInstall(processEnv, log);
-                java.nio.file.Path agentDir = modelUrl == null ? null
-                        : PiRuntime.writeLocalModelConfig(mesh.project().meshDir().resolve("pi-agent"), modelUrl);
-                Map<String, String> agentEnv = new java.util.HashMap<>(processEnv);
-                agentEnv.put("MESH_CMD", dev.agentmesh.api.Json.MAPPER.writeValueAsString(selfCommand));
-                agentEnv.put("MESH_STORE", store.toString());
-                agentEnv.put("MESH_PROJECT", mesh.project().root().toString());
-                return PiRuntime.create(pi, agentDir, mesh.project().meshDir().resolve("pi"), PiMessengerSchema.descriptor(), agentEnv);
-            }
-            case "claude" -> {
-                var claude = ClaudeRuntime.locateOrInstall(processEnv, log);
-                Map<String, String> agentEnv = new java.util.HashMap<>(processEnv);
-                if (modelUrl != null) {
-                    // Claude Code speaks Anthropic Messages at BASE/v1/messages: the base is the URL without /v1
-                    agentEnv.putAll(ClaudeRuntime.localModelEnv(modelUrl.replaceAll("/v1/?$", ""),
-                            mesh.project().meshDir().resolve("claude-config")));
-                }
-                // the store's supervisor's /mcp while one runs (this process, or the one mesh demo started); else the
-                // mesh mcp bridge
-                var served = dev.agentmesh.server.RunFile.read(store).filter(r -> ProcessHandle.of(r.pid()).map(ProcessHandle::isAlive).orElse(false));
-                return ClaudeRuntime.create(claude, agentEnv, new ClaudeRuntime.MeshLink(store, mesh.project().root(),
-                        served.map(r -> r.url() + "/mcp").orElse(null), served.map(dev.agentmesh.server.RunFile::secret).orElse(null),
-                        selfCommand));
-            }
-            default -> throw MeshException.invalidInput("the " + name + " runtime cannot run a crew yet; use pi or claude"
-                    + " (--runtime, crew.runtime, crew.runtimes)");
-        }
     }
 
     /**

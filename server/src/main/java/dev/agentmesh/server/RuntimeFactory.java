@@ -1,0 +1,65 @@
+package dev.agentmesh.server;
+
+import dev.agentmesh.MeshException;
+import dev.agentmesh.api.PiMessengerSchema;
+import dev.agentmesh.mesh.Mesh;
+import dev.agentmesh.runtime.AgentRuntime;
+import dev.agentmesh.runtimes.claude.ClaudeRuntime;
+import dev.agentmesh.runtimes.pi.PiRuntime;
+
+import java.util.List;
+import java.util.Map;
+
+/** Builds the runtimes crews and spawned agents run on, pointed at the model and the mesh. Static and thread-safe. */
+public final class RuntimeFactory {
+    private RuntimeFactory() {
+    }
+
+    /**
+     * @param name       {@code pi} or {@code claude}
+     * @param store      the store (Claude Code reaches its supervisor's {@code /mcp}, or {@code mesh mcp} without one)
+     * @param modelUrl   an OpenAI-compatible endpoint (the scripted model server), or null for each CLI's own config
+     * @param processEnv the agents' environment below the mesh's variables (PATH, provider keys)
+     * @param selfCommand the mesh command line, for pi's extension and the stdio bridge
+     * @param log        receives a line before a slow install
+     * @param sessions   true for persistent agents: pi keeps its sessions in {@code .mesh/pi-sessions} to resume them
+     * @return the runtime {@code name}, found (or installed) and pointed at the model and the mesh
+     * @throws MeshException (invalid input) for a runtime that cannot run crews yet; (unexpected state) if its CLI is
+     *                       missing and cannot be installed
+     */
+    public static AgentRuntime create(String name, java.nio.file.Path store, Mesh mesh, String modelUrl,
+                                      Map<String, String> processEnv, List<String> selfCommand,
+                                      java.util.function.Consumer<String> log, boolean sessions) {
+        switch (name) {
+            case "pi" -> {
+                var pi = PiRuntime.locateOrInstall(processEnv, log);
+                java.nio.file.Path agentDir = modelUrl == null ? null
+                        : PiRuntime.writeLocalModelConfig(mesh.project().meshDir().resolve("pi-agent"), modelUrl);
+                Map<String, String> agentEnv = new java.util.HashMap<>(processEnv);
+                agentEnv.put("MESH_CMD", dev.agentmesh.api.Json.MAPPER.writeValueAsString(selfCommand));
+                agentEnv.put("MESH_STORE", store.toString());
+                agentEnv.put("MESH_PROJECT", mesh.project().root().toString());
+                PiRuntime runtime = PiRuntime.create(pi, agentDir, mesh.project().meshDir().resolve("pi"), PiMessengerSchema.descriptor(), agentEnv);
+                return sessions ? runtime.withSessions(mesh.project().meshDir().resolve("pi-sessions")) : runtime;
+            }
+            case "claude" -> {
+                var claude = ClaudeRuntime.locateOrInstall(processEnv, log);
+                Map<String, String> agentEnv = new java.util.HashMap<>(processEnv);
+                if (modelUrl != null) {
+                    // Claude Code speaks Anthropic Messages at BASE/v1/messages: the base is the URL without /v1
+                    agentEnv.putAll(ClaudeRuntime.localModelEnv(modelUrl.replaceAll("/v1/?$", ""),
+                            mesh.project().meshDir().resolve("claude-config")));
+                }
+                // the store's supervisor's /mcp while one runs (this process, or the one mesh demo started); else the
+                // mesh mcp bridge
+                var served = dev.agentmesh.server.RunFile.read(store).filter(r -> ProcessHandle.of(r.pid()).map(ProcessHandle::isAlive).orElse(false));
+                return ClaudeRuntime.create(claude, agentEnv, new ClaudeRuntime.MeshLink(store, mesh.project().root(),
+                        served.map(r -> r.url() + "/mcp").orElse(null), served.map(dev.agentmesh.server.RunFile::secret).orElse(null),
+                        selfCommand));
+            }
+            default -> throw MeshException.invalidInput("the " + name + " runtime cannot run " + (sessions ? "spawned agents" : "a crew")
+                    + " yet; use pi or claude" + (sessions ? "" : " (--runtime, crew.runtime, crew.runtimes)"));
+        }
+    }
+
+}

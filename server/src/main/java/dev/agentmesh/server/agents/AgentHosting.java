@@ -1,0 +1,383 @@
+package dev.agentmesh.server.agents;
+
+import dev.agentmesh.MeshException;
+import dev.agentmesh.Texts;
+import dev.agentmesh.agents.AgentHost;
+import dev.agentmesh.agents.Agents;
+import dev.agentmesh.agents.SpawnedAgent;
+import dev.agentmesh.api.LocalMeshApi;
+import dev.agentmesh.mesh.Agent;
+import dev.agentmesh.mesh.Message;
+import dev.agentmesh.mesh.Presence;
+import dev.agentmesh.runtime.AgentEvent;
+import dev.agentmesh.runtime.AgentRuntime;
+import dev.agentmesh.runtime.AgentSession;
+import dev.agentmesh.runtime.AgentSpec;
+import dev.agentmesh.runtime.Capability;
+import dev.agentmesh.runtime.ModelRef;
+import dev.agentmesh.runtime.Progress;
+import dev.agentmesh.server.RuntimeFactory;
+import dev.agentmesh.store.Notifier;
+import dev.agentmesh.store.Store;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The supervisor's persistent named agents (issue 6, part 2; seed 000): it starts them on their runtime, keeps their
+ * sessions, gives them assignments (a new turn when idle, else queued), delivers their messages through the
+ * runtime's own channel where the runtime has none of its own, and stops them. One {@link Project} per project
+ * implements {@link AgentHost}; the registry ({@link Agents}) records every change. Thread-safe.
+ *
+ * <p>Messages: pi agents get theirs from agentmesh's pi extension (a steer while working, a turn when idle); Claude
+ * Code agents from agentmesh's hooks while they work, and from this host as a new turn when they are idle.
+ */
+public final class AgentHosting implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AgentHosting.class);
+
+    private final Path store;
+    private final Store db;
+    private final Map<String, String> processEnv;
+    private final String modelUrl;
+    private final List<String> selfCommand;
+    private final Map<String, Project> projects = new ConcurrentHashMap<>();
+
+    /**
+     * @param store       the store file
+     * @param db          the open store
+     * @param processEnv  the agents' environment (the supervisor's: PATH, provider keys)
+     * @param modelUrl    {@code MESH_MODEL_URL}: an endpoint every spawned agent uses (the scripted model server in
+     *                    tests), or null for each runtime's own configuration
+     * @param selfCommand the mesh command line, or empty when unknown (then the stdio bridge cannot be offered)
+     */
+    public AgentHosting(Path store, Store db, Map<String, String> processEnv, String modelUrl, List<String> selfCommand) {
+        this.store = store;
+        this.db = db;
+        this.processEnv = Map.copyOf(processEnv);
+        this.modelUrl = modelUrl;
+        this.selfCommand = List.copyOf(selfCommand);
+    }
+
+    /**
+     * Marks the agents a previous supervisor ran as stopped (their processes died with it, or are killed by their
+     * tree marks); call once at start.
+     *
+     * @return how many were marked
+     */
+    public int adoptAfterRestart() {
+        var marked = Agents.stopAll(db);
+        marked.forEach(e -> LOG.info("spawned agent {} of {} was running under the previous supervisor: marked stopped", e.getValue(), e.getKey()));
+        return marked.size();
+    }
+
+    /** @return the host of {@code api}'s project, created on first use */
+    public AgentHost forProject(LocalMeshApi api) {
+        return projects.computeIfAbsent(api.mesh().project().key(), k -> new Project(api));
+    }
+
+    /** @return whether some spawned agent runs (the supervisor does not idle out under it) */
+    public boolean anyRunning() {
+        return projects.values().stream().anyMatch(p -> !p.live.isEmpty());
+    }
+
+    /** Stops every agent of every project. */
+    @Override
+    public void close() {
+        projects.values().forEach(Project::killAll);
+    }
+
+    /** One running agent: its session, its queued assignments, its message watch. */
+    private static final class Live {
+        final AgentSession session;
+        final Deque<String[]> queue = new ArrayDeque<>();
+        final AtomicBoolean killed = new AtomicBoolean();
+        volatile AutoCloseable watch;
+        volatile long lastDelivered;
+
+        Live(AgentSession session) {
+            this.session = session;
+        }
+    }
+
+    /** The agents of one project. */
+    private final class Project implements AgentHost {
+        private final LocalMeshApi api;
+        private final Agents agents;
+        private final Map<String, Live> live = new ConcurrentHashMap<>();
+        private final Map<String, AgentRuntime> runtimes = new ConcurrentHashMap<>();
+
+        Project(LocalMeshApi api) {
+            this.api = api;
+            this.agents = api.agents();
+        }
+
+        private AgentRuntime runtime(String name) {
+            return runtimes.computeIfAbsent(name, n -> RuntimeFactory.create(n, store, api.mesh(), modelUrl, processEnv,
+                    selfCommand, line -> LOG.info("{}", line), true));
+        }
+
+        private Path transcript(String name) {
+            return api.mesh().project().meshDir().resolve("agents/logs/" + name + ".jsonl");
+        }
+
+        @Override
+        public synchronized SpawnedAgent spawn(SpawnRequest request) {
+            ModelRef requested = Agents.check(request);
+            String name = request.name();
+            Optional<SpawnedAgent> before = agents.find(name);
+            if (live.containsKey(name)) {
+                throw MeshException.invalidInput("agent " + name + " is running (" + before.map(SpawnedAgent::status).orElse("?")
+                        + "); agents.kill it first, or spawn another name");
+            }
+            String runtimeName = request.runtime() != null ? request.runtime() : before.map(SpawnedAgent::runtime).orElse("pi");
+            // a respawn keeps its pinned model unless it asks for another (seed 003: same provider and model)
+            ModelRef model = requested != null ? requested : before.map(b -> ModelRef.parse(b.model())).orElse(null);
+            String resume = before.filter(b -> b.runtime().equals(runtimeName) && b.sessionId() != null && !b.sessionId().isEmpty())
+                    .map(SpawnedAgent::sessionId).orElse(null);
+            AgentRuntime runtime = runtime(runtimeName);
+            api.mesh().project().ensureMeshDir();
+            Presence.Joined joined = api.mesh().presence().joinWithToken(new Presence.JoinRequest(name, null,
+                    api.mesh().project().root().toString(), runtimeName, model == null ? null : model.toString(),
+                    api.mesh().project().branch()), null);
+            long now = System.currentTimeMillis();
+            SpawnedAgent spawning = new SpawnedAgent(name, runtimeName, model == null ? null : model.toString(), request.profile(),
+                    resume, SpawnedAgent.SPAWNING, null, null, null, null, before.map(SpawnedAgent::createdAt).orElse(now), now);
+            agents.save(spawning);
+            AgentSpec spec = new AgentSpec(name, request.profile(), model, systemPrompt(name, request.prompt()), Capability.ALL,
+                    api.mesh().project().root(), Map.of("MESH_AGENT_TOKEN", joined.token()), transcript(name));
+            AgentSession session;
+            try {
+                session = resume != null ? runtime.resume(spec, resume) : runtime.launch(spec);
+            } catch (RuntimeException e) {
+                agents.save(spawning.withStatus(SpawnedAgent.STOPPED, System.currentTimeMillis()));
+                leave(name);
+                throw MeshException.unexpectedState("spawn of " + name + " on " + runtimeName + " failed: " + Texts.firstLine(e.getMessage())
+                        + "; diagnostics: " + transcript(name), e);
+            }
+            Live l = new Live(session);
+            live.put(name, l);
+            api.mesh().presence().setPid(name, session.pid());
+            session.subscribe(e -> onEvent(name, l, e));
+            SpawnedAgent idle = new SpawnedAgent(name, runtimeName, spawning.model(), request.profile(), session.sessionId(),
+                    SpawnedAgent.IDLE, null, null, null, session.pid(), spawning.createdAt(), System.currentTimeMillis());
+            agents.save(idle);
+            if (runtimeName.equals("claude")) {
+                watchInbox(name, l);
+            }
+            agents.event(name, "spawn", runtimeName + (idle.model() == null ? "" : " " + idle.model()) + (resume != null ? ", resumed" : ""));
+            LOG.info("spawned {} on {} (pid {}, session {})", name, runtimeName, session.pid(), session.sessionId());
+            return idle;
+        }
+
+        private String systemPrompt(String name, String extra) {
+            String base = "You are " + name + ", a persistent agent on the agentmesh mesh. You get assignments as messages; when you"
+                    + " have finished one, call pi_messenger with action \"agents.done\" and a short summary of what you did.";
+            return extra == null ? base : base + "\n\n" + extra;
+        }
+
+        @Override
+        public synchronized Assigned assign(String name, String task, String workstream) {
+            Agents.checkAssignment(task, workstream);
+            SpawnedAgent a = agents.get(name);
+            Live l = live.get(name);
+            if (l == null || a.status().equals(SpawnedAgent.STOPPED)) {
+                throw MeshException.invalidInput("agent " + name + " is stopped; spawn it again (the same name resumes its session)");
+            }
+            if (a.status().equals(SpawnedAgent.ASSIGNED) || l.session.state() == AgentSession.State.WORKING) {
+                synchronized (l.queue) {
+                    l.queue.addLast(new String[]{task, workstream});
+                    return new Assigned(a, true, l.queue.size());
+                }
+            }
+            return new Assigned(start(name, l, task, workstream), false, 0);
+        }
+
+        private SpawnedAgent start(String name, Live l, String task, String workstream) {
+            agents.event(name, "agents.assign", (workstream == null ? "" : "[" + workstream + "] ") + Texts.oneLine(task, 160));
+            SpawnedAgent after = agents.update(name, a -> new SpawnedAgent(a.name(), a.runtime(), a.model(), a.profile(),
+                    a.sessionId(), SpawnedAgent.ASSIGNED, workstream, task, null, a.pid(), a.createdAt(), System.currentTimeMillis()));
+            l.session.prompt("[assignment" + (workstream == null ? "" : " " + workstream) + "] " + task
+                    + "\n\nWhen it is done, call pi_messenger with action \"agents.done\" and a summary.");
+            return after;
+        }
+
+        @Override
+        public SpawnedAgent done(String name, String summary) {
+            if (summary != null && summary.length() > Agents.MAX_SUMMARY_CHARS) {
+                throw MeshException.invalidInput("summary is " + summary.length() + " characters; the limit is " + Agents.MAX_SUMMARY_CHARS);
+            }
+            Live l = live.get(name);
+            if (l == null) {
+                throw MeshException.invalidInput(name + " is not a running spawned agent; agents.done is for them");
+            }
+            SpawnedAgent after = agents.update(name, a -> new SpawnedAgent(a.name(), a.runtime(), a.model(), a.profile(),
+                    a.sessionId(), SpawnedAgent.IDLE, a.workstream(), a.task(), summary, a.pid(), a.createdAt(), System.currentTimeMillis()));
+            agents.event(name, "agents.done", summary == null ? null : Texts.oneLine(summary, 200));
+            return after;
+        }
+
+        /** After each turn: the next queued assignment starts, else the agent is idle. */
+        private void onEvent(String name, Live l, AgentEvent e) {
+            if (e instanceof AgentEvent.TurnEnded) {
+                Thread.ofVirtual().name("agent-next-" + name).start(() -> next(name, l));
+            } else if (e instanceof AgentEvent.StateChanged s && s.state() == AgentSession.State.STOPPED) {
+                Thread.ofVirtual().name("agent-stopped-" + name).start(() -> stopped(name, l));
+            }
+        }
+
+        private synchronized void next(String name, Live l) {
+            if (l.killed.get() || live.get(name) != l || l.session.state() != AgentSession.State.IDLE) {
+                return;
+            }
+            String[] queued;
+            synchronized (l.queue) {
+                queued = l.queue.pollFirst();
+            }
+            try {
+                if (queued != null) {
+                    start(name, l, queued[0], queued[1]);
+                    return;
+                }
+                agents.update(name, a -> a.status().equals(SpawnedAgent.ASSIGNED) ? a.withStatus(SpawnedAgent.IDLE, System.currentTimeMillis()) : a);
+                if (l.watch != null) {
+                    deliver(name, l);
+                }
+            } catch (MeshException ex) {
+                LOG.warn("agent {}: {}", name, ex.getMessage());
+            }
+        }
+
+        private synchronized void stopped(String name, Live l) {
+            if (live.get(name) != l) {
+                return;
+            }
+            live.remove(name);
+            close(l.watch);
+            try {
+                agents.update(name, a -> a.withStatus(SpawnedAgent.STOPPED, System.currentTimeMillis()));
+                if (!l.killed.get()) {
+                    agents.event(name, "agents.exit", "its process ended");
+                }
+            } catch (MeshException ex) {
+                LOG.warn("agent {}: {}", name, ex.getMessage());
+            }
+            leave(name);
+        }
+
+        /** An idle Claude Code agent is woken by its messages: they are its next turn. */
+        private void watchInbox(String name, Live l) {
+            Agent agent = api.mesh().presence().whois(name);
+            l.watch = db.notifier().subscribe(Notifier.inbox(agent.id()), () -> Thread.ofVirtual().start(() -> deliver(name, l)));
+            deliver(name, l);
+        }
+
+        private synchronized void deliver(String name, Live l) {
+            if (l.killed.get() || live.get(name) != l || l.session.state() != AgentSession.State.IDLE) {
+                return;
+            }
+            try {
+                Agent agent = api.mesh().presence().whois(name);
+                List<Message> pending = api.mesh().messenger().pendingAfter(agent, 0, 50);
+                if (pending.isEmpty()) {
+                    return;
+                }
+                List<Long> ids = pending.stream().map(Message::id).toList();
+                api.mesh().messenger().markDelivered(name, ids);
+                StringBuilder text = new StringBuilder("[mesh] " + pending.size() + " new message(s) for " + name + ":");
+                for (Message m : pending) {
+                    text.append("\n[mesh] message #").append(m.id()).append(" from ").append(Texts.escape(m.sender())).append(": ")
+                            .append(Texts.escape(m.body()));
+                }
+                l.session.prompt(text + "\n(answer with pi_messenger action \"send\")");
+            } catch (MeshException ex) {
+                LOG.warn("agent {}: cannot deliver its messages: {}", name, ex.getMessage());
+            }
+        }
+
+        @Override
+        public SpawnedAgent kill(String name) {
+            SpawnedAgent a = agents.get(name);
+            Live l = live.get(name);
+            if (l == null) {
+                return a;
+            }
+            l.killed.set(true);
+            l.session.stop(AgentSession.DEFAULT_GRACE);
+            stopped(name, l);
+            agents.event(name, "agents.kill", a.runtime());
+            return agents.get(name);
+        }
+
+        @Override
+        public List<String> killAll() {
+            List<String> killed = new ArrayList<>();
+            for (String name : List.copyOf(live.keySet())) {
+                kill(name);
+                killed.add(name);
+            }
+            return killed;
+        }
+
+        @Override
+        public Optional<Progress> progress(String name) {
+            Live l = live.get(name);
+            return l == null ? Optional.empty() : Optional.of(l.session.progress());
+        }
+
+        @Override
+        public String logs(String name, int lines) {
+            if (lines < 1 || lines > 10_000) {
+                throw MeshException.invalidInput("limit " + lines + " is out of range 1..10000");
+            }
+            Path file = transcript(name);
+            if (!Files.isRegularFile(file)) {
+                return "";
+            }
+            try (var all = Files.lines(file)) {
+                List<String> tail = new ArrayList<>();
+                all.forEach(line -> {
+                    String readable = Transcripts.readable(line);
+                    if (readable != null) {
+                        tail.add(readable);
+                        if (tail.size() > lines) {
+                            tail.removeFirst();
+                        }
+                    }
+                });
+                return String.join("\n", tail);
+            } catch (IOException | java.io.UncheckedIOException e) {
+                throw MeshException.unexpectedState("cannot read " + file + ": " + e.getMessage(), e);
+            }
+        }
+
+        private void leave(String name) {
+            try {
+                api.mesh().presence().leave(name);
+            } catch (MeshException e) {
+                // it left already
+            }
+        }
+    }
+
+    private static void close(AutoCloseable c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (Exception e) {
+            // a subscription's close cannot fail in a way that matters
+        }
+    }
+}
