@@ -192,6 +192,11 @@ final class ItSupport {
      * @return {@code tmp/repo} (git init) with a running supervisor of {@code tmp/mesh.db}; env without MESH_SERVE
      */
     static Supervised supervised(Path tmp, Map<String, String> files) throws Exception {
+        return supervised(tmp, files, Map.of());
+    }
+
+    /** As {@link #supervised(Path, Map)}, the supervisor started with {@code serveEnv} added to its environment. */
+    static Supervised supervised(Path tmp, Map<String, String> files, Map<String, String> serveEnv) throws Exception {
         Path repo = Files.createDirectories(tmp.resolve("repo")).toRealPath();
         run(repo, "git", "init", "-q");
         for (var f : files.entrySet()) {
@@ -201,7 +206,9 @@ final class ItSupport {
         Path store = tmp.resolve("mesh.db");
         Map<String, String> env = env(store);
         env.remove("MESH_SERVE");
-        Process supervisor = start(repo, env, tmp.resolve("serve.log"), "serve");
+        Map<String, String> withServe = new java.util.HashMap<>(env);
+        withServe.putAll(serveEnv);
+        Process supervisor = start(repo, withServe, tmp.resolve("serve.log"), "serve");
         awaitRunFile(store, supervisor);
         return new Supervised(repo, store, env, supervisor);
     }
