@@ -260,6 +260,29 @@ class BadInputTest {
         refused(2, "config crew.runtime 'claude\\u0007' is not a runtime", "crew", "run", "--prd", "PRD.md");
     }
 
+    @Test
+    void badSpawnsAndAssignmentsAreRefusedInOneLine() {
+        String spawn = "{\"action\":\"spawn\"";
+        refused(2, "spawn needs a name: spawned agents are never given a generated one", "tool", "pi_messenger", spawn + "}");
+        refused(2, "agent name '../x' is invalid", "tool", "pi_messenger", spawn + ",\"name\":\"../x\"}");
+        refused(2, "runtime 'vim' is not a runtime; runtimes: pi, claude, codex", "tool", "pi_messenger",
+                spawn + ",\"name\":\"W\",\"runtime\":\"vim\"}");
+        refused(2, "unknown thinking level 'max'", "tool", "pi_messenger", spawn + ",\"name\":\"W\",\"model\":\"a/b\",\"thinking\":\"max\"}");
+        refused(2, "thinking 'low' needs a model", "tool", "pi_messenger", spawn + ",\"name\":\"W\",\"thinking\":\"low\"}");
+        refused(2, "prompt is 70000 characters; the limit is 65536", "tool", "pi_messenger",
+                spawn + ",\"name\":\"W\",\"prompt\":\"" + "p".repeat(70_000) + "\"}");
+        refused(2, "no spawned agent is named 'Ghost'; nobody was spawned in this project (action spawn)", "tool", "pi_messenger",
+                "{\"action\":\"agents.check\",\"name\":\"Ghost\"}");
+        refused(2, "parameter 'task' is required", "tool", "pi_messenger", "{\"action\":\"agents.assign\",\"name\":\"Ghost\",\"task\":\" \"}");
+        refused(2, "workstream 'a\\u0007' must be 1..64 characters without control characters", "tool", "pi_messenger",
+                "{\"action\":\"agents.assign\",\"name\":\"Ghost\",\"task\":\"t\",\"workstream\":\"a\\u0007\"}");
+        refused(2, "no spawned agent is named 'Ghost'", "tool", "pi_messenger", "{\"action\":\"agents.assign\",\"name\":\"Ghost\",\"task\":\"t\"}");
+        if (!(this instanceof BadInputServedTest)) {
+            refused(2, "spawn needs the supervisor, which runs spawned agents: MESH_SERVE=off has none", "tool", "pi_messenger",
+                    spawn + ",\"name\":\"W\"}");
+        }
+    }
+
     private Path writeConfig(String json) throws IOException {
         Path f = Files.createDirectories(mesh.root.resolve(".mesh")).resolve("config.json");
         Files.writeString(f, json);

@@ -148,10 +148,15 @@ public final class LocalMeshApi implements MeshApi, AutoCloseable {
             Plan.validate(all.stream().map(t -> new TaskSpec(t.id(), t.title(), t.description(), t.dependsOn())).toList());
             return result("plan is valid: " + all.size() + " tasks, dependencies known, no cycle", obj().put("valid", true));
         });
-        actions.put("spawn", (s, a) -> spawned(host("spawn").spawn(new dev.agentmesh.agents.AgentHost.SpawnRequest(
-                str(a, "name", false), str(a, "runtime", false), str(a, "model", false), str(a, "thinking", false),
-                str(a, "profile", false), str(a, "prompt", false))), "spawned"));
+        actions.put("spawn", (s, a) -> {
+            var request = new dev.agentmesh.agents.AgentHost.SpawnRequest(str(a, "name", false), str(a, "runtime", false),
+                    str(a, "model", false), str(a, "thinking", false), str(a, "profile", false), str(a, "prompt", false));
+            dev.agentmesh.agents.Agents.check(request);
+            return spawned(host("spawn").spawn(request), "spawned");
+        });
         actions.put("agents.assign", (s, a) -> {
+            dev.agentmesh.agents.Agents.checkAssignment(str(a, "task", true), str(a, "workstream", false));
+            agents.get(str(a, "name", true));
             var r = host("agents.assign").assign(str(a, "name", true), str(a, "task", true), str(a, "workstream", false));
             return spawned(r.agent(), r.queued() ? "busy; the task is queued (position " + r.position() + ")" : "assigned");
         });
