@@ -293,13 +293,14 @@ public final class AgentHosting implements AutoCloseable {
                     return;
                 }
                 List<Long> ids = pending.stream().map(Message::id).toList();
-                api.mesh().messenger().markDelivered(name, ids);
                 StringBuilder text = new StringBuilder("[mesh] " + pending.size() + " new message(s) for " + name + ":");
                 for (Message m : pending) {
                     text.append("\n[mesh] message #").append(m.id()).append(" from ").append(Texts.escape(m.sender())).append(": ")
                             .append(Texts.escape(m.body()));
                 }
+                // handed over first, acknowledged after: a crash in between shows them again, never loses them
                 l.session.prompt(text + "\n(answer with pi_messenger action \"send\")");
+                api.mesh().messenger().markDelivered(name, ids);
             } catch (MeshException ex) {
                 LOG.warn("agent {}: cannot deliver its messages: {}", name, ex.getMessage());
             }
