@@ -37,13 +37,18 @@ import java.nio.file.Path;
  *       {@code p50_ms_mcp_initialize} (target ≤ 300 ms, issue 5 part 2).</li>
  *   <li>{@code memory}: supervisor RSS with 30 joined agents, each with an open event stream, after 300 messages:
  *       {@code rss_mb}.</li>
+ *   <li>{@code spawn}: 10 persistent agents spawned one after another on pi and on Claude Code (the scripted model
+ *       server behind them): {@code spawn_p50_ms_RUNTIME} (the call until the agent is idle),
+ *       {@code supervisor_kb_per_idle_agent_RUNTIME} (the supervisor's RSS growth per idle agent, beyond the agent's
+ *       own process; target ≤ 2 MB, issue 6) and {@code assign_to_idle_p50_ms_RUNTIME} (an assignment of one model
+ *       answer until the agent is idle again).</li>
  * </ul>
- * The workloads are those of the issue that asked for them (issue 5, part 7). {@code MESH_BENCH_SERVE_OPTS} gives the
+ * The workloads are those of the issues that asked for them (issue 5, part 7; issue 6, benchmarks). {@code MESH_BENCH_SERVE_OPTS} gives the
  * supervisor JVM options of its own (e.g. {@code -XX:StartFlightRecording=filename=serve.jfr} to profile it).
  */
 public final class Bench {
     /** The benchmarks, as {@code bin/bench} names them. */
-    static final String NAMES = "delivery, latency, reservations, claims, toolcall, hook, startup or memory";
+    static final String NAMES = "delivery, latency, reservations, claims, toolcall, hook, startup, memory or spawn";
 
     private Bench() {
     }
@@ -59,6 +64,7 @@ public final class Bench {
             case "hook" -> ClientBenches.hook();
             case "startup" -> ClientBenches.startup();
             case "memory" -> ClientBenches.memory();
+            case "spawn" -> AgentBenches.spawn();
             case "claimer" -> LeaseBenches.claimer(Path.of(args[1]), Path.of(args[2]), args[3], Integer.parseInt(args[4]),
                     Path.of(args[5]), Path.of(args[6]));
             case "sender" -> MessageBenches.sender(Path.of(args[1]), Path.of(args[2]), args[3], Long.parseLong(args[4]),

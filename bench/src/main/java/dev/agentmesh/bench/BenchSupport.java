@@ -52,6 +52,11 @@ final class BenchSupport {
 
     /** Starts {@code bin/mesh serve} on a new store and joins {@code agents}. */
     static Setup setup(List<String> agents) throws Exception {
+        return setup(agents, java.util.Map.of());
+    }
+
+    /** As {@link #setup(List)}, the supervisor started with {@code serveEnv} added to its environment. */
+    static Setup setup(List<String> agents, java.util.Map<String, String> serveEnv) throws Exception {
         Path dir = Files.createTempDirectory("mesh-bench");
         Path repo = Files.createDirectories(dir.resolve("repo"));
         Files.createDirectories(repo.resolve(".git"));
@@ -62,6 +67,7 @@ final class BenchSupport {
         spb.environment().put("MESH_STORE", store.toString());
         spb.environment().put("MESH_NO_REBUILD", "1");
         spb.environment().remove("MESH_SERVE");
+        spb.environment().putAll(serveEnv);
         // e.g. MESH_BENCH_SERVE_OPTS=-XX:StartFlightRecording=filename=serve.jfr to profile the supervisor alone
         String serveOpts = System.getenv("MESH_BENCH_SERVE_OPTS");
         if (serveOpts != null && !serveOpts.isBlank()) {
@@ -109,6 +115,16 @@ final class BenchSupport {
             Thread.sleep(50);
         }
         throw new IllegalStateException("the " + prefix + " processes did not get ready in 60 s; see the logs in " + dir);
+    }
+
+    /** @return the resident set size of process {@code pid}, in KiB (VmRSS of /proc/PID/status), 0 if unknown */
+    static long rssKb(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        return 0;
     }
 
     /** @return the wall clock in microseconds */

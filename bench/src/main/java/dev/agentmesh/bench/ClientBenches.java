@@ -162,12 +162,7 @@ final class ClientBenches {
                         Json.MAPPER.createObjectNode().put("action", "send").put("to", agents.get((k + 1) % 30)).put("message", "note " + k));
             }
             Thread.sleep(2000);
-            long rssKb = 0;
-            for (String line : Files.readAllLines(Path.of("/proc/" + s.supervisor().pid() + "/status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    rssKb = Long.parseLong(line.replaceAll("[^0-9]", ""));
-                }
-            }
+            long rssKb = rssKb(s.supervisor().pid());
             for (InputStream in : streams) {
                 in.close();
             }
