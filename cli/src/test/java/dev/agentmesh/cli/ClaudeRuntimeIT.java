@@ -121,6 +121,12 @@ class ClaudeRuntimeIT {
              AgentSession agent = runtime(server).launch(spec(Capability.ALL))) {
             assertThat(agent.state()).isEqualTo(AgentSession.State.IDLE);
             assertThat(agent.sessionId()).matches("[0-9a-f-]{36}");
+            String cmdline = Files.readString(Path.of("/proc/" + agent.pid() + "/cmdline"));
+            assertThat(cmdline).as("the supervisor's secret and the agent's token stay off the command line")
+                    .doesNotContain(RunFile.read(s.store()).orElseThrow().secret()).doesNotContain(token);
+            assertThat(java.nio.file.Files.getPosixFilePermissions(s.repo().resolve(".mesh/claude/Claudia.mcp.json")))
+                    .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                            java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
             List<AgentEvent> events = new CopyOnWriteArrayList<>();
             agent.subscribe(events::add);
 

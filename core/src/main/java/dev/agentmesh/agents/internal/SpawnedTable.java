@@ -61,8 +61,9 @@ public final class SpawnedTable {
 
     private static SpawnedAgent row(java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx) throws java.sql.SQLException {
         long pid = rs.getLong("pid");
+        Long knownPid = rs.wasNull() ? null : pid;
         return new SpawnedAgent(rs.getString("name"), rs.getString("runtime"), rs.getString("model"), rs.getString("profile"),
                 rs.getString("session_id"), rs.getString("status"), rs.getString("workstream"), rs.getString("task"),
-                rs.getString("summary"), rs.wasNull() ? null : pid, rs.getLong("created_at"), rs.getLong("updated_at"));
+                rs.getString("summary"), knownPid, rs.getLong("created_at"), rs.getLong("updated_at"));
     }
 }

@@ -37,7 +37,8 @@ import java.util.function.Consumer;
  *       {@code mcp__mesh__pi_messenger}); the built-in ones are the only tools it has ({@code --tools}) and all of them
  *       run without asking ({@code --allowedTools}), so a tool outside the capabilities is neither offered nor run;</li>
  *   <li>the mesh: the supervisor's {@code /mcp} as its only MCP server ({@code --strict-mcp-config}), as the agent
- *       (its name and token in the headers), or the {@code mesh mcp} bridge when no supervisor runs;</li>
+ *       (its name and token in the headers), or the {@code mesh mcp} bridge when no supervisor runs; the
+ *       configuration is a file only its owner reads, since it holds the secret and the token;</li>
  *   <li>enforcement: agentmesh's hooks ({@code PreToolUse} on {@value #EDIT_MATCHER} denies an edit of a file another
  *       agent holds; {@code PostToolUse}, {@code UserPromptSubmit} and {@code Stop} hand it new messages), from
  *       {@code --settings}, with the project's and user's own settings files left out so no second copy of the hooks
@@ -212,7 +213,7 @@ public final class ClaudeRuntime implements AgentRuntime {
         List<String> cmd = new ArrayList<>(List.of("setsid", claude.toString(), "-p", "--input-format", "stream-json",
                 "--output-format", "stream-json", "--verbose", "--permission-mode", "default",
                 "--setting-sources", "", "--settings", settings().toString(),
-                "--strict-mcp-config", "--mcp-config", mcpConfig(spec).toString(),
+                "--strict-mcp-config", "--mcp-config", mcpConfigFile(spec).toString(),
                 "--tools", String.join(",", builtIn)));
         if (!tools.isEmpty()) {
             cmd.addAll(List.of("--allowedTools", String.join(",", tools)));
@@ -279,6 +280,25 @@ public final class ClaudeRuntime implements AgentRuntime {
             group.putArray("hooks").addObject().put("type", "command").put("command", command).put("timeout", 10);
         }
         return settings;
+    }
+
+    /**
+     * Writes the agent's MCP configuration to a file only its owner reads ({@code .mesh/claude/NAME.mcp.json}, 0600):
+     * it holds the supervisor's secret and the agent's token, which a command line would show every local user.
+     */
+    private Path mcpConfigFile(AgentSpec spec) {
+        Path dir = mesh.project().resolve(".mesh/claude");
+        Path file = dir.resolve(spec.name() + ".mcp.json");
+        try {
+            Files.createDirectories(dir);
+            Path tmp = Files.createTempFile(dir, spec.name(), ".tmp", java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(tmp, mcpConfig(spec).toString());
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            return file;
+        } catch (IOException e) {
+            throw MeshException.unexpectedState("cannot write Claude Code's MCP configuration " + file + ": " + e.getMessage(), e);
+        }
     }
 
     private ObjectNode mcpConfig(AgentSpec spec) {

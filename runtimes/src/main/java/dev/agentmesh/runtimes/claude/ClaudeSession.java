@@ -58,12 +58,11 @@ final class ClaudeSession extends ProcessSession {
 
     @Override
     public void steer(String message) {
-        synchronized (lock) {
-            if (working()) {
-                // folded into the next tool result of the turn going on
-                writeUser(message);
-                return;
-            }
+        if (working()) {
+            // folded into the next tool result of the turn going on; if the turn ends first, Claude starts the
+            // next turn with it, which the reader sees as a result without a turn begun here (begun then)
+            writeUser(message);
+            return;
         }
         prompt(message);
     }
@@ -144,6 +143,10 @@ final class ClaudeSession extends ProcessSession {
             }
             case "system" -> sessionId(line.path("session_id").asString(""));
             case "assistant" -> {
+                // a turn Claude began by itself (a steer that arrived as the last turn ended) is a turn all the same
+                if (!working()) {
+                    beginTurn();
+                }
                 JsonNode msg = line.path("message");
                 StringBuilder text = new StringBuilder();
                 for (JsonNode part : msg.path("content")) {
@@ -196,13 +199,24 @@ final class ClaudeSession extends ProcessSession {
             emit(new AgentEvent.Usage(now, 0, 0, delta));
         }
         boolean ok = "success".equals(result.path("subtype").asString()) && !result.path("is_error").asBoolean(false);
+        String next;
         synchronized (lock) {
-            String next = ok ? followUps.pollFirst() : null;
-            if (next != null) {
-                writeUser(next);
-                return;
+            next = ok ? followUps.pollFirst() : null;
+            if (next == null) {
+                followUps.clear();
             }
-            followUps.clear();
+        }
+        if (next != null) {
+            // written off the reader thread: a large message must not block the thread that drains Claude's output
+            String text = next;
+            Thread.ofVirtual().name("claude-follow-up-" + pid()).start(() -> {
+                try {
+                    writeUser(text);
+                } catch (MeshException e) {
+                    endTurn(e.getMessage());
+                }
+            });
+            return;
         }
         if (ok) {
             endTurn(null);

@@ -83,7 +83,9 @@ public abstract class ProcessSession implements AgentSession {
         if (transcriptFile != null) {
             Files.createDirectories(transcriptFile.toAbsolutePath().getParent());
         }
-        this.transcript = transcriptFile == null ? null : Files.newBufferedWriter(transcriptFile, StandardCharsets.UTF_8);
+        // appended: a respawned agent's transcript keeps its history (agents.logs, the diagnostics of a failed spawn)
+        this.transcript = transcriptFile == null ? null : Files.newBufferedWriter(transcriptFile, StandardCharsets.UTF_8,
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
     }
 
     /** Starts the reader threads; call once, at the end of the subclass's constructor. */

@@ -49,7 +49,13 @@ final class PiSession extends ProcessSession {
             lastError = null;
             retrying = false;
         }
-        JsonNode reply = command(JSON.createObjectNode().put("type", "prompt").put("message", message));
+        JsonNode reply;
+        try {
+            reply = command(JSON.createObjectNode().put("type", "prompt").put("message", message));
+        } catch (MeshException e) {
+            endTurn(e.getMessage());
+            throw e;
+        }
         if (!reply.path("success").asBoolean(false)) {
             String why = reply.path("error").asString("refused");
             endTurn("pi refused the prompt: " + why);
@@ -77,7 +83,10 @@ final class PiSession extends ProcessSession {
                 // a turn began meanwhile: give it to that turn
             }
         }
-        command(JSON.createObjectNode().put("type", type).put("message", message));
+        JsonNode reply = command(JSON.createObjectNode().put("type", type).put("message", message));
+        if (!reply.path("success").asBoolean(false)) {
+            throw MeshException.unexpectedState("pi refused the " + type + ": " + reply.path("error").asString("no reason given"));
+        }
     }
 
     @Override

@@ -158,7 +158,7 @@ public final class AgentHosting implements AutoCloseable {
                     api.mesh().project().root(), Map.of("MESH_AGENT_TOKEN", joined.token()), transcript(name));
             AgentSession session;
             try {
-                session = resume != null ? runtime.resume(spec, resume) : runtime.launch(spec);
+                session = launch(runtime, spec, resume, name);
             } catch (RuntimeException e) {
                 agents.save(spawning.withStatus(SpawnedAgent.STOPPED, System.currentTimeMillis()));
                 leave(name);
@@ -167,8 +167,20 @@ public final class AgentHosting implements AutoCloseable {
             }
             Live l = new Live(session);
             live.put(name, l);
-            api.mesh().presence().setPid(name, session.pid());
-            session.subscribe(e -> onEvent(name, l, e));
+            try {
+                session.subscribe(e -> onEvent(name, l, e));
+                if (!session.alive()) {
+                    throw MeshException.unexpectedState(runtimeName + " exited as it started");
+                }
+                api.mesh().presence().setPid(name, session.pid());
+            } catch (RuntimeException e) {
+                live.remove(name);
+                session.stop(java.time.Duration.ZERO);
+                agents.save(spawning.withStatus(SpawnedAgent.STOPPED, System.currentTimeMillis()));
+                leave(name);
+                throw MeshException.unexpectedState("spawn of " + name + " on " + runtimeName + " failed: " + Texts.firstLine(e.getMessage())
+                        + "; diagnostics: " + transcript(name), e);
+            }
             SpawnedAgent idle = new SpawnedAgent(name, runtimeName, spawning.model(), request.profile(), session.sessionId(),
                     SpawnedAgent.IDLE, null, null, null, session.pid(), spawning.createdAt(), System.currentTimeMillis());
             agents.save(idle);
@@ -178,6 +190,20 @@ public final class AgentHosting implements AutoCloseable {
             agents.event(name, "spawn", runtimeName + (idle.model() == null ? "" : " " + idle.model()) + (resume != null ? ", resumed" : ""));
             LOG.info("spawned {} on {} (pid {}, session {})", name, runtimeName, session.pid(), session.sessionId());
             return idle;
+        }
+
+        /** Resumes {@code resume} when given; a session that cannot be resumed (never written, deleted) starts anew. */
+        private AgentSession launch(AgentRuntime runtime, AgentSpec spec, String resume, String name) {
+            if (resume == null) {
+                return runtime.launch(spec);
+            }
+            try {
+                return runtime.resume(spec, resume);
+            } catch (MeshException e) {
+                LOG.info("agent {}: session {} cannot be resumed ({}); starting a new one", name, resume, Texts.firstLine(e.getMessage()));
+                agents.event(name, "agents.resume_failed", Texts.oneLine(e.getMessage(), 200));
+                return runtime.launch(spec);
+            }
         }
 
         private String systemPrompt(String name, String extra) {
@@ -204,12 +230,17 @@ public final class AgentHosting implements AutoCloseable {
         }
 
         private SpawnedAgent start(String name, Live l, String task, String workstream) {
+            String text = "[assignment" + (workstream == null ? "" : " " + workstream) + "] " + task
+                    + "\n\nWhen it is done, call pi_messenger with action \"agents.done\" and a summary.";
+            try {
+                l.session.prompt(text);
+            } catch (MeshException busy) {
+                // a turn began meanwhile (pi woke itself for a message): the assignment follows it
+                l.session.followUp(text);
+            }
             agents.event(name, "agents.assign", (workstream == null ? "" : "[" + workstream + "] ") + Texts.oneLine(task, 160));
-            SpawnedAgent after = agents.update(name, a -> new SpawnedAgent(a.name(), a.runtime(), a.model(), a.profile(),
+            return agents.update(name, a -> new SpawnedAgent(a.name(), a.runtime(), a.model(), a.profile(),
                     a.sessionId(), SpawnedAgent.ASSIGNED, workstream, task, null, a.pid(), a.createdAt(), System.currentTimeMillis()));
-            l.session.prompt("[assignment" + (workstream == null ? "" : " " + workstream) + "] " + task
-                    + "\n\nWhen it is done, call pi_messenger with action \"agents.done\" and a summary.");
-            return after;
         }
 
         @Override
@@ -229,7 +260,16 @@ public final class AgentHosting implements AutoCloseable {
 
         /** After each turn: the next queued assignment starts, else the agent is idle. */
         private void onEvent(String name, Live l, AgentEvent e) {
-            if (e instanceof AgentEvent.TurnEnded) {
+            if (e instanceof AgentEvent.TurnEnded t) {
+                if (!t.ok() && !l.killed.get()) {
+                    Thread.ofVirtual().start(() -> {
+                        try {
+                            agents.event(name, "agents.error", Texts.oneLine(String.valueOf(t.error()), 200));
+                        } catch (MeshException ex) {
+                            LOG.warn("agent {}: {}", name, ex.getMessage());
+                        }
+                    });
+                }
                 Thread.ofVirtual().name("agent-next-" + name).start(() -> next(name, l));
             } else if (e instanceof AgentEvent.StateChanged s && s.state() == AgentSession.State.STOPPED) {
                 Thread.ofVirtual().name("agent-stopped-" + name).start(() -> stopped(name, l));
@@ -246,7 +286,14 @@ public final class AgentHosting implements AutoCloseable {
             }
             try {
                 if (queued != null) {
-                    start(name, l, queued[0], queued[1]);
+                    try {
+                        start(name, l, queued[0], queued[1]);
+                    } catch (MeshException ex) {
+                        synchronized (l.queue) {
+                            l.queue.addFirst(queued); // not handed over: it stays first in line
+                        }
+                        throw ex;
+                    }
                     return;
                 }
                 agents.update(name, a -> a.status().equals(SpawnedAgent.ASSIGNED) ? a.withStatus(SpawnedAgent.IDLE, System.currentTimeMillis()) : a);
@@ -264,6 +311,8 @@ public final class AgentHosting implements AutoCloseable {
             }
             live.remove(name);
             close(l.watch);
+            // an agent that exited by itself may leave its tool's processes; stopping its session kills its tree
+            l.session.stop(java.time.Duration.ZERO);
             try {
                 agents.update(name, a -> a.withStatus(SpawnedAgent.STOPPED, System.currentTimeMillis()));
                 if (!l.killed.get()) {
