@@ -158,10 +158,16 @@ public final class ScriptedModelServer implements AutoCloseable {
         if (request.step() >= steps.size()) {
             return new Script.Text(FINISHED_TEXT);
         }
-        Script.Answer step = switch (steps.get(request.step())) {
-            case Script.Action action -> action.toolCall(dialect, request.cwd());
-            case Script.Answer written -> written;
-        };
+        Script.Answer step;
+        try {
+            step = switch (steps.get(request.step())) {
+                case Script.Action action -> action.toolCall(dialect, request.cwd());
+                case Script.Answer written -> written;
+            };
+        } catch (IllegalStateException e) {
+            LOG.warn("script {}, rule {}, step {}: {}", script.source(), script.rules().indexOf(rule.get()) + 1, request.step() + 1, e.getMessage());
+            return new Script.Text("(script step " + (request.step() + 1) + " cannot be played here: " + e.getMessage() + ")");
+        }
         if (step instanceof Script.ToolCall call && !request.tools().contains(call.tool())) {
             LOG.warn("script {} calls tool '{}' (rule {}, step {}), which the request does not offer; it offers {}",
                     script.source(), call.tool(), script.rules().indexOf(rule.get()) + 1, request.step() + 1, request.tools());

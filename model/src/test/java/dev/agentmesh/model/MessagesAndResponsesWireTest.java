@@ -26,6 +26,9 @@ class MessagesAndResponsesWireTest {
               - match: "[neutral]"
                 steps:
                   - write: {path: src/a.txt, content: hi}
+              - match: "[neutral edit]"
+                steps:
+                  - edit: {path: a.txt, old: hi, new: ho}
               - match: "[steer] also this"
                 steps:
                   - text: "steered"
@@ -53,6 +56,17 @@ class MessagesAndResponsesWireTest {
         JsonNode answer = JSON.readTree(client.send("POST", "/messages", body).body());
         assertThat(answer.at("/content/0/name").asString()).isEqualTo("Write");
         assertThat(answer.at("/content/0/input")).isEqualTo(JSON.readTree("{\"file_path\": \"/r/work/src/a.txt\", \"content\": \"hi\"}"));
+    }
+
+    @Test
+    void aNeutralStepARuntimeCannotPlayIsAnsweredAsTextNotAServerError() throws Exception {
+        String body = """
+                {"model": "scripted", "stream": false, "tools": [{"type": "function", "name": "exec_command"}],
+                 "input": [{"type": "message", "role": "user", "content": [{"type": "input_text", "text": "go [neutral edit]"}]}]}""";
+        var res = client.send("POST", "/responses", body);
+        assertThat(res.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(res.body()).at("/output/0/content/0/text").asString())
+                .isEqualTo("(script step 1 cannot be played here: an 'edit' step cannot be played to Codex yet; use 'shell')");
     }
 
     @Test
