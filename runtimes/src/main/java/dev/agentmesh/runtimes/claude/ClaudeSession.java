@@ -12,10 +12,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A Claude Code agent over stream-json (reference/agent-cli-protocols.md): user messages in, {@code system},
@@ -29,10 +26,8 @@ final class ClaudeSession extends ProcessSession {
     /** How long the start-up handshake may take (Claude Code loads its tools and MCP servers first). */
     private static final Duration HANDSHAKE = Duration.ofSeconds(60);
 
-    private final Map<String, CompletableFuture<JsonNode>> control = new ConcurrentHashMap<>();
     private final Map<String, String> toolNames = new ConcurrentHashMap<>();
     private final Deque<String> followUps = new ArrayDeque<>();
-    private final AtomicLong ids = new AtomicLong();
     private final Runnable onStop;
     private double costSoFar;
 
@@ -41,7 +36,7 @@ final class ClaudeSession extends ProcessSession {
         this.onStop = onStop;
         sessionId(sessionId);
         startReading();
-        JsonNode init = request(JSON.createObjectNode().put("subtype", "initialize"), HANDSHAKE);
+        JsonNode init = control(JSON.createObjectNode().put("subtype", "initialize"), HANDSHAKE);
         if (!"success".equals(init.path("response").path("subtype").asString())) {
             throw MeshException.unexpectedState("Claude Code refused its start: " + init.path("response").path("error").asString("no reason given"));
         }
@@ -86,7 +81,7 @@ final class ClaudeSession extends ProcessSession {
                 return;
             }
         }
-        String id = "i" + ids.incrementAndGet();
+        String id = nextId("i");
         writeLine(JSON.createObjectNode().put("type", "control_request").put("request_id", id)
                 .set("request", JSON.createObjectNode().put("subtype", "interrupt")));
     }
@@ -107,27 +102,10 @@ final class ClaudeSession extends ProcessSession {
         writeLine(msg);
     }
 
-    private JsonNode request(ObjectNode request, Duration timeout) {
-        String id = "r" + ids.incrementAndGet();
-        CompletableFuture<JsonNode> reply = new CompletableFuture<>();
-        control.put(id, reply);
-        try {
-            writeLine(JSON.createObjectNode().put("type", "control_request").put("request_id", id).set("request", request));
-            return reply.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (MeshException e) {
-            throw e;
-        } catch (Exception e) {
-            throw MeshException.unexpectedState("Claude Code (pid " + pid() + ") did not answer '" + request.path("subtype").asString()
-                    + "' in " + timeout.toSeconds() + " s" + (process.isAlive() ? "" : ": it exited with code " + process.exitValue())
-                    + stderrSuffix());
-        } finally {
-            control.remove(id);
-        }
-    }
-
-    @Override
-    protected void onExit() {
-        control.values().forEach(f -> f.completeExceptionally(new IOException("claude exited")));
+    private JsonNode control(ObjectNode request, Duration timeout) {
+        String id = nextId("r");
+        return request(id, JSON.createObjectNode().put("type", "control_request").put("request_id", id).set("request", request),
+                request.path("subtype").asString(), timeout);
     }
 
     @Override
@@ -135,12 +113,7 @@ final class ClaudeSession extends ProcessSession {
         record(raw);
         long now = System.currentTimeMillis();
         switch (line.path("type").asString("")) {
-            case "control_response" -> {
-                CompletableFuture<JsonNode> f = control.get(line.path("response").path("request_id").asString(""));
-                if (f != null) {
-                    f.complete(line);
-                }
-            }
+            case "control_response" -> reply(line.path("response").path("request_id").asString(""), line);
             case "system" -> sessionId(line.path("session_id").asString(""));
             case "assistant" -> {
                 // a turn Claude began by itself (a steer that arrived as the last turn ended) is a turn all the same

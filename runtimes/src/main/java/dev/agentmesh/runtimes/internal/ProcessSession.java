@@ -33,7 +33,7 @@ import java.util.function.Consumer;
 /**
  * What every session of an agent CLI driven over JSON lines shares (pi RPC, Claude Code stream-json, Codex
  * app-server): the process and its tree mark, a writer for stdin, a reader thread for stdout that hands each JSON
- * line to {@link #onLine}, the last 20 lines of stderr for error messages, the transcript, listeners, the state and
+ * line to {@link #onLine}, requests matched to their replies by id, the last 20 lines of stderr for error messages, the transcript, listeners, the state and
  * the counters kept from the {@link AgentEvent}s the subclass {@link #emit emits}, and stopping the whole tree.
  * Subclasses translate their runtime's lines into events and call {@link #beginTurn} and {@link #endTurn}.
  * Thread-safe: state changes under {@link #lock}, and listeners are called holding it, so every listener sees the
@@ -54,6 +54,8 @@ public abstract class ProcessSession implements AgentSession {
     private final Deque<String> stderrTail = new ArrayDeque<>();
     private final List<Consumer<AgentEvent>> listeners = new CopyOnWriteArrayList<>();
     private final AtomicBoolean stopping = new AtomicBoolean();
+    private final java.util.Map<String, CompletableFuture<JsonNode>> replies = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong ids = new java.util.concurrent.atomic.AtomicLong();
     /** Guards the state, the turn and the counters. */
     protected final Object lock = new Object();
 
@@ -102,8 +104,42 @@ public abstract class ProcessSession implements AgentSession {
      */
     protected abstract void onLine(JsonNode line, String raw);
 
-    /** Called once on the reader thread after stdout closed and the process exited; the turn is then ended. */
-    protected void onExit() {
+    /**
+     * Writes {@code line}, which carries {@code id} the way the runtime echoes it in its reply, and waits for that
+     * reply ({@link #reply}).
+     *
+     * @param what names the request in the error, e.g. {@code initialize}
+     * @return the reply line
+     * @throws MeshException (unexpected state) if the agent is gone or does not answer within {@code timeout}
+     */
+    protected final JsonNode request(String id, JsonNode line, String what, Duration timeout) {
+        CompletableFuture<JsonNode> reply = new CompletableFuture<>();
+        replies.put(id, reply);
+        try {
+            writeLine(line);
+            return reply.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (MeshException e) {
+            throw e;
+        } catch (Exception e) {
+            throw MeshException.unexpectedState(runtime + " (pid " + pid() + ") did not answer '" + what + "'"
+                    + (process.isAlive() ? " in " + timeout.toSeconds() + " s" : ": it exited with code " + process.exitValue())
+                    + stderrSuffix());
+        } finally {
+            replies.remove(id);
+        }
+    }
+
+    /** Hands the reply line {@code answer} to the {@link #request} waiting for {@code id}, if any. */
+    protected final void reply(String id, JsonNode answer) {
+        CompletableFuture<JsonNode> f = replies.get(id);
+        if (f != null) {
+            f.complete(answer);
+        }
+    }
+
+    /** @return a new request id, {@code prefix} and a number unique in this session */
+    protected final String nextId(String prefix) {
+        return prefix + ids.incrementAndGet();
     }
 
     @Override
@@ -380,7 +416,7 @@ public abstract class ProcessSession implements AgentSession {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        onExit();
+        replies.values().forEach(f -> f.completeExceptionally(new IOException(runtime + " exited")));
         endTurn(runtime + " exited with code " + process.exitValue() + stderrSuffix());
         markStopped();
     }

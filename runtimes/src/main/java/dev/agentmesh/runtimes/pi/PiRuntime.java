@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.time.Duration;
 import dev.agentmesh.runtimes.internal.NpmTools;
 import dev.agentmesh.runtimes.ProcessGroups;
 import java.util.LinkedHashSet;

@@ -8,10 +8,6 @@ import tools.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A pi agent in RPC mode ({@code pi --mode rpc}): JSON lines both ways (reference/agent-cli-protocols.md).
@@ -24,10 +20,8 @@ final class PiSession extends ProcessSession {
     /** How long an errored {@code agent_end} waits for pi's {@code auto_retry_start} before it counts as the end. */
     private static final long RETRY_GRACE_MS = 400;
     /** How long a command waits for pi's reply. */
-    private static final long REPLY_SECONDS = 30;
+    private static final java.time.Duration REPLY = java.time.Duration.ofSeconds(30);
 
-    private final ConcurrentHashMap<String, CompletableFuture<JsonNode>> replies = new ConcurrentHashMap<>();
-    private final AtomicLong ids = new AtomicLong();
     private String lastError;
     private boolean retrying;
     private long endSeq;
@@ -91,30 +85,12 @@ final class PiSession extends ProcessSession {
 
     @Override
     public void interrupt() {
-        writeLine(JSON.createObjectNode().put("type", "abort").put("id", "abort-" + ids.incrementAndGet()));
+        writeLine(JSON.createObjectNode().put("type", "abort").put("id", nextId("abort-")));
     }
 
     private JsonNode command(ObjectNode cmd) {
-        String id = "c" + ids.incrementAndGet();
-        cmd.put("id", id);
-        CompletableFuture<JsonNode> reply = new CompletableFuture<>();
-        replies.put(id, reply);
-        try {
-            writeLine(cmd);
-            return reply.get(REPLY_SECONDS, TimeUnit.SECONDS);
-        } catch (MeshException e) {
-            throw e;
-        } catch (Exception e) {
-            throw MeshException.unexpectedState("pi (pid " + pid() + ") did not answer '" + cmd.path("type").asString()
-                    + "'" + (process.isAlive() ? "" : ": it exited with code " + process.exitValue() + stderrSuffix()));
-        } finally {
-            replies.remove(id);
-        }
-    }
-
-    @Override
-    protected void onExit() {
-        replies.values().forEach(f -> f.completeExceptionally(new IOException("pi exited")));
+        String id = nextId("c");
+        return request(id, cmd.put("id", id), cmd.path("type").asString(), REPLY);
     }
 
     @Override
@@ -125,12 +101,7 @@ final class PiSession extends ProcessSession {
         }
         long now = System.currentTimeMillis();
         switch (type) {
-            case "response" -> {
-                CompletableFuture<JsonNode> f = replies.get(ev.path("id").asString(""));
-                if (f != null) {
-                    f.complete(ev);
-                }
-            }
+            case "response" -> reply(ev.path("id").asString(""), ev);
             case "tool_execution_start" -> {
                 String tool = ev.path("toolName").asString("");
                 JsonNode path = ev.path("args").path("path");

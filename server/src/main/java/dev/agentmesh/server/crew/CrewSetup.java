@@ -2,15 +2,12 @@ package dev.agentmesh.server.crew;
 
 import dev.agentmesh.MeshException;
 import dev.agentmesh.api.LocalMeshApi;
-import dev.agentmesh.api.PiMessengerSchema;
 import dev.agentmesh.crew.CrewRunner;
 import dev.agentmesh.crew.Task;
 import dev.agentmesh.crew.TaskFormat;
 import dev.agentmesh.mesh.Mesh;
 import dev.agentmesh.runtimes.ProcessGroups;
 import dev.agentmesh.runtime.AgentRuntime;
-import dev.agentmesh.runtimes.claude.ClaudeRuntime;
-import dev.agentmesh.runtimes.pi.PiRuntime;
 import dev.agentmesh.Texts;
 
 import java.io.PrintWriter;
