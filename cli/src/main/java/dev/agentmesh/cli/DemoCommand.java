@@ -29,10 +29,10 @@ import java.util.stream.Stream;
 
 /**
  * {@code mesh demo}: the main job end to end with no API key. Copies the example project into a folder, starts
- * the scripted model server, runs a crew of real agents on it (pi, or Claude Code with --runtime claude), runs the example's own tests and prints a
+ * the scripted model server, runs a crew of real agents on it (pi, or Claude Code or Codex with --runtime claude|codex), runs the example's own tests and prints a
  * summary. Exits 0 only when every task is SHIP and the example's tests pass.
  */
-@Command(name = "demo", description = {"Run the main job on the example project: a crew of real agents (pi, or --runtime claude) plans, builds and reviews it,",
+@Command(name = "demo", description = {"Run the main job on the example project: a crew of real agents (pi, or --runtime claude|codex) plans, builds and reviews it,",
         "driven by the scripted model server (no API key). Exit 0 when every task is SHIP and the example's tests pass."})
 final class DemoCommand implements Callable<Integer> {
     private static final Pattern COUNT = Pattern.compile("(?m)^# (pass|fail) (\\d+)$");
@@ -46,7 +46,7 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--concurrency", defaultValue = "2", paramLabel = "N", description = "Tasks at once (default ${DEFAULT-VALUE}).")
     int concurrency;
 
-    @Option(names = "--runtime", defaultValue = "pi", paramLabel = "NAME", description = "The agents' runtime: pi or claude (default ${DEFAULT-VALUE}).")
+    @Option(names = "--runtime", defaultValue = "pi", paramLabel = "NAME", description = "The agents' runtime: pi, claude or codex (default ${DEFAULT-VALUE}).")
     String runtime;
 
     @Override

@@ -14,15 +14,15 @@ import java.time.Duration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The main job end to end: {@code bin/mesh demo} runs a crew of real agent processes (pi, and Claude Code with
- * {@code --runtime claude}; pinned npm versions from the test cache) against the scripted model server on the
- * textkit example, one script for both, and leaves every task SHIP, no lease, no agent and no process behind, and
+ * The main job end to end: {@code bin/mesh demo} runs a crew of real agent processes (pi, Claude Code with
+ * {@code --runtime claude} and Codex with {@code --runtime codex}; pinned npm versions from the test cache) against the scripted model server on the
+ * textkit example, one script for all three, and leaves every task SHIP, no lease, no agent and no process behind, and
  * the example's own tests green.
  */
 class CrewDemoIT {
 
     @org.junit.jupiter.params.ParameterizedTest(name = "--runtime {0}")
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"pi", "claude"})
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"pi", "claude", "codex"})
     void theDemoShipsEveryTaskAndTheExampleTestsPass(String runtime, @TempDir Path tmp) throws Exception {
         Path dir = tmp.resolve("demo");
 
@@ -30,6 +30,9 @@ class CrewDemoIT {
         env.remove("MESH_SERVE");
         if (runtime.equals("claude")) {
             env.put("MESH_CLAUDE", ItSupport.npmTool("@anthropic-ai/claude-code", ClaudeOnTheMeshIT.CLAUDE_CODE, "claude").toString());
+        }
+        if (runtime.equals("codex")) {
+            env.put("MESH_CODEX", ItSupport.npmTool("@openai/codex", CodexOnTheMeshIT.CODEX, "codex").toString());
         }
         ItSupport.Result r = ItSupport.mesh(tmp, env, Duration.ofMinutes(8), "demo", "--dir", dir.toString(), "--runtime", runtime);
 

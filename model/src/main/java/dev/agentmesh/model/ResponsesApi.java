@@ -27,7 +27,9 @@ record ResponsesApi(String id, String model, List<String> namespaces) implements
     /**
      * Reads a request body. The "real" user message is the last {@code input} item of type {@code message} and
      * role {@code user} whose text is not context Codex adds ({@code <environment_context>},
-     * {@code <user_instructions>}, ...); the function calls and assistant messages after it count the step.
+     * {@code <user_instructions>}, ...) nor a notice of the mesh steered into a running turn (text starting
+     * {@code [mesh] } right after a tool's output, e.g. an edit agentmesh refused); the function calls and assistant
+     * messages after it count the step.
      *
      * @throws IllegalArgumentException with a message for the client when the body is not an object or
      *                                  {@code input} is not an array
@@ -48,7 +50,9 @@ record ResponsesApi(String id, String model, List<String> namespaces) implements
             JsonNode item = input.get(i);
             if ("user".equals(item.path("role").asString(null)) && !"function_call_output".equals(item.path("type").asString(null))) {
                 String text = text(item.get("content")).strip();
-                if (!text.isEmpty() && !text.startsWith("<")) {
+                boolean midTurnNotice = text.startsWith("[mesh] ") && i > 0
+                        && "function_call_output".equals(input.get(i - 1).path("type").asString(null));
+                if (!text.isEmpty() && !text.startsWith("<") && !midTurnNotice) {
                     lastUser = i;
                 }
             }

@@ -32,8 +32,9 @@ import java.util.Set;
  *       - text: Plan below.               # a final text
  *       - shell: "npm test"               # runtime-neutral steps, each played as the runtime's own tool:
  *       - read: src/a.ts                  #   pi: bash, read, write, edit, pi_messenger; Claude Code: Bash, Read,
- *       - write: {path: a.txt, content: hi}   # Write, Edit, mcp__mesh__pi_messenger; Codex: exec_command (read
- *       - edit: {path: a.txt, old: hi, new: ho}  # and write through the shell too), mcp__mesh__pi_messenger
+ *       - write: {path: a.txt, content: hi}   # Write, Edit, mcp__mesh__pi_messenger; Codex: exec_command (read is
+ *       - edit: {path: a.txt, old: hi, new: ho}  # cat, write and edit are apply_patch: edit's old and new are whole
+ *                                               # lines there), mcp__mesh__pi_messenger
  *       - mesh: {action: status}
  * default: "No script rule matches."      # optional; the text for prompts no rule matches
  * }</pre>
@@ -149,8 +150,7 @@ public record Script(String source, List<Rule> rules, String defaultText) {
                 }
                 case "write" -> {
                     if (dialect == Dialect.CODEX) {
-                        return new Action("shell", Map.of("command", "printf '%s' " + shellQuote((String) args.get("content"))
-                                + " > " + shellQuote(path))).toolCall(dialect);
+                        return applyPatch("*** Add File: " + path + "\n" + lines("+", (String) args.get("content")));
                     }
                     tool = dialect == Dialect.PI ? "write" : "Write";
                     call.put(dialect == Dialect.PI ? "path" : "file_path", path);
@@ -158,7 +158,8 @@ public record Script(String source, List<Rule> rules, String defaultText) {
                 }
                 case "edit" -> {
                     if (dialect == Dialect.CODEX) {
-                        throw new IllegalStateException("an 'edit' step cannot be played to Codex yet; use 'shell'");
+                        return applyPatch("*** Update File: " + path + "\n@@\n" + lines("-", (String) args.get("old"))
+                                + lines("+", (String) args.get("new")));
                     }
                     if (dialect == Dialect.PI) {
                         tool = "edit";
@@ -184,6 +185,33 @@ public record Script(String source, List<Rule> rules, String defaultText) {
             } catch (JacksonException e) {
                 throw new IllegalStateException(e);
             }
+        }
+
+        /**
+         * Codex applies patches through its shell tool: a command {@code apply_patch} with the patch in a here-document,
+         * which Codex intercepts and turns into a file change it asks approval for (Codex 0.169.0 offers no patch tool to
+         * a model it has no metadata for).
+         */
+        private static ToolCall applyPatch(String body) {
+            String patch = "*** Begin Patch\n" + body + "*** End Patch\n";
+            String end = "AGENTMESH_PATCH";
+            while (patch.contains(end)) {
+                end += "_";
+            }
+            return new Action("shell", Map.of("command", "apply_patch <<'" + end + "'\n" + patch + end + "\n")).toolCall(Dialect.CODEX);
+        }
+
+        /** Each line of {@code text} with {@code prefix}; a last line without a newline gets one (patches are whole lines). */
+        private static String lines(String prefix, String text) {
+            StringBuilder b = new StringBuilder();
+            String t = text == null ? "" : text;
+            if (t.endsWith("\n")) {
+                t = t.substring(0, t.length() - 1);
+            }
+            for (String line : t.split("\n", -1)) {
+                b.append(prefix).append(line).append('\n');
+            }
+            return b.toString();
         }
 
         private static String shellQuote(String s) {

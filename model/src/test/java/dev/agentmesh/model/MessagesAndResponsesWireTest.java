@@ -29,6 +29,10 @@ class MessagesAndResponsesWireTest {
               - match: "[neutral edit]"
                 steps:
                   - edit: {path: a.txt, old: hi, new: ho}
+              - match: "[two steps]"
+                steps:
+                  - shell: "true"
+                  - text: "the second step"
               - match: "[steer] also this"
                 steps:
                   - text: "steered"
@@ -59,14 +63,28 @@ class MessagesAndResponsesWireTest {
     }
 
     @Test
-    void aNeutralStepARuntimeCannotPlayIsAnsweredAsTextNotAServerError() throws Exception {
+    void aNeutralEditReachesCodexAsAnApplyPatchCommand() throws Exception {
         String body = """
                 {"model": "scripted", "stream": false, "tools": [{"type": "function", "name": "exec_command"}],
                  "input": [{"type": "message", "role": "user", "content": [{"type": "input_text", "text": "go [neutral edit]"}]}]}""";
         var res = client.send("POST", "/responses", body);
         assertThat(res.statusCode()).isEqualTo(200);
-        assertThat(JSON.readTree(res.body()).at("/output/0/content/0/text").asString())
-                .isEqualTo("(script step 1 cannot be played here: an 'edit' step cannot be played to Codex yet; use 'shell')");
+        JsonNode call = JSON.readTree(res.body()).at("/output/0");
+        assertThat(call.path("name").asString()).isEqualTo("exec_command");
+        assertThat(JSON.readTree(call.path("arguments").asString()).path("cmd").asString())
+                .startsWith("apply_patch <<'AGENTMESH_PATCH'\n*** Begin Patch\n*** Update File: ");
+    }
+
+    @Test
+    void aMeshNoticeSteeredIntoACodexTurnDoesNotRestartTheRule() throws Exception {
+        String body = """
+                {"model": "scripted", "stream": false, "tools": [{"type": "function", "name": "exec_command"}],
+                 "input": [{"type": "message", "role": "user", "content": [{"type": "input_text", "text": "go [two steps]"}]},
+                           {"type": "function_call", "call_id": "c1", "name": "exec_command", "arguments": "{}"},
+                           {"type": "function_call_output", "call_id": "c1", "output": "declined"},
+                           {"type": "message", "role": "user", "content": [{"type": "input_text", "text": "[mesh] a.txt is held by Bob"}]}]}""";
+        JsonNode second = JSON.readTree(client.send("POST", "/responses", body).body()).at("/output/0");
+        assertThat(second.at("/content/0/text").asString()).isEqualTo("the second step");
     }
 
     @Test

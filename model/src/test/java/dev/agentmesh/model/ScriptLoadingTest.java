@@ -96,7 +96,10 @@ class ScriptLoadingTest {
         assertThat(play.apply(0, Script.Dialect.CODEX)).isEqualTo("exec_command {\"cmd\":\"npm test\"}");
         assertThat(play.apply(1, Script.Dialect.PI)).isEqualTo("write {\"path\":\"it's.txt\",\"content\":\"hi\"}");
         assertThat(play.apply(1, Script.Dialect.CLAUDE)).isEqualTo("Write {\"file_path\":\"it's.txt\",\"content\":\"hi\"}");
-        assertThat(play.apply(1, Script.Dialect.CODEX)).isEqualTo("exec_command {\"cmd\":\"printf '%s' 'hi' > 'it'\\\\''s.txt'\"}");
+        assertThat(play.apply(1, Script.Dialect.CODEX)).isEqualTo("exec_command {\"cmd\":\"apply_patch <<'AGENTMESH_PATCH'\\n"
+                + "*** Begin Patch\\n*** Add File: it's.txt\\n+hi\\n*** End Patch\\nAGENTMESH_PATCH\\n\"}");
+        assertThat(play.apply(2, Script.Dialect.CODEX)).isEqualTo("exec_command {\"cmd\":\"apply_patch <<'AGENTMESH_PATCH'\\n"
+                + "*** Begin Patch\\n*** Update File: a.txt\\n@@\\n-hi\\n+ho\\n*** End Patch\\nAGENTMESH_PATCH\\n\"}");
         assertThat(play.apply(2, Script.Dialect.PI)).isEqualTo("edit {\"path\":\"a.txt\",\"edits\":[{\"oldText\":\"hi\",\"newText\":\"ho\"}]}");
         assertThat(play.apply(2, Script.Dialect.CLAUDE)).isEqualTo("Edit {\"file_path\":\"a.txt\",\"old_string\":\"hi\",\"new_string\":\"ho\"}");
         assertThat(play.apply(3, Script.Dialect.CODEX)).isEqualTo("exec_command {\"cmd\":\"cat -- 'a.txt'\"}");

@@ -5,6 +5,7 @@ import dev.agentmesh.api.PiMessengerSchema;
 import dev.agentmesh.mesh.Mesh;
 import dev.agentmesh.runtime.AgentRuntime;
 import dev.agentmesh.runtimes.claude.ClaudeRuntime;
+import dev.agentmesh.runtimes.codex.CodexRuntime;
 import dev.agentmesh.runtimes.pi.PiRuntime;
 
 import java.util.List;
@@ -16,7 +17,7 @@ public final class RuntimeFactory {
     }
 
     /**
-     * @param name       {@code pi} or {@code claude}
+     * @param name       {@code pi}, {@code claude} or {@code codex}
      * @param store      the store (Claude Code reaches its supervisor's {@code /mcp}, or {@code mesh mcp} without one)
      * @param modelUrl   an OpenAI-compatible endpoint (the scripted model server), or null for each CLI's own config
      * @param processEnv the agents' environment below the mesh's variables (PATH, provider keys)
@@ -57,9 +58,37 @@ public final class RuntimeFactory {
                         served.map(r -> r.url() + "/mcp").orElse(null), served.map(dev.agentmesh.server.RunFile::secret).orElse(null),
                         selfCommand));
             }
+            case "codex" -> {
+                var codex = CodexRuntime.locateOrInstall(processEnv, log);
+                Map<String, String> agentEnv = new java.util.HashMap<>(processEnv);
+                if (modelUrl != null) {
+                    agentEnv.putAll(CodexRuntime.localModelEnv(modelUrl, mesh.project().meshDir().resolve("codex-home")));
+                }
+                var served = dev.agentmesh.server.RunFile.read(store).filter(r -> ProcessHandle.of(r.pid()).map(ProcessHandle::isAlive).orElse(false));
+                return CodexRuntime.create(codex, agentEnv, new CodexRuntime.MeshLink(store, mesh.project().root(),
+                        served.map(r -> r.url() + "/mcp").orElse(null), served.map(dev.agentmesh.server.RunFile::secret).orElse(null),
+                        selfCommand), reservationGuard(mesh));
+            }
             default -> throw MeshException.invalidInput("the " + name + " runtime cannot run " + (sessions ? "spawned agents" : "a crew")
-                    + " yet; use pi or claude" + (sessions ? "" : " (--runtime, crew.runtime, crew.runtimes)"));
+                    + "; use pi, claude or codex" + (sessions ? "" : " (--runtime, crew.runtime, crew.runtimes)"));
         }
+    }
+
+    /** Codex's file changes are checked as pi's and Claude's edits are: against the other agents' exclusive leases. */
+    private static CodexRuntime.EditGuard reservationGuard(Mesh mesh) {
+        return (agent, cwd, paths) -> {
+            for (String path : paths) {
+                try {
+                    var conflict = mesh.reservations().check(agent, cwd, List.of(path)).stream().findFirst();
+                    if (conflict.isPresent()) {
+                        return conflict.map(dev.agentmesh.mesh.Reservations.Conflict::refusal);
+                    }
+                } catch (MeshException outside) {
+                    // a path outside the project is no one's to hold
+                }
+            }
+            return java.util.Optional.empty();
+        };
     }
 
 }

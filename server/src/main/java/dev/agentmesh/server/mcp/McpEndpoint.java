@@ -284,8 +284,8 @@ public final class McpEndpoint {
             if (v == null) {
                 v = req.getParameter(key);
             }
-            if (v != null) {
-                m.put(key, v);
+            if (v != null && !v.isBlank()) {
+                m.put(key, v); // a blank header is no header (Codex sends one for an unset variable)
             }
         }
         return McpTransportContext.create(m);
