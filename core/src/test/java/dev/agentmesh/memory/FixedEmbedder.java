@@ -1,5 +1,6 @@
 package dev.agentmesh.memory;
 
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -9,6 +10,21 @@ import java.util.regex.Pattern;
  */
 final class FixedEmbedder implements Embedder {
     private static final Pattern SIM = Pattern.compile("sim=(-?[0-9.]+)");
+
+    /** @return an embedder named {@code id} that embeds with {@code embed} */
+    static Embedder of(String id, Function<String, float[]> embed) {
+        return new Embedder() {
+            @Override
+            public String id() {
+                return id;
+            }
+
+            @Override
+            public float[] embed(String text) {
+                return embed.apply(text);
+            }
+        };
+    }
 
     @Override
     public String id() {

@@ -78,17 +78,7 @@ class MemoryBadInputTest {
 
     @Test
     void anEmbedderOfTheWrongSizeIsAnInternalErrorAndStoresNothing() {
-        Embedder tooShort = new Embedder() {
-            @Override
-            public String id() {
-                return "short";
-            }
-
-            @Override
-            public float[] embed(String text) {
-                return new float[3];
-            }
-        };
+        Embedder tooShort = FixedEmbedder.of("short", text -> new float[3]);
         AgentMemory broken = new AgentMemory(store, "p", tooShort, () -> 1000);
         assertThatThrownBy(() -> broken.remember("A", "ws", "t", "s")).isInstanceOf(MeshException.class)
                 .hasMessage("the embedder short returned 3 floats instead of 384")

@@ -32,22 +32,14 @@ class MemoryRecallSetTest {
     @Test
     void anEmbedderBlindToMeaningFallsBelowTheFloors(@TempDir Path tmp) {
         // random unit vectors per text, mixed with a shared direction so that everything passes the threshold
-        Embedder blind = new Embedder() {
-            @Override
-            public String id() {
-                return "blind";
+        Embedder blind = FixedEmbedder.of("blind", text -> {
+            Random r = new Random(text.hashCode());
+            float[] v = new float[Embedder.DIMENSIONS];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = (float) (r.nextGaussian() * 0.05 + (i == 0 ? 1 : 0));
             }
-
-            @Override
-            public float[] embed(String text) {
-                Random r = new Random(text.hashCode());
-                float[] v = new float[DIMENSIONS];
-                for (int i = 0; i < v.length; i++) {
-                    v[i] = (float) (r.nextGaussian() * 0.05 + (i == 0 ? 1 : 0));
-                }
-                return v;
-            }
-        };
+            return v;
+        });
         try (Store store = Store.openSqlite(tmp.resolve("mesh.db"))) {
             RecallSet.Result r = RecallSet.load().evaluate(store, blind);
             assertThat(r.precisionAt3()).as(describe(r)).isLessThan(PRECISION_AT_3_FLOOR);
