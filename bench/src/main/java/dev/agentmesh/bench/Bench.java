@@ -42,13 +42,19 @@ import java.nio.file.Path;
  *       {@code supervisor_kb_per_idle_agent_RUNTIME} (the supervisor's RSS growth per idle agent, beyond the agent's
  *       own process; target ≤ 2 MB, issue 6) and {@code assign_to_idle_p50_ms_RUNTIME} (an assignment of one model
  *       answer until the agent is idle again).</li>
+ *   <li>{@code recall}: agent memory on the labelled set ({@code RecallSet}: 30 summaries, 20 queries), in this process
+ *       with the all-MiniLM-L6-v2 embedder: {@code model_load_ms} (the first load in the JVM), {@code first_embed_ms},
+ *       {@code embed_p50_ms} and {@code embed_p99_ms} per summary once warm (10 rounds of the 30), {@code precision_at_3},
+ *       {@code recall_at_3}, {@code false_recall_rate} (see {@code RecallSet.Result}), {@code recall_p50_ms} and
+ *       {@code recall_p99_ms} (one recall: the query embedded, the workstream's memories read and ranked), then
+ *       {@code remember_p50_ms} over 2,000 summaries in one workstream and {@code recall_p50_ms_2000_memories} on it.</li>
  * </ul>
  * The workloads are those of the issues that asked for them (issue 5, part 7; issue 6, benchmarks). {@code MESH_BENCH_SERVE_OPTS} gives the
  * supervisor JVM options of its own (e.g. {@code -XX:StartFlightRecording=filename=serve.jfr} to profile it).
  */
 public final class Bench {
     /** The benchmarks, as {@code bin/bench} names them. */
-    static final String NAMES = "delivery, latency, reservations, claims, toolcall, hook, startup, memory or spawn";
+    static final String NAMES = "delivery, latency, reservations, claims, toolcall, hook, startup, memory, spawn or recall";
 
     private Bench() {
     }
@@ -65,6 +71,7 @@ public final class Bench {
             case "startup" -> ClientBenches.startup();
             case "memory" -> ClientBenches.memory();
             case "spawn" -> AgentBenches.spawn();
+            case "recall" -> MemoryBenches.recall();
             case "claimer" -> LeaseBenches.claimer(Path.of(args[1]), Path.of(args[2]), args[3], Integer.parseInt(args[4]),
                     Path.of(args[5]), Path.of(args[6]));
             case "sender" -> MessageBenches.sender(Path.of(args[1]), Path.of(args[2]), args[3], Long.parseLong(args[4]),
