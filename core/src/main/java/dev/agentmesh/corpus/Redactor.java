@@ -34,6 +34,8 @@ import java.util.Map;
  *       {@code passw}, {@code apikey}, {@code auth}...) and {@code =}, {@code :}, {@code :=} or {@code =>}: {@code secret};</li>
  *   <li>PEM private keys, {@code -----BEGIN ... PRIVATE KEY-----} through the {@code -----END ...-----} line (or, when
  *       the end is missing, the key's body): {@code private-key};</li>
+ *   <li>the whole string value of a JSON field in a text whose name names a secret ({@code "password": "..."}):
+ *       {@code secret};</li>
  *   <li>the {@code user:password} of a URL ({@code scheme://user:password@host}): {@code url-credentials}.</li>
  * </ul>
  * Git SHAs, UUIDs, file paths, identifiers and prose are left alone unless they stand where a secret does (a
@@ -81,16 +83,28 @@ public final class Redactor {
         if (json == null) {
             return null;
         }
-        JsonNode tree;
+        JsonNode tree = parse(json);
+        return tree == null ? redact(json) : write(redactTree(tree));
+    }
+
+    /** @return a copy of {@code tree} redacted as {@link #redactJson} does */
+    static JsonNode redactTree(JsonNode tree) {
+        return walk(tree, null);
+    }
+
+    /** @return {@code json} parsed, or null when it is not JSON or nests deeper than {@value #MAX_JSON_DEPTH} */
+    static JsonNode parse(String json) {
         try {
-            tree = JSON.readTree(json);
+            JsonNode tree = JSON.readTree(json);
+            return tree == null || tree.isMissingNode() ? null : tree;
         } catch (RuntimeException e) {
-            return redact(json);
+            return null;
         }
-        if (tree == null || tree.isMissingNode()) {
-            return redact(json);
-        }
-        return JSON.writeValueAsString(walk(tree, null));
+    }
+
+    /** @return {@code tree} as compact JSON text */
+    static String write(JsonNode tree) {
+        return JSON.writeValueAsString(tree);
     }
 
     /** @return whether a field or variable named {@code name} holds a secret whatever its value (see {@link #redactJson}) */

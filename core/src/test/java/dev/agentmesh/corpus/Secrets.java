@@ -57,11 +57,11 @@ final class Secrets {
         String env = "hunter2-" + pick(r, "abcdefgh", 6);
         out.add(new Planted("env", "# .env\nDB_HOST=localhost\nDB_PASSWORD=" + env + "\nDEBUG=1\n", env));
         String envExport = "plain words " + pick(r, "abcdefgh", 6);
-        out.add(new Planted("env", "export STRIPE_SECRET=" + envExport, envExport));
+        out.add(new Planted("env", "run.sh:\nexport STRIPE_SECRET=" + envExport, envExport));
         String envEscaped = "swordfish" + pick(r, "abcdefgh", 6);
         out.add(new Planted("env", "wrote \"API_KEY=" + envEscaped + "\\nPORT=8080\" to .env", envEscaped));
         String yaml = "tiger" + pick(r, "abcdefgh", 6);
-        out.add(new Planted("env", "password: " + yaml + "\nuser: admin", yaml));
+        out.add(new Planted("env", "settings.yml:\npassword: " + yaml + "\nuser: admin", yaml));
         String generic = pick(r, ALNUM, 31) + "2";
         out.add(new Planted("generic", "config.clientSecret = \"" + generic + "\";", generic));
         String genericJson = pick(r, ALNUM, 23) + "4";

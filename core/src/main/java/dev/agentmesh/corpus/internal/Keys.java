@@ -42,4 +42,13 @@ public final class Keys {
     public static String checkOptional(String what, String value, int max) {
         return value == null ? null : check(what, value, max);
     }
+
+    /** @return {@code value} when it is a valid name (as {@link #check}, at most {@value #MAX_NAME_CHARS} characters), else {@code fallback} */
+    public static String orElse(String value, String fallback) {
+        try {
+            return check("name", value, MAX_NAME_CHARS);
+        } catch (MeshException e) {
+            return fallback;
+        }
+    }
 }

@@ -148,6 +148,9 @@ public final class SecretScanner {
         if (isAuthorization(i, j)) {
             return (r = header(j)) >= 0 ? r : j;
         }
+        if (i > 0 && s.charAt(i - 1) == '"' && (r = jsonField(i, j)) >= 0) {
+            return r;
+        }
         if (looseName(i, dottedEnd(j))) {
             return (r = assignment(dottedEnd(j))) >= 0 ? r : j;
         }
@@ -306,6 +309,29 @@ public final class SecretScanner {
             e--;
         }
         return e > v ? redact(v, e, "authorization") : -1;
+    }
+
+    /** {@code "name": "value"} (JSON in a text), the name naming a secret: the whole string value goes. */
+    private int jsonField(int i, int j) {
+        int k = dottedEnd(j);
+        if (k >= n || s.charAt(k) != '"' || k - i > MAX_NAME || !namesSecret(s.substring(i, k))) {
+            return -1;
+        }
+        int colon = skipBlanks(k + 1);
+        int open = colon < n && s.charAt(colon) == ':' ? skipBlanks(colon + 1) : n;
+        if (open >= n || s.charAt(open) != '"') {
+            return -1;
+        }
+        int v = open + 1;
+        if (s.startsWith(MARKER_PREFIX, v)) {
+            return k; // redacted before: the name is done with, as it was the first time
+        }
+        int e = v;
+        while (e < n && s.charAt(e) != '"' && s.charAt(e) != '\n') {
+            e += s.charAt(e) == '\\' ? 2 : 1;
+        }
+        e = Math.min(e, n);
+        return e > v ? redact(v, e, "secret") : -1;
     }
 
     /** {@code name = value} / {@code "name": "value"} anywhere: the value goes when it is long and high-entropy. */
