@@ -265,11 +265,7 @@ public final class Corpus {
                         u.costUsd() > 0 && Double.isFinite(u.costUsd()) ? u.costUsd() : 0, clock.getAsLong());
                 return null;
             });
-            case AgentEvent.TurnStarted t -> {
-            }
-            case AgentEvent.Error e -> {
-            }
-            case AgentEvent.StateChanged s -> {
+            case AgentEvent.TurnStarted _, AgentEvent.Error _, AgentEvent.StateChanged _ -> {
             }
         }
     }

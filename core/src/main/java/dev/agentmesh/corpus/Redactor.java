@@ -26,9 +26,10 @@ import java.util.Map;
  *   <li>the token after {@code Bearer} ({@code bearer}) and the whole value of an {@code Authorization} or
  *       {@code Proxy-Authorization} header or field, to the end of the line or the closing quote ({@code authorization});</li>
  *   <li>{@code .env} lines: at the start of a line (after an optional {@code export}), {@code KEY=value} with any value,
- *       or {@code key: value} with a one-word value, when the key names a secret (a part such as {@code SECRET},
- *       {@code TOKEN}, {@code PASSWORD}, {@code PWD}, {@code AUTH}, or {@code KEY} after {@code API}, {@code ACCESS},
- *       {@code PRIVATE}...): {@code secret};</li>
+ *       or {@code key: value} with a one-word value, when the key names a secret (its last part is {@code SECRET},
+ *       {@code TOKEN}, {@code PASSWORD}, {@code PWD}, {@code AUTH}..., or {@code KEY} after {@code API}, {@code ACCESS},
+ *       {@code PRIVATE}...); inside a line, {@code UPPER_SNAKE=value} (a shell command, a quoted {@code .env} text)
+ *       to the next blank, quote or shell separator: {@code secret};</li>
  *   <li>anywhere, a long high-entropy token (16 characters or more, a digit and a letter, at least 3 bits of entropy
  *       a character, not a plain file path) after a name holding {@code key}-like words ({@code token}, {@code secret},
  *       {@code passw}, {@code apikey}, {@code auth}...) and {@code =}, {@code :}, {@code :=} or {@code =>}: {@code secret};</li>

@@ -31,14 +31,9 @@ public enum RunType {
         return wire;
     }
 
-    /** @return whether {@code text} is the name of a run type (exactly, lower case) */
+    /** @return whether {@code text} names a run type as {@link #parse} reads it (white space and case aside); false for null */
     public static boolean isName(String text) {
-        for (RunType t : values()) {
-            if (t.wire.equals(text)) {
-                return true;
-            }
-        }
-        return false;
+        return find(text) != null;
     }
 
     /**
@@ -48,13 +43,21 @@ public enum RunType {
      * @throws MeshException (invalid input) for null or any other text, naming the value and the known names
      */
     public static RunType parse(String text) {
+        RunType r = find(text);
+        if (r == null) {
+            throw MeshException.invalidInput("unknown runType '" + Texts.quote(text, 40) + "'; run types: "
+                    + Arrays.stream(values()).map(RunType::wire).collect(Collectors.joining(", ")) + " (seed 000)");
+        }
+        return r;
+    }
+
+    private static RunType find(String text) {
         String t = text == null ? "" : text.strip().toLowerCase(java.util.Locale.ROOT);
         for (RunType r : values()) {
             if (r.wire.equals(t)) {
                 return r;
             }
         }
-        throw MeshException.invalidInput("unknown runType '" + Texts.quote(text, 40) + "'; run types: "
-                + Arrays.stream(values()).map(RunType::wire).collect(Collectors.joining(", ")) + " (seed 000)");
+        return null;
     }
 }

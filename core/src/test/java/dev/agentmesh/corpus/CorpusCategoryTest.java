@@ -81,6 +81,8 @@ class CorpusCategoryTest {
             assertThat(corpus.conversation(underSmoke).orElseThrow().category()).as("fixed when it began")
                     .isEqualTo(Category.SMOKE_TEST);
             assertThat(corpus.runType("crew-run-7")).isEqualTo(RunType.DEBUG);
+            long named = corpus.begin("Prober", "pi", null, " Smoke ", null);
+            assertThat(corpus.conversation(named).orElseThrow().category()).as("a run type given directly").isEqualTo(Category.SMOKE_TEST);
         }
     }
 
