@@ -57,7 +57,7 @@ final class DemoCommand implements Callable<Integer> {
         Path example = home.resolve("examples/textkit");
         Path scriptFile = home.resolve("examples/textkit-model-script.yaml");
         settings(Path.of("PRD.md"));
-        Path target = prepare(dir);
+        Path target = prepare(dir, "demo");
         long t0 = System.currentTimeMillis();
         out.println("demo: example project copied to " + target);
         copy(example, target);
@@ -130,18 +130,23 @@ final class DemoCommand implements Callable<Integer> {
         return home;
     }
 
-    private static Path prepare(Path dir) throws IOException {
+    /**
+     * @param what names the folder in messages and its temporary name ({@code demo}, {@code smoke})
+     * @return {@code dir} made absolute and created, or a new temporary folder when null
+     * @throws MeshException (invalid input) when {@code dir} is a file or a folder that is not empty
+     */
+    static Path prepare(Path dir, String what) throws IOException {
         if (dir == null) {
-            return Files.createTempDirectory("agentmesh-demo-").toRealPath();
+            return Files.createTempDirectory("agentmesh-" + what + "-").toRealPath();
         }
         Path d = Cli.cwd().resolve(dir).toAbsolutePath().normalize();
         if (Files.exists(d) && !Files.isDirectory(d)) {
-            throw MeshException.invalidInput("demo folder " + d + " is a file");
+            throw MeshException.invalidInput(what + " folder " + d + " is a file");
         }
         if (Files.isDirectory(d)) {
             try (Stream<Path> s = Files.list(d)) {
                 if (s.findAny().isPresent()) {
-                    throw MeshException.invalidInput("demo folder " + d + " is not empty; give a new or empty folder");
+                    throw MeshException.invalidInput(what + " folder " + d + " is not empty; give a new or empty folder");
                 }
             }
         }

@@ -21,8 +21,14 @@ public interface AgentHost {
      * @param thinking a thinking level overriding the model's, or null
      * @param profile  a profile name, or null
      * @param prompt   appended to the runtime's system prompt, or null
+     * @param autoKillOnDone stop the agent once it reports {@code agents.done} (seed 000; default false)
      */
-    record SpawnRequest(String name, String runtime, String model, String thinking, String profile, String prompt) {
+    record SpawnRequest(String name, String runtime, String model, String thinking, String profile, String prompt,
+                        boolean autoKillOnDone) {
+        /** A request that keeps the agent after {@code agents.done}. */
+        public SpawnRequest(String name, String runtime, String model, String thinking, String profile, String prompt) {
+            this(name, runtime, model, thinking, profile, prompt, false);
+        }
     }
 
     /**
@@ -31,8 +37,10 @@ public interface AgentHost {
      * @param agent    the agent after it
      * @param queued   true when the agent was busy and the assignment waits (position in its queue, from 1)
      * @param position the queue position, 0 when it started at once
+     * @param recalled how many earlier {@code agents.done} summaries of the workstream were recalled into the
+     *                 assignment (0 when queued: recall happens when it starts)
      */
-    record Assigned(SpawnedAgent agent, boolean queued, int position) {
+    record Assigned(SpawnedAgent agent, boolean queued, int position, int recalled) {
     }
 
     /**

@@ -122,7 +122,8 @@ public final class Agents {
     /**
      * Checks a spawn request before anything starts.
      *
-     * @return the model reference it asks for (thinking applied), or null for the runtime's default
+     * @return the model reference it asks for (thinking applied), or null for the runtime's default (then a thinking
+     *         level applies to the default model)
      * @throws MeshException (invalid input) for a missing or invalid name, an unknown runtime, a bad model or thinking
      *                       level, or a prompt over {@value #MAX_PROMPT_CHARS} characters
      */
@@ -141,10 +142,8 @@ public final class Agents {
                 throw MeshException.invalidInput("unknown thinking level '" + Texts.quote(r.thinking(), 40) + "'; known: "
                         + String.join(", ", ModelRef.THINKING_LEVELS));
             }
-            if (model == null) {
-                throw MeshException.invalidInput("thinking '" + r.thinking() + "' needs a model (model: provider/model)");
-            }
-            model = model.withThinking(r.thinking());
+            // without a model it applies to the runtime's default one (the host's to pick)
+            model = model == null ? null : model.withThinking(r.thinking());
         }
         if (r.prompt() != null && r.prompt().length() > MAX_PROMPT_CHARS) {
             throw MeshException.invalidInput("prompt is " + r.prompt().length() + " characters; the limit is " + MAX_PROMPT_CHARS);

@@ -58,6 +58,8 @@ public final class LocalMeshApi implements MeshApi, AutoCloseable {
     private final Map<String, BiFunction<Caller, JsonNode, ApiResult>> actions = new LinkedHashMap<>();
     private final dev.agentmesh.agents.Agents agents;
     private volatile dev.agentmesh.agents.AgentHost host;
+    private final dev.agentmesh.memory.AgentMemory memory;
+    private final dev.agentmesh.corpus.Corpus corpus;
 
     /**
      * Opens the store of {@code env} and the services of its project; {@link #close} closes the store.
@@ -80,6 +82,8 @@ public final class LocalMeshApi implements MeshApi, AutoCloseable {
         this.crew = Crew.create(store, mesh);
         this.tasks = crew.tasks();
         this.agents = new dev.agentmesh.agents.Agents(store, project.key());
+        this.memory = new dev.agentmesh.memory.AgentMemory(store, project.key());
+        this.corpus = new dev.agentmesh.corpus.Corpus(store, project.key(), dev.agentmesh.corpus.DataPolicy.defaults());
         actions.put("join", this::join);
         actions.put("leave", (s, a) -> {
             int n = mesh.presence().leave(me(s));
@@ -150,7 +154,8 @@ public final class LocalMeshApi implements MeshApi, AutoCloseable {
         });
         actions.put("spawn", (s, a) -> {
             var request = new dev.agentmesh.agents.AgentHost.SpawnRequest(str(a, "name", false), str(a, "runtime", false),
-                    str(a, "model", false), str(a, "thinking", false), str(a, "profile", false), str(a, "prompt", false));
+                    str(a, "model", false), str(a, "thinking", false), str(a, "profile", false), str(a, "prompt", false),
+                    bool(a, "autoKillOnDone"));
             dev.agentmesh.agents.Agents.check(request);
             return spawned(host("spawn").spawn(request), "spawned");
         });
@@ -158,7 +163,8 @@ public final class LocalMeshApi implements MeshApi, AutoCloseable {
             dev.agentmesh.agents.Agents.checkAssignment(str(a, "task", true), str(a, "workstream", false));
             agents.get(str(a, "name", true));
             var r = host("agents.assign").assign(str(a, "name", true), str(a, "task", true), str(a, "workstream", false));
-            return spawned(r.agent(), r.queued() ? "busy; the task is queued (position " + r.position() + ")" : "assigned");
+            return spawned(r.agent(), r.queued() ? "busy; the task is queued (position " + r.position() + ")"
+                    : "assigned" + (r.recalled() > 0 ? " with " + r.recalled() + " recalled memor" + (r.recalled() == 1 ? "y" : "ies") : ""));
         });
         actions.put("agents.check", (s, a) -> spawned(agents.get(str(a, "name", true)), null));
         actions.put("agents.list", (s, a) -> spawnedList());
@@ -173,6 +179,7 @@ public final class LocalMeshApi implements MeshApi, AutoCloseable {
             return result(killed.isEmpty() ? "no spawned agent was running" : "killed " + String.join(", ", killed), tree(killed));
         });
         actions.put("agents.done", (s, a) -> spawned(host("agents.done").done(me(s), str(a, "summary", false)), "done"));
+        new DataActions(memory, corpus, project).register(actions);
         if (!List.copyOf(actions.keySet()).equals(ACTIONS)) {
             throw new IllegalStateException("ACTIONS is out of step with the handlers: " + actions.keySet());
         }
@@ -245,6 +252,16 @@ public final class LocalMeshApi implements MeshApi, AutoCloseable {
      */
     public void agentHost(dev.agentmesh.agents.AgentHost host) {
         this.host = host;
+    }
+
+    /** @return the memory of this project's spawned agents (seed 000) */
+    public dev.agentmesh.memory.AgentMemory memory() {
+        return memory;
+    }
+
+    /** @return the training corpus of this project, under its data policy (seed 000) */
+    public dev.agentmesh.corpus.Corpus corpus() {
+        return corpus;
     }
 
     /** @return the persistent-agent registry of this project */

@@ -65,10 +65,18 @@ public final class PiMessengerSchema {
         string(props, "model", "spawn: provider/model[:thinking], e.g. anthropic/claude-sonnet-4:high (default: the runtime's).");
         ObjectNode thinking = string(props, "thinking", "spawn: thinking level, overriding the model's.");
         dev.agentmesh.runtime.ModelRef.THINKING_LEVELS.forEach(thinking.putArray("enum")::add);
-        string(props, "profile", "spawn: a profile label for the agent (recorded in the registry).");
+        string(props, "profile", "spawn: a profile from .mesh/agents/NAME.md, ~/.mesh/agents or the bundled ones (runtime, model, thinking, tools, prompt).");
         string(props, "prompt", "spawn: added to the agent's system prompt.");
         string(props, "task", "agents.assign: the work to do (a new turn when the agent is idle, else queued).");
-        string(props, "workstream", "agents.assign: a tag grouping related assignments (e.g. backtester).");
+        string(props, "workstream", "agents.assign: a tag grouping related assignments (e.g. backtester); recall of earlier "
+                + "agents.done summaries stays within it; agents.memory.reset: the workstream to forget (default all).");
+        string(props, "project", "data.*: a label for this project's corpus (default: the project folder's name).");
+        ObjectNode runType = string(props, "runType", "data.session: what this session is: production (training-eligible "
+                + "within the allow-list), smoke, research or debug (kept apart from training data).");
+        runType.putArray("enum").add("production").add("smoke").add("research").add("debug");
+        string(props, "out", "data.export: the JSONL file to write, inside the project (default .mesh/data/exports/PROJECT.jsonl).");
+        props.putObject("days").put("type", "integer").put("minimum", 0)
+                .put("description", "data.retention: keep this many days (default the policy's, 90).");
         string(props, "taskId", "claim, unclaim, complete: the swarm task id, as the spec names it.");
         string(props, "spec", "swarm, claim, unclaim, complete: the spec file the task belongs to (optional).");
         string(props, "result", "complete: what was done.");
@@ -77,8 +85,9 @@ public final class PiMessengerSchema {
                 .put("description", "feed: latest events to show (default 20); inbox: most messages to read (default 50); "
                         + "agents.logs: last transcript lines (default 200).");
         bool(props, "peek", "inbox: leave the messages unread.");
+        bool(props, "autoKillOnDone", "spawn: stop the agent once it reports agents.done.");
         stringOrList(props, "ids", "inbox.ack: ids of the messages taken from the event stream.");
-        bool(props, "all", "list: include agents who left.");
+        bool(props, "all", "list: include agents who left; data.export: also conversations not eligible for training.");
         schema.putArray("required").add("action");
         return json.writeValueAsString(schema);
     }

@@ -100,6 +100,7 @@ final class ClaudeSession extends ProcessSession {
         ObjectNode m = msg.putObject("message").put("role", "user");
         m.putArray("content").addObject().put("type", "text").put("text", text);
         writeLine(msg);
+        recordPrompt(text);
     }
 
     private JsonNode control(ObjectNode request, Duration timeout) {

@@ -285,6 +285,14 @@ public abstract class ProcessSession implements AgentSession {
         }
     }
 
+    /**
+     * Records a prompt agentmesh wrote to the agent, for runtimes whose own output does not repeat it: a line
+     * {@code {"type":"agentmesh.prompt","text":...}} in the transcript.
+     */
+    protected final void recordPrompt(String text) {
+        record(JSON.createObjectNode().put("type", "agentmesh.prompt").put("text", text).toString());
+    }
+
     /** Writes {@code raw} to the transcript, if there is one. */
     protected final void record(String raw) {
         if (transcript == null) {

@@ -97,18 +97,35 @@ public final class AgentHosting implements AutoCloseable {
         projects.values().forEach(Project::killAll);
     }
 
-    /** One running agent: its session, its queued assignments, its message watch. */
+    /**
+     * One running agent: its session, its queued assignments, its message watch, and the corpus conversation its
+     * events are captured into (by one thread, in order, off the session's reader).
+     */
     private static final class Live {
         final AgentSession session;
+        final boolean autoKillOnDone;
+        final String systemPrompt;
         final Deque<String[]> queue = new ArrayDeque<>();
         final AtomicBoolean killed = new AtomicBoolean();
+        final java.util.concurrent.ExecutorService capture = java.util.concurrent.Executors.newSingleThreadExecutor(
+                Thread.ofVirtual().name("agent-capture").factory());
         volatile AutoCloseable watch;
         volatile long lastDelivered;
+        /** the corpus conversation of the current assignment, or -1 */
+        volatile long conversation = -1;
 
-        Live(AgentSession session) {
+        Live(AgentSession session, boolean autoKillOnDone, String systemPrompt) {
             this.session = session;
+            this.autoKillOnDone = autoKillOnDone;
+            this.systemPrompt = systemPrompt;
         }
     }
+
+    /** The model of agents spawned without one while {@code MESH_MODEL_URL} is set (pi's provider for it is {@code mesh}). */
+    static final String SCRIPTED_MODEL = "mesh/scripted";
+
+    /** The workstream of assignments given none: recall still works, within this one. */
+    static final String DEFAULT_WORKSTREAM = "default";
 
     /** The agents of one project. */
     private final class Project implements AgentHost {
@@ -143,6 +160,12 @@ public final class AgentHosting implements AutoCloseable {
             String runtimeName = request.runtime() != null ? request.runtime() : before.map(SpawnedAgent::runtime).orElse("pi");
             // a respawn keeps its pinned model unless it asks for another (seed 003: same provider and model)
             ModelRef model = requested != null ? requested : before.map(b -> ModelRef.parse(b.model())).orElse(null);
+            if (model == null && modelUrl != null) {
+                model = ModelRef.parse(SCRIPTED_MODEL); // MESH_MODEL_URL serves one model, whatever its name
+            }
+            if (model != null && request.thinking() != null) {
+                model = model.withThinking(request.thinking());
+            }
             String resume = before.filter(b -> b.runtime().equals(runtimeName) && b.sessionId() != null && !b.sessionId().isEmpty())
                     .map(SpawnedAgent::sessionId).orElse(null);
             AgentRuntime runtime = runtime(runtimeName);
@@ -165,7 +188,7 @@ public final class AgentHosting implements AutoCloseable {
                 throw MeshException.unexpectedState("spawn of " + name + " on " + runtimeName + " failed: " + Texts.firstLine(e.getMessage())
                         + "; diagnostics: " + transcript(name), e);
             }
-            Live l = new Live(session);
+            Live l = new Live(session, request.autoKillOnDone(), spec.systemPrompt());
             live.put(name, l);
             try {
                 session.subscribe(e -> onEvent(name, l, e));
@@ -184,8 +207,8 @@ public final class AgentHosting implements AutoCloseable {
             SpawnedAgent idle = new SpawnedAgent(name, runtimeName, spawning.model(), request.profile(), session.sessionId(),
                     SpawnedAgent.IDLE, null, null, null, session.pid(), spawning.createdAt(), System.currentTimeMillis());
             agents.save(idle);
-            if (runtimeName.equals("claude")) {
-                watchInbox(name, l);
+            if (!runtimeName.equals("pi")) {
+                watchInbox(name, l); // pi's extension delivers its messages; Claude Code and Codex idle are woken here
             }
             agents.event(name, "spawn", runtimeName + (idle.model() == null ? "" : " " + idle.model()) + (resume != null ? ", resumed" : ""));
             LOG.info("spawned {} on {} (pid {}, session {})", name, runtimeName, session.pid(), session.sessionId());
@@ -223,14 +246,32 @@ public final class AgentHosting implements AutoCloseable {
             if (a.status().equals(SpawnedAgent.ASSIGNED) || l.session.state() == AgentSession.State.WORKING) {
                 synchronized (l.queue) {
                     l.queue.addLast(new String[]{task, workstream});
-                    return new Assigned(a, true, l.queue.size());
+                    return new Assigned(a, true, l.queue.size(), 0);
                 }
             }
-            return new Assigned(start(name, l, task, workstream), false, 0);
+            Started started = start(name, l, task, workstream);
+            return new Assigned(started.agent(), false, 0, started.recalled());
         }
 
-        private SpawnedAgent start(String name, Live l, String task, String workstream) {
+        private record Started(SpawnedAgent agent, int recalled) {
+        }
+
+        /**
+         * Starts an assignment: the earlier summaries of its workstream that match it are recalled into its text
+         * (seed 000: "On agents.assign, relevant prior summaries are recalled and injected"), and a corpus conversation
+         * is begun for it.
+         */
+        private Started start(String name, Live l, String task, String workstream) {
+            String ws = workstream == null ? DEFAULT_WORKSTREAM : workstream;
+            List<dev.agentmesh.memory.Recalled> recalled = List.of();
+            try {
+                recalled = api.memory().recall(ws, task);
+            } catch (RuntimeException e) {
+                LOG.warn("agent {}: no recall for its assignment: {}", name, Texts.firstLine(String.valueOf(e.getMessage())));
+            }
+            String memory = api.memory().formatRecalled(recalled);
             String text = "[assignment" + (workstream == null ? "" : " " + workstream) + "] " + task
+                    + (memory.isEmpty() ? "" : "\n\n" + memory)
                     + "\n\nWhen it is done, call pi_messenger with action \"agents.done\" and a summary.";
             try {
                 l.session.prompt(text);
@@ -238,9 +279,39 @@ public final class AgentHosting implements AutoCloseable {
                 // a turn began meanwhile (pi woke itself for a message): the assignment follows it
                 l.session.followUp(text);
             }
-            agents.event(name, "agents.assign", (workstream == null ? "" : "[" + workstream + "] ") + Texts.oneLine(task, 160));
-            return agents.update(name, a -> new SpawnedAgent(a.name(), a.runtime(), a.model(), a.profile(),
+            SpawnedAgent a0 = agents.get(name);
+            capture(l, () -> {
+                endConversation(l, null);
+                l.conversation = api.corpus().begin(name, a0.runtime(), a0.model(), null, l.systemPrompt);
+                api.corpus().user(l.conversation, text);
+            });
+            agents.event(name, "agents.assign", (workstream == null ? "" : "[" + workstream + "] ") + Texts.oneLine(task, 160)
+                    + (recalled.isEmpty() ? "" : " (recalled " + recalled.size() + ")"));
+            SpawnedAgent after = agents.update(name, a -> new SpawnedAgent(a.name(), a.runtime(), a.model(), a.profile(),
                     a.sessionId(), SpawnedAgent.ASSIGNED, workstream, task, null, a.pid(), a.createdAt(), System.currentTimeMillis()));
+            return new Started(after, recalled.size());
+        }
+
+        /** Runs {@code work} on the agent's capture thread, after what was queued before; a failure is logged. */
+        private void capture(Live l, Runnable work) {
+            try {
+                l.capture.execute(() -> {
+                    try {
+                        work.run();
+                    } catch (RuntimeException e) {
+                        LOG.warn("corpus capture failed: {}", Texts.firstLine(String.valueOf(e.getMessage())));
+                    }
+                });
+            } catch (java.util.concurrent.RejectedExecutionException stopped) {
+                // the agent stopped: nothing more to capture
+            }
+        }
+
+        private void endConversation(Live l, String summary) {
+            if (l.conversation >= 0) {
+                api.corpus().end(l.conversation, summary);
+                l.conversation = -1;
+            }
         }
 
         @Override
@@ -252,14 +323,44 @@ public final class AgentHosting implements AutoCloseable {
             if (l == null) {
                 throw MeshException.invalidInput(name + " is not a running spawned agent; agents.done is for them");
             }
+            SpawnedAgent before = agents.get(name);
             SpawnedAgent after = agents.update(name, a -> new SpawnedAgent(a.name(), a.runtime(), a.model(), a.profile(),
                     a.sessionId(), SpawnedAgent.IDLE, a.workstream(), a.task(), summary, a.pid(), a.createdAt(), System.currentTimeMillis()));
+            if (summary != null && !summary.isBlank()) {
+                // remembered before this returns: the next assignment of the workstream can recall it (seed 000)
+                try {
+                    api.memory().remember(name, before.workstream() == null ? DEFAULT_WORKSTREAM : before.workstream(), before.task(), summary);
+                } catch (RuntimeException e) {
+                    LOG.warn("agent {}: its summary was not remembered: {}", name, Texts.firstLine(String.valueOf(e.getMessage())));
+                }
+            }
+            capture(l, () -> endConversation(l, summary));
             agents.event(name, "agents.done", summary == null ? null : Texts.oneLine(summary, 200));
+            if (l.autoKillOnDone) {
+                // after this call returns to the agent: its tool call must finish before its process goes
+                Thread.ofVirtual().name("agent-autokill-" + name).start(() -> {
+                    try {
+                        Thread.sleep(200);
+                        kill(name);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    } catch (MeshException e) {
+                        LOG.warn("agent {}: autoKillOnDone: {}", name, e.getMessage());
+                    }
+                });
+            }
             return after;
         }
 
         /** After each turn: the next queued assignment starts, else the agent is idle. */
         private void onEvent(String name, Live l, AgentEvent e) {
+            if (!(e instanceof AgentEvent.StateChanged)) {
+                capture(l, () -> {
+                    if (l.conversation >= 0) {
+                        api.corpus().record(l.conversation, e);
+                    }
+                });
+            }
             if (e instanceof AgentEvent.TurnEnded t) {
                 if (!t.ok() && !l.killed.get()) {
                     Thread.ofVirtual().start(() -> {
@@ -311,6 +412,8 @@ public final class AgentHosting implements AutoCloseable {
             }
             live.remove(name);
             close(l.watch);
+            capture(l, () -> endConversation(l, null));
+            l.capture.shutdown();
             // an agent that exited by itself may leave its tool's processes; stopping its session kills its tree
             l.session.stop(java.time.Duration.ZERO);
             try {
@@ -348,8 +451,14 @@ public final class AgentHosting implements AutoCloseable {
                             .append(Texts.escape(m.body()));
                 }
                 // handed over first, acknowledged after: a crash in between shows them again, never loses them
-                l.session.prompt(text + "\n(answer with pi_messenger action \"send\")");
+                String prompt = text + "\n(answer with pi_messenger action \"send\")";
+                l.session.prompt(prompt);
                 api.mesh().messenger().markDelivered(name, ids);
+                capture(l, () -> {
+                    if (l.conversation >= 0) {
+                        api.corpus().user(l.conversation, prompt);
+                    }
+                });
             } catch (MeshException ex) {
                 LOG.warn("agent {}: cannot deliver its messages: {}", name, ex.getMessage());
             }

@@ -5,7 +5,8 @@ import dev.agentmesh.api.Json;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Turns a runtime's transcript line (pi RPC events, Claude Code stream-json) into one readable line for
+ * Turns a runtime's transcript line (pi RPC events, Claude Code stream-json, Codex app-server notifications, and
+ * the prompts agentmesh wrote, {@code agentmesh.prompt}) into one readable line for
  * {@code agents.logs}: what the assistant said, which tool it called with what, what the tool answered (shortened).
  * Lines of no interest (state, deltas, handshakes) give null. Stateless and thread-safe.
  */
@@ -24,7 +25,13 @@ final class Transcripts {
         } catch (RuntimeException ex) {
             return null;
         }
+        if (e.has("method")) {
+            return codex(e);
+        }
         switch (e.path("type").asString("")) {
+            case "agentmesh.prompt" -> {
+                return "user: " + Texts.oneLine(e.path("text").asString(""), MAX);
+            }
             case "tool_execution_start" -> {
                 return "tool " + e.path("toolName").asString("") + " " + Texts.oneLine(e.path("args").toString(), MAX);
             }
@@ -65,6 +72,32 @@ final class Transcripts {
                 return null;
             }
         }
+    }
+
+    /** Codex app-server notifications: completed items and turns. */
+    private static String codex(JsonNode e) {
+        String method = e.path("method").asString("");
+        if (method.equals("turn/completed")) {
+            return "turn ended: " + e.path("params").path("turn").path("status").asString("");
+        }
+        if (!method.equals("item/completed")) {
+            return null;
+        }
+        JsonNode item = e.path("params").path("item");
+        return switch (item.path("type").asString("")) {
+            case "agentMessage" -> "assistant: " + Texts.oneLine(item.path("text").asString(""), MAX);
+            case "userMessage" -> text("user", item.path("content"));
+            case "commandExecution" -> "tool exec_command " + Texts.oneLine(item.path("command").asString(""), MAX) + " ("
+                    + item.path("status").asString("") + (item.path("exitCode").isNumber() ? ", exit " + item.path("exitCode").asInt() : "") + ")";
+            case "mcpToolCall" -> "tool mcp__" + item.path("server").asString("") + "__" + item.path("tool").asString("") + " "
+                    + Texts.oneLine(item.path("arguments").toString(), MAX) + " (" + item.path("status").asString("") + ")";
+            case "fileChange" -> {
+                StringBuilder paths = new StringBuilder();
+                item.path("changes").forEach(c -> paths.append(paths.isEmpty() ? "" : ", ").append(c.path("path").asString("")));
+                yield "tool apply_patch " + Texts.oneLine(paths.toString(), MAX) + " (" + item.path("status").asString("") + ")";
+            }
+            default -> null;
+        };
     }
 
     private static String text(String role, JsonNode content) {
