@@ -24,6 +24,19 @@ final class ProfileFolders {
         return AgentProfiles.inFolders(project, user);
     }
 
+    /** Deletes the project's agent files, so each case of a test starts from an empty folder. */
+    void clearProject() {
+        try (var files = Files.list(project)) {
+            for (Path p : files.toList()) {
+                Files.delete(p);
+            }
+        } catch (java.nio.file.NoSuchFileException e) {
+            // nothing written yet
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** @return the file {@code folder/NAME.md}, written with a frontmatter of name, description and {@code extra} lines */
     static Path agent(Path folder, String name, String description, String extra, String body) {
         return write(folder.resolve(name + ".md"), "---\nname: " + name + "\ndescription: " + description + "\n"

@@ -75,6 +75,12 @@ public final class ProfileParser {
             text = text.substring(1);
         }
         List<String> lines = text.lines().toList();
+        for (int i = 0; i < lines.size(); i++) {
+            int line = i + 1;
+            lines.get(i).codePoints().filter(c -> c != '\t' && isControl(c)).findFirst().ifPresent(c -> {
+                throw bad("line " + line + " has a control character (" + String.format("U+%04X", c) + ")");
+            });
+        }
         if (lines.isEmpty() || !lines.getFirst().strip().equals(FENCE)) {
             throw bad("has no frontmatter: the first line must be '---', then the keys, then '---', then the prompt");
         }
@@ -86,7 +92,7 @@ public final class ProfileParser {
             throw bad("the frontmatter opened on line 1 is never closed by a line '---'");
         }
         Map<String, Value> keys = frontmatter(String.join("\n", lines.subList(1, close)));
-        String prompt = body(lines, close + 1);
+        String prompt = String.join("\n", lines.subList(close + 1, lines.size())).strip();
         return profile(keys, prompt, stem, source, path, sha256(bytes));
     }
 
@@ -98,8 +104,7 @@ public final class ProfileParser {
     }
 
     private static Map<String, Value> frontmatter(String yaml) {
-        LoadSettings settings = LoadSettings.builder().setSchema(new CoreSchema()).setAllowDuplicateKeys(false)
-                .setMaxAliasesForCollections(8).setAllowRecursiveKeys(false).setCodePointLimit(AgentProfiles.MAX_FILE_BYTES)
+        LoadSettings settings = LoadSettings.builder().setSchema(new CoreSchema()).setMaxAliasesForCollections(8).setAllowRecursiveKeys(false).setCodePointLimit(AgentProfiles.MAX_FILE_BYTES)
                 .build();
         Optional<Node> root;
         try {
@@ -125,6 +130,9 @@ public final class ProfileParser {
             }
             if (!KEYS.contains(k.getValue())) {
                 throw bad("unknown key '" + Texts.quote(k.getValue(), 60) + "' (line " + line + "); keys: " + String.join(", ", KEYS));
+            }
+            if (values.containsKey(k.getValue())) {
+                throw bad("key '" + k.getValue() + "' is given twice (lines " + values.get(k.getValue()).line() + " and " + line + ")");
             }
             values.put(k.getValue(), value(k.getValue(), line, t.getValueNode()));
         }
@@ -267,16 +275,6 @@ public final class ProfileParser {
             }
         }
         return tools;
-    }
-
-    private static String body(List<String> lines, int from) {
-        for (int i = from; i < lines.size(); i++) {
-            int line = i + 1;
-            lines.get(i).codePoints().filter(c -> c != '\t' && isControl(c)).findFirst().ifPresent(c -> {
-                throw bad("line " + line + " of the prompt has a control character (" + String.format("U+%04X", c) + ")");
-            });
-        }
-        return String.join("\n", lines.subList(Math.min(from, lines.size()), lines.size())).strip();
     }
 
     private static boolean isControl(int c) {
