@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
  *
  * <p>A caller's explicit values override the profile's: seed 000 spawns {@code profile: "worker-xhigh"} with
  * {@code thinking: "medium"}, and the agent then thinks at medium. A null field means "the caller's default".
+ * Immutable and thread-safe.
  *
  * @param name        the profile's name, matching {@link #NAME} and its file name without {@code .md}
  * @param description one line saying what the role is for, never blank, at most {@value #MAX_DESCRIPTION_CHARS}

@@ -27,6 +27,14 @@ import java.util.Set;
  * agents). A bare name resolves project &gt; user &gt; package, as the project config does (DESIGN.md, "Where things
  * live"); a source-qualified ref ({@code package:worker}, {@code user:x}, {@code project:y}) picks its source.
  *
+ * <p>A profile file is {@code NAME.md}: a first line {@code ---}, YAML frontmatter, a line {@code ---}, then the
+ * Markdown prompt. Keys (any other is an error): {@code name} (required, equal to {@code NAME}), {@code description}
+ * (required), {@code tags}, {@code runtime}, {@code model}, {@code thinking}, {@code tools}; {@code tags} and
+ * {@code tools} take a YAML list or a comma-separated text. Their meaning, defaults and limits are on
+ * {@link AgentProfile}. A file is at most {@value #MAX_FILE_BYTES} bytes of UTF-8 with no control character but tabs
+ * and line ends; a symlink must stay inside its folder; names starting with '.' are skipped. Each error is one
+ * {@link MeshException} line {@code agent file PATH: what is wrong}, naming the key and its line.
+ *
  * <p>The user and project folders are read again on every call (the files are small and few), so an edit shows at
  * once; the bundled profiles are read once per JVM. Immutable and thread-safe.
  */
@@ -104,11 +112,12 @@ public final class AgentProfiles {
     /**
      * @param projectRoot the project's root; its {@code .mesh/agents/} is read
      * @param env         environment variables: {@code HOME} locates {@code ~/.mesh/agents/} (the JVM's
-     *                    {@code user.home} when absent), as {@link dev.agentmesh.project.MeshEnv} does
+     *                    {@code user.home} when absent or blank), as {@link dev.agentmesh.project.MeshEnv} does
      * @return the library of that project and user
      */
     public static AgentProfiles forProject(Path projectRoot, Map<String, String> env) {
-        Path home = Path.of(env.getOrDefault("HOME", System.getProperty("user.home")));
+        String homeVar = env.get("HOME");
+        Path home = Path.of(homeVar == null || homeVar.isBlank() ? System.getProperty("user.home") : homeVar);
         return inFolders(projectRoot.resolve(".mesh/agents"), home.resolve(".mesh/agents"));
     }
 

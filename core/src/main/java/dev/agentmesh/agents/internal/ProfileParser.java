@@ -326,7 +326,10 @@ public final class ProfileParser {
         return MeshException.invalidInput("agent file " + Texts.quote(where, 300) + ": " + message);
     }
 
-    /** @return the sha-256 of {@code bytes}, 64 lower-case hex digits */
+    /**
+     * @param bytes the bytes of a file
+     * @return their sha-256, 64 lower-case hex digits
+     */
     public static String sha256(byte[] bytes) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));

@@ -28,7 +28,10 @@ public final class ProfileScore {
     private ProfileScore() {
     }
 
-    /** @return the words of a query or a field: lower case, split at anything but letters and digits, stop words out */
+    /**
+     * @param text a query or a field, or null
+     * @return its words: lower case, split at anything but letters and digits, without repeats and common words
+     */
     public static List<String> words(String text) {
         if (text == null) {
             return List.of();
