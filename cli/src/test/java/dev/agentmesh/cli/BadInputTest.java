@@ -267,7 +267,8 @@ class BadInputTest {
         refused(2, "runtime 'vim' is not a runtime; runtimes: pi, claude, codex", "tool", "pi_messenger",
                 spawn + ",\"name\":\"W\",\"runtime\":\"vim\"}");
         refused(2, "unknown thinking level 'max'", "tool", "pi_messenger", spawn + ",\"name\":\"W\",\"model\":\"a/b\",\"thinking\":\"max\"}");
-        refused(2, "thinking 'low' needs a model", "tool", "pi_messenger", spawn + ",\"name\":\"W\",\"thinking\":\"low\"}");
+        refused(2, "PROFILE", "tool", "pi_messenger", spawn + ",\"name\":\"W\",\"profile\":\"nope\"}");
+        refused(2, "PROFILE2", "tool", "pi_messenger", spawn + ",\"name\":\"W\",\"profile\":\"../x\"}");
         refused(2, "prompt is 70000 characters; the limit is 65536", "tool", "pi_messenger",
                 spawn + ",\"name\":\"W\",\"prompt\":\"" + "p".repeat(70_000) + "\"}");
         refused(2, "no spawned agent is named 'Ghost'; nobody was spawned in this project (action spawn)", "tool", "pi_messenger",
@@ -280,6 +281,19 @@ class BadInputTest {
             refused(2, "spawn needs the supervisor, which runs spawned agents: MESH_SERVE=off has none", "tool", "pi_messenger",
                     spawn + ",\"name\":\"W\"}");
         }
+    }
+
+    @Test
+    void badMemoryAndDataActionsAreRefusedInOneLineAndTheStoreStaysUsable() {
+        refused(2, "RT", "tool", "pi_messenger", "{\"action\":\"data.session\",\"runType\":\"vacation\"}");
+        refused(2, "parameter 'runType' is required", "tool", "pi_messenger", "{\"action\":\"data.session\"}");
+        refused(2, "out '../../etc/x.jsonl' is outside the project", "tool", "pi_messenger",
+                "{\"action\":\"data.export\",\"out\":\"../../etc/x.jsonl\"}");
+        refused(2, "DAYS", "tool", "pi_messenger", "{\"action\":\"data.retention\",\"days\":-1}");
+        refused(2, "project label 'a\\u0007' must be 1..128 characters without control characters", "tool", "pi_messenger",
+                "{\"action\":\"data.stats\",\"project\":\"a\\u0007\"}");
+        refused(2, "WS", "tool", "pi_messenger", "{\"action\":\"agents.memory.reset\",\"workstream\":\"a\\u0007\"}");
+        assertThat(mesh.run("tool", "pi_messenger", "{\"action\":\"data.stats\"}").out()).contains("0 conversation(s)");
     }
 
     private Path writeConfig(String json) throws IOException {

@@ -157,6 +157,10 @@ public final class LocalMeshApi implements MeshApi, AutoCloseable {
                     str(a, "model", false), str(a, "thinking", false), str(a, "profile", false), str(a, "prompt", false),
                     bool(a, "autoKillOnDone"));
             dev.agentmesh.agents.Agents.check(request);
+            if (request.profile() != null) {
+                // an unknown or broken profile is refused before anything starts, with or without a supervisor
+                dev.agentmesh.agents.AgentProfiles.forProject(mesh.project().root(), System.getenv()).get(request.profile());
+            }
             return spawned(host("spawn").spawn(request), "spawned");
         });
         actions.put("agents.assign", (s, a) -> {

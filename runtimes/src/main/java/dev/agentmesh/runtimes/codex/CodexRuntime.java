@@ -188,8 +188,9 @@ public final class CodexRuntime implements AgentRuntime {
         // the supervisor's secret reaches the MCP client only, never a command the model runs
         cmd.addAll(List.of("-c", "shell_environment_policy.exclude=[\"" + SECRET_ENV + "\"]"));
         // commands run in a plain shell: a login shell runs the user's profile first (pyenv init and the like), which
-        // can take seconds or hang, and every command and Codex's start-up shell snapshot would wait for it
-        cmd.addAll(List.of("-c", "allow_login_shell=false"));
+        // can take seconds or hang, and every command would wait for it; the start-up snapshot of that profile goes
+        // too (killed at its 10 s timeout, it can leave the profile's locks behind)
+        cmd.addAll(List.of("-c", "allow_login_shell=false", "-c", "features.shell_snapshot=false"));
         if (spec.capabilities().contains(Capability.MESH)) {
             cmd.addAll(mcpConfig(spec));
         }

@@ -157,14 +157,21 @@ public final class AgentHosting implements AutoCloseable {
                 throw MeshException.invalidInput("agent " + name + " is running (" + before.map(SpawnedAgent::status).orElse("?")
                         + "); agents.kill it first, or spawn another name");
             }
-            String runtimeName = request.runtime() != null ? request.runtime() : before.map(SpawnedAgent::runtime).orElse("pi");
+            // a profile (.mesh/agents/NAME.md, ~/.mesh/agents, bundled) gives defaults; what the request says wins
+            dev.agentmesh.agents.AgentProfile profile = request.profile() == null ? null
+                    : dev.agentmesh.agents.AgentProfiles.forProject(api.mesh().project().root(), processEnv).get(request.profile());
+            String runtimeName = request.runtime() != null ? request.runtime()
+                    : before.map(SpawnedAgent::runtime).orElse(profile != null && profile.runtime() != null ? profile.runtime() : "pi");
             // a respawn keeps its pinned model unless it asks for another (seed 003: same provider and model)
-            ModelRef model = requested != null ? requested : before.map(b -> ModelRef.parse(b.model())).orElse(null);
+            ModelRef model = requested != null ? requested : before.map(b -> ModelRef.parse(b.model()))
+                    .orElse(profile == null ? null : profile.model());
             if (model == null && modelUrl != null) {
                 model = ModelRef.parse(SCRIPTED_MODEL); // MESH_MODEL_URL serves one model, whatever its name
             }
-            if (model != null && request.thinking() != null) {
-                model = model.withThinking(request.thinking());
+            // the request's thinking level, else a new agent's profile's (a respawn keeps the level it was pinned with)
+            String thinking = request.thinking() != null ? request.thinking() : profile == null ? null : profile.thinking();
+            if (model != null && thinking != null && (request.thinking() != null || before.isEmpty())) {
+                model = model.withThinking(thinking);
             }
             String resume = before.filter(b -> b.runtime().equals(runtimeName) && b.sessionId() != null && !b.sessionId().isEmpty())
                     .map(SpawnedAgent::sessionId).orElse(null);
@@ -177,7 +184,10 @@ public final class AgentHosting implements AutoCloseable {
             SpawnedAgent spawning = new SpawnedAgent(name, runtimeName, model == null ? null : model.toString(), request.profile(),
                     resume, SpawnedAgent.SPAWNING, null, null, null, null, before.map(SpawnedAgent::createdAt).orElse(now), now);
             agents.save(spawning);
-            AgentSpec spec = new AgentSpec(name, request.profile(), model, systemPrompt(name, request.prompt()), Capability.ALL,
+            String extra = profile == null || profile.prompt().isBlank() ? request.prompt()
+                    : request.prompt() == null ? profile.prompt() : profile.prompt() + "\n\n" + request.prompt();
+            AgentSpec spec = new AgentSpec(name, request.profile(), model, systemPrompt(name, extra),
+                    profile == null || profile.tools() == null ? Capability.ALL : profile.tools(),
                     api.mesh().project().root(), Map.of("MESH_AGENT_TOKEN", joined.token()), transcript(name));
             AgentSession session;
             try {
