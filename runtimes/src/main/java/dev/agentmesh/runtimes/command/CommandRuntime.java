@@ -30,19 +30,28 @@ import java.util.regex.Pattern;
  *       {@code MESH_RUNTIME=command}, the tree mark {@value ProcessGroups#TREE_ENV} and, when the spec has one,
  *       {@code MESH_SYSTEM_PROMPT}; nothing else of this JVM's environment;</li>
  *   <li>the prompt is written to its stdin as UTF-8, then stdin is closed;</li>
- *   <li>its stdout is the turn's text: {@link dev.agentmesh.runtime.AgentEvent.Text} events of whole lines, in chunks
- *       of at most 64 KiB (one each time the program pauses, or when that much waits), and the output of the turn's last run as its final
- *       text; at most {@value #MAX_OUTPUT_BYTES} bytes of stdout are kept per run, the rest is read and dropped
- *       (the program never blocks on a full pipe) and the final text ends with a note saying how much;</li>
- *   <li>exit code 0 ends the turn ok; any other ends it not ok, the error naming the code and the last lines of
- *       stderr (at most 20 lines of its last 4 KiB, on one line); whatever the program leaves running when it exits is
- *       killed.</li>
+ *   <li>its stdout is the turn's text: {@link dev.agentmesh.runtime.AgentEvent.Text} events of whole lines (line
+ *       ends at a chunk's end left out), a chunk each time the program pauses, at most 64 KiB each; the output of
+ *       the turn's last run is its final text. At most {@value #MAX_OUTPUT_BYTES} bytes of stdout are kept per run;
+ *       the rest is read and dropped (the program never blocks on a full pipe), an
+ *       {@link dev.agentmesh.runtime.AgentEvent.Error} says so when it starts, and the final text ends with a note
+ *       saying how much;</li>
+ *   <li>exit code 0 ends the run ok; any other ends the turn not ok, the error naming the code and the last lines
+ *       of stderr (at most 20 lines of its last 4 KiB, on one line); whatever the program leaves running when it
+ *       exits is killed;</li>
+ *   <li>the transcript ({@link AgentSpec#transcript}, appended to) gets one JSON line per prompt and per text,
+ *       shaped as pi's {@code message_end}: {@code {"type":"message_end","message":{"role":"user",
+ *       "content":[{"type":"text","text":"..."}]}}} (role {@code assistant} for output), and one per run's end:
+ *       {@code {"type":"result","subtype":"exit 3","ok":false,"error":"...","exitCode":3,"ms":12}} (subtype
+ *       {@code interrupted}, {@code stopped} or {@code timed out after ...} when agentmesh ended it); every line
+ *       also carries {@code "runtime":"command"} and {@code "at"} (epoch ms).</li>
  * </ul>
  * What the SPI asks for and a plain program cannot give: there is no channel into a running program, so
- * {@link AgentSession#steer} queues its message as a follow-up; there is no history, so {@link #resume} gives a
- * fresh session that carries the id it was given; the spec's capabilities and model are not enforced or passed:
- * the program runs with the user's rights, like a shell, and whoever configures it decides what it may do. Thread-safe
- * and immutable.
+ * {@link AgentSession#steer} queues its message as a follow-up, a run of its own after the current one in the same
+ * turn; there is no history, so {@link #resume} gives a fresh session that carries the id it was given; there is no
+ * agent process between runs, so {@link AgentSession#pid} is this JVM's; the spec's capabilities and model are not
+ * enforced or passed: the program runs with the user's rights, like a shell, and whoever configures it decides what
+ * it may do. Thread-safe and immutable.
  */
 public final class CommandRuntime implements AgentRuntime {
     /** The runtime's name, as recorded on agents. */

@@ -135,14 +135,7 @@ final class CommandSession implements AgentSession {
      */
     @Override
     public void prompt(String message) {
-        java.util.Objects.requireNonNull(message, "message");
-        synchronized (lock) {
-            requireRunning();
-            if (state == State.WORKING) {
-                throw MeshException.unexpectedState("command agent " + agent + " is running its program; steer or follow up instead");
-            }
-            beginTurn(message);
-        }
+        give(message, false);
     }
 
     /**
@@ -164,13 +157,20 @@ final class CommandSession implements AgentSession {
      */
     @Override
     public void followUp(String message) {
+        give(message, true);
+    }
+
+    /** A turn with {@code message} when idle; while working, queued ({@code queue}) or refused. */
+    private void give(String message, boolean queue) {
         java.util.Objects.requireNonNull(message, "message");
         synchronized (lock) {
             requireRunning();
-            if (state == State.WORKING) {
+            if (state != State.WORKING) {
+                beginTurn(message);
+            } else if (queue) {
                 queued.addLast(message);
             } else {
-                beginTurn(message);
+                throw MeshException.unexpectedState("command agent " + agent + " is running its program; steer or follow up instead");
             }
         }
     }
@@ -197,17 +197,21 @@ final class CommandSession implements AgentSession {
         }
         String timedOut = "timed out after " + (timeout.toMillis() % 1000 == 0 ? timeout.toSeconds() + " s" : timeout.toMillis() + " ms");
         try {
-            RunResult r = current.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            return r == null ? new RunResult(false, "", "no run was started", progress()) : r;
+            current.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            kill(timedOut, INTERRUPT_GRACE_MS);
-            return current.getNow(new RunResult(false, lastText(), timedOut, progress()));
+            kill(timedOut, INTERRUPT_GRACE_MS); // returns once the run has settled, the turn ended with this reason
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new RunResult(false, lastText(), "interrupted", progress());
-        } catch (Exception e) {
-            return new RunResult(false, lastText(), String.valueOf(e.getMessage()), progress());
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e); // a turn is only ever completed with a result
         }
+        RunResult r = current.getNow(null);
+        if (r != null) {
+            return r;
+        }
+        return current.isDone() ? new RunResult(false, "", "no run was started", progress())
+                : new RunResult(false, lastText(), timedOut, progress());
     }
 
     /** @return no tool calls or tokens (a plain program reports none); the time of the last event */
@@ -307,33 +311,37 @@ final class CommandSession implements AgentSession {
     /** On the run's own thread: feeds stdin, reads stdout and stderr, waits for the exit, kills what is left, settles. */
     private void supervise(Run r, String message) {
         Process p = r.process;
-        Thread.ofVirtual().name("command-in-" + p.pid()).start(() -> {
-            try (OutputStream in = p.getOutputStream()) {
-                in.write(message.getBytes(StandardCharsets.UTF_8));
-            } catch (IOException e) {
-                // the program exited or closed its stdin without reading all: its exit code says how it went
-            }
-        });
-        Thread out = Thread.ofVirtual().name("command-out-" + p.pid()).start(() -> readOutput(r));
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        Thread errReader = Thread.ofVirtual().name("command-err-" + p.pid()).start(() -> readTail(p.getErrorStream(), err));
-        int code = p.onExit().thenApply(Process::exitValue).join();
-        // what it left running (a background child holding its stdout) goes with it: no process runs while idle
-        ProcessGroups.stop(p, List.of(), 0, r.mark);
         try {
+            Thread.ofVirtual().name("command-in-" + p.pid()).start(() -> {
+                try (OutputStream in = p.getOutputStream()) {
+                    in.write(message.getBytes(StandardCharsets.UTF_8));
+                } catch (IOException e) {
+                    // the program exited or closed its stdin without reading all: its exit code says how it went
+                }
+            });
+            Thread out = Thread.ofVirtual().name("command-out-" + p.pid()).start(() -> readOutput(r));
+            StderrTail err = new StderrTail();
+            Thread errReader = Thread.ofVirtual().name("command-err-" + p.pid()).start(() -> err.read(p.getErrorStream()));
+            int code = p.onExit().thenApply(Process::exitValue).join();
+            // what it left running (a background child holding its stdout) goes with it: no process runs while idle
+            ProcessGroups.stop(p, List.of(), 0, r.mark);
             out.join(DRAIN_MS);
             errReader.join(DRAIN_MS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            String tail = err.text();
+            synchronized (lock) {
+                String error = r.reason != null ? r.reason
+                        : code == 0 ? null
+                        : "'" + Path.of(command.get(1)).getFileName() + "' exited with code " + code + (tail.isEmpty() ? "" : ": " + tail);
+                settle(r, error, r.reason != null ? r.reason : "exit " + code);
+            }
+        } catch (InterruptedException | RuntimeException e) {
+            ProcessGroups.stop(p, p.descendants().toList(), 0, r.mark);
+            synchronized (lock) {
+                settle(r, "agentmesh lost track of the run: " + e, "lost");
+            }
+        } finally {
+            r.done.complete(null);
         }
-        String tail = stderrTail(err);
-        synchronized (lock) {
-            String error = r.reason != null ? r.reason
-                    : code == 0 ? null
-                    : "'" + Path.of(command.get(1)).getFileName() + "' exited with code " + code + (tail.isEmpty() ? "" : ": " + tail);
-            settle(r, error, r.reason != null ? r.reason : "exit " + code);
-        }
-        r.done.complete(null);
     }
 
     /**
@@ -420,7 +428,7 @@ final class CommandSession implements AgentSession {
     /**
      * Reads stdout to its end, keeping at most {@link CommandRuntime#MAX_OUTPUT_BYTES}: each time the program pauses
      * (nothing more to read at once) or {@value #CHUNK_BYTES} bytes wait, the whole lines read so far are one
-     * {@link AgentEvent.Text}; past the limit, the rest is read and dropped.
+     * {@link AgentEvent.Text}; past the limit, an {@link AgentEvent.Error} says so and the rest is read and dropped.
      */
     private void readOutput(Run r) {
         ByteArrayOutputStream pending = new ByteArrayOutputStream();
@@ -428,14 +436,24 @@ final class CommandSession implements AgentSession {
         try (InputStream in = r.process.getInputStream()) {
             for (int n; (n = in.read(buf)) >= 0; ) {
                 int take;
+                boolean cut;
                 synchronized (r.output) {
                     take = Math.max(0, Math.min(n, CommandRuntime.MAX_OUTPUT_BYTES - r.output.size()));
                     r.output.write(buf, 0, take);
+                    cut = r.dropped == 0 && take < n;
                     r.dropped += n - take;
                 }
                 pending.write(buf, 0, take);
-                if (pending.size() >= CHUNK_BYTES || in.available() == 0) {
+                if (pending.size() >= CHUNK_BYTES || in.available() == 0 || cut) {
                     flush(r, pending, false);
+                }
+                if (cut) {
+                    synchronized (lock) {
+                        if (!r.settled) {
+                            emit(new AgentEvent.Error(System.currentTimeMillis(), "the program's output passed "
+                                    + CommandRuntime.MAX_OUTPUT_BYTES + " bytes; the rest of this run's output is dropped"));
+                        }
+                    }
                 }
             }
         } catch (IOException e) {
@@ -501,41 +519,46 @@ final class CommandSession implements AgentSession {
         }
     }
 
-    /** Reads {@code in} to its end, keeping about its last {@value #STDERR_TAIL_BYTES} bytes in {@code tail}. */
-    private static void readTail(InputStream in, ByteArrayOutputStream tail) {
-        byte[] buf = new byte[4096];
-        try (in) {
-            for (int n; (n = in.read(buf)) >= 0; ) {
-                synchronized (tail) {
-                    tail.write(buf, 0, n);
-                    if (tail.size() > 2 * STDERR_TAIL_BYTES) {
-                        byte[] all = tail.toByteArray();
-                        tail.reset();
-                        tail.write(all, all.length - STDERR_TAIL_BYTES, STDERR_TAIL_BYTES);
+    /** The end of a run's stderr: its last {@value #STDERR_TAIL_BYTES} bytes, and whether anything before them was dropped. */
+    private static final class StderrTail {
+        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        private boolean cut;
+
+        /** Reads {@code in} to its end. */
+        void read(InputStream in) {
+            byte[] buf = new byte[4096];
+            try (in) {
+                for (int n; (n = in.read(buf)) >= 0; ) {
+                    synchronized (this) {
+                        bytes.write(buf, 0, n);
+                        if (bytes.size() > 2 * STDERR_TAIL_BYTES) {
+                            byte[] all = bytes.toByteArray();
+                            bytes.reset();
+                            bytes.write(all, all.length - STDERR_TAIL_BYTES, STDERR_TAIL_BYTES);
+                            cut = true;
+                        }
                     }
                 }
+            } catch (IOException e) {
+                // the pipe closed
             }
-        } catch (IOException e) {
-            // the pipe closed
         }
-    }
 
-    /**
-     * @return the last {@value #STDERR_LINES} non-blank lines of the tail's last {@value #STDERR_TAIL_BYTES} bytes,
-     *     stripped, joined by " | ", control characters escaped: one line
-     */
-    private static String stderrTail(ByteArrayOutputStream tail) {
-        byte[] all;
-        synchronized (tail) {
-            all = tail.toByteArray();
+        /**
+         * @return the last {@value #STDERR_LINES} non-blank lines of the last {@value #STDERR_TAIL_BYTES} bytes,
+         *     stripped, joined by " | ", control characters escaped: one line; a line whose start was dropped is left
+         *     out unless it is the only one
+         */
+        synchronized String text() {
+            byte[] all = bytes.toByteArray();
+            int from = Math.max(0, all.length - STDERR_TAIL_BYTES);
+            List<String> lines = new String(all, from, all.length - from, StandardCharsets.UTF_8).lines()
+                    .filter(l -> !l.isBlank()).map(String::strip).toList();
+            if ((cut || from > 0) && lines.size() > 1) {
+                lines = lines.subList(1, lines.size());
+            }
+            return dev.agentmesh.Texts.escape(String.join(" | ", lines.subList(Math.max(0, lines.size() - STDERR_LINES), lines.size())));
         }
-        int from = Math.max(0, all.length - STDERR_TAIL_BYTES);
-        String text = new String(all, from, all.length - from, StandardCharsets.UTF_8);
-        List<String> lines = text.lines().filter(l -> !l.isBlank()).map(String::strip).toList();
-        if (from > 0 && lines.size() > 1) {
-            lines = lines.subList(1, lines.size()); // the end of a line whose start was dropped
-        }
-        return dev.agentmesh.Texts.escape(String.join(" | ", lines.subList(Math.max(0, lines.size() - STDERR_LINES), lines.size())));
     }
 
     private static String stripLineEnds(String text) {

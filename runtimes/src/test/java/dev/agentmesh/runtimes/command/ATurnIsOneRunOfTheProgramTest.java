@@ -20,6 +20,7 @@ import java.util.Set;
 
 import static dev.agentmesh.runtimes.command.Scripts.events;
 import static dev.agentmesh.runtimes.command.Scripts.kinds;
+import static dev.agentmesh.runtimes.command.Scripts.WAIT;
 import static dev.agentmesh.runtimes.command.Scripts.sh;
 import static dev.agentmesh.runtimes.command.Scripts.spec;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,7 +28,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Each prompt is one run of the program: the prompt on stdin, stdout the text, the exit code the outcome. */
 class ATurnIsOneRunOfTheProgramTest {
-    private static final Duration WAIT = Duration.ofSeconds(20);
     private static final String ECHO = "read -r x; echo \"got: $x\"";
 
     @TempDir
@@ -59,20 +59,13 @@ class ATurnIsOneRunOfTheProgramTest {
     }
 
     @Test
-    void aNonZeroExitEndsTheTurnNotOkNamingTheCodeAndTheStderrTailAndTheNextPromptRuns() {
-        try (AgentSession s = sh("read -r x; echo partial; echo noise >&2; echo 'boom: the disk is full' >&2; exit 3")
-                .launch(spec(dir, "failer"))) {
-            s.prompt("go");
-            RunResult r = s.awaitEnd(WAIT);
+    void aNonZeroExitEndsTheTurnNotOkNamingTheCodeAndTheStderrTail() {
+        RunResult r = Scripts.once(sh("read -r x; echo partial; echo noise >&2; echo 'boom: the disk is full' >&2; exit 3"),
+                dir, "failer", "go").result();
 
-            assertThat(r.ok()).isFalse();
-            assertThat(r.finalText()).isEqualTo("partial");
-            assertThat(r.error()).isEqualTo("'sh' exited with code 3: noise | boom: the disk is full");
-            assertThat(s.state()).isEqualTo(AgentSession.State.IDLE);
-
-            s.prompt("go again");
-            assertThat(s.awaitEnd(WAIT).error()).startsWith("'sh' exited with code 3");
-        }
+        assertThat(r.ok()).isFalse();
+        assertThat(r.finalText()).isEqualTo("partial");
+        assertThat(r.error()).isEqualTo("'sh' exited with code 3: noise | boom: the disk is full");
     }
 
     @Test

@@ -10,9 +10,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
-import static dev.agentmesh.runtimes.command.Scripts.events;
 import static dev.agentmesh.runtimes.command.Scripts.kinds;
+import static dev.agentmesh.runtimes.command.Scripts.WAIT;
 import static dev.agentmesh.runtimes.command.Scripts.sh;
 import static dev.agentmesh.runtimes.command.Scripts.spec;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,7 +23,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * ends, in the same turn; a run that fails ends the turn and what is still queued starts the next one.
  */
 class FollowUpsRunAfterTheCurrentRunTest {
-    private static final Duration WAIT = Duration.ofSeconds(20);
     /** Answers once the file {@code go} exists, so a test decides when the first run ends; "fail" exits 4. */
     private static final String GATED = "read -r x; while [ ! -e go ]; do sleep 0.02; done;"
             + " [ \"$x\" = fail ] && { echo 'failed on purpose' >&2; exit 4; }; echo \"got: $x\"";
@@ -32,10 +32,8 @@ class FollowUpsRunAfterTheCurrentRunTest {
 
     @Test
     void aFollowUpAndASteerGivenWhileTheProgramRunsAreRunsOfTheirOwnInTheSameTurn() throws Exception {
-        try (AgentSession s = sh(GATED).launch(spec(dir, "queuer"))) {
-            List<AgentEvent> events = events(s);
-            s.prompt("one");
-            s.followUp("two");
+        List<AgentEvent> events = new CopyOnWriteArrayList<>();
+        try (AgentSession s = queued("queuer", events, "one", "two")) {
             s.steer("three");
             assertThat(s.state()).isEqualTo(AgentSession.State.WORKING);
             Files.createFile(dir.resolve("go"));
@@ -64,10 +62,8 @@ class FollowUpsRunAfterTheCurrentRunTest {
 
     @Test
     void aFailedRunEndsTheTurnAndTheQueuedMessageStartsTheNextTurn() throws Exception {
-        try (AgentSession s = sh(GATED).launch(spec(dir, "retrier"))) {
-            List<AgentEvent> events = events(s);
-            s.prompt("fail");
-            s.followUp("after");
+        List<AgentEvent> events = new CopyOnWriteArrayList<>();
+        try (AgentSession s = queued("retrier", events, "fail", "after")) {
             Files.createFile(dir.resolve("go"));
 
             RunResult first = s.awaitEnd(WAIT);
@@ -79,5 +75,16 @@ class FollowUpsRunAfterTheCurrentRunTest {
             assertThat(second.finalText()).isEqualTo("got: after");
             assertThat(kinds(events)).containsExactly("TurnStarted", "TurnEnded", "TurnStarted", "Text", "TurnEnded");
         }
+    }
+
+    /** @return an agent of {@link #GATED} whose events go to {@code events}, given {@code prompt} and then, while it runs, {@code followUps} */
+    private AgentSession queued(String name, List<AgentEvent> events, String prompt, String... followUps) {
+        AgentSession s = sh(GATED).launch(spec(dir, name));
+        s.subscribe(events::add);
+        s.prompt(prompt);
+        for (String f : followUps) {
+            s.followUp(f);
+        }
+        return s;
     }
 }

@@ -26,7 +26,6 @@ import static org.awaitility.Awaitility.await;
  * session too), and a program that exits leaves nothing running behind it.
  */
 class InterruptAndStopLeaveNoProcessTest {
-    private static final Duration WAIT = Duration.ofSeconds(20);
     /** Writes its pid, a child's and a child's in a session of its own, one a line, into {@code pids}, then waits. */
     private static final String TREE = "read -r x; sleep 60 & a=$!; setsid sleep 60 & b=$!; echo $$ > pids.tmp; echo $a >> pids.tmp;"
             + " echo $b >> pids.tmp; mv pids.tmp pids; wait";

@@ -4,10 +4,12 @@ import dev.agentmesh.runtime.AgentEvent;
 import dev.agentmesh.runtime.AgentSession;
 import dev.agentmesh.runtime.AgentSpec;
 import dev.agentmesh.runtime.Capability;
+import dev.agentmesh.runtime.RunResult;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -15,6 +17,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /** What the command runtime's tests share: a runtime running one {@code sh -c} script, a spec, the events seen. */
 final class Scripts {
+    /** How long a test waits for a turn: far beyond what any takes. */
+    static final Duration WAIT = Duration.ofSeconds(60);
+
     private Scripts() {
     }
 
@@ -45,6 +50,28 @@ final class Scripts {
     /** @return the events' kinds, e.g. {@code [TurnStarted, Text, TurnEnded]} */
     static List<String> kinds(List<AgentEvent> events) {
         return events.stream().map(e -> e.getClass().getSimpleName()).toList();
+    }
+
+    /**
+     * What one turn of a fresh agent gave.
+     *
+     * @param result how it ended
+     * @param events every event from its start to its end
+     */
+    record Outcome(RunResult result, List<AgentEvent> events) {
+        /** @return the texts among the events, in order */
+        List<String> texts() {
+            return events.stream().filter(e -> e instanceof AgentEvent.Text).map(e -> ((AgentEvent.Text) e).text()).toList();
+        }
+    }
+
+    /** @return the one turn of {@code prompt} to a new agent {@code name} of {@code runtime} in {@code dir}, stopped after */
+    static Outcome once(CommandRuntime runtime, Path dir, String name, String prompt) {
+        try (AgentSession s = runtime.launch(spec(dir, name))) {
+            List<AgentEvent> events = events(s);
+            s.prompt(prompt);
+            return new Outcome(s.awaitEnd(WAIT), List.copyOf(events));
+        }
     }
 
     /** @return whether {@code pid} runs (exists and is not a zombie) */
