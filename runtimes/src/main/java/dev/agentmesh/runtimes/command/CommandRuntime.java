@@ -42,8 +42,9 @@ import java.util.regex.Pattern;
  *   <li>the transcript ({@link AgentSpec#transcript}, appended to) gets one JSON line per prompt and per text,
  *       shaped as pi's {@code message_end}: {@code {"type":"message_end","message":{"role":"user",
  *       "content":[{"type":"text","text":"..."}]}}} (role {@code assistant} for output), and one per run's end:
- *       {@code {"type":"result","subtype":"exit 3","ok":false,"error":"...","exitCode":3,"ms":12}} (subtype
- *       {@code interrupted}, {@code stopped} or {@code timed out after ...} when agentmesh ended it); every line
+ *       {@code {"type":"result","subtype":"exit 3","ok":false,"error":"...","exitCode":3,"ms":12}} ({@code error}
+ *       only when not ok; subtype {@code interrupted}, {@code stopped} or {@code timed out after ...} when agentmesh
+ *       ended it, {@code not started} without {@code exitCode} when it could not start); every line
  *       also carries {@code "runtime":"command"} and {@code "at"} (epoch ms).</li>
  * </ul>
  * What the SPI asks for and a plain program cannot give: there is no channel into a running program, so

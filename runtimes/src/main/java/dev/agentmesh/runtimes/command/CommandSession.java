@@ -360,7 +360,10 @@ final class CommandSession implements AgentSession {
             }
             lastText = finalText(r);
         }
-        ObjectNode exit = entry("result").put("subtype", outcome).put("ok", error == null).put("error", error);
+        ObjectNode exit = entry("result").put("subtype", outcome).put("ok", error == null);
+        if (error != null) {
+            exit.put("error", error);
+        }
         if (r != null) {
             exit.put("exitCode", r.process.exitValue()).put("ms", System.currentTimeMillis() - r.startedAt);
         }

@@ -141,6 +141,7 @@ class ATurnIsOneRunOfTheProgramTest {
         assertThat(lines.get(2).path("type").asString()).isEqualTo("result");
         assertThat(lines.get(2).path("subtype").asString()).isEqualTo("exit 0");
         assertThat(lines.get(2).path("ok").asBoolean()).isTrue();
+        assertThat(lines.get(2).has("error")).isFalse();
         assertThat(lines.get(5).path("subtype").asString()).isEqualTo("exit 2");
         assertThat(lines.get(5).path("exitCode").asInt()).isEqualTo(2);
         assertThat(lines.get(5).path("error").asString()).isEqualTo("'sh' exited with code 2: nope");
