@@ -252,7 +252,7 @@ class BadInputTest {
     @Test
     void anUnknownRuntimeIsRefusedBeforeAnyAgentStarts() throws IOException {
         Files.writeString(mesh.root.resolve("PRD.md"), "# Build a thing\n");
-        refused(2, "runtime 'vim' is not a runtime; runtimes: pi, claude, codex", "crew", "run", "--prd", "PRD.md", "--runtime", "vim");
+        refused(2, "runtime 'vim' is not a runtime; runtimes: pi, claude, codex, command", "crew", "run", "--prd", "PRD.md", "--runtime", "vim");
         writeConfig("{\"crew\": {\"runtimes\": {\"painter\": \"claude\"}}}");
         refused(2, "config crew.runtimes.painter = 'claude': roles are planner, worker, reviewer", "crew", "run", "--prd", "PRD.md");
         writeConfig("{\"crew\": {\"runtime\": \"claude\\u0007\"}}");
@@ -264,11 +264,11 @@ class BadInputTest {
         String spawn = "{\"action\":\"spawn\"";
         refused(2, "spawn needs a name: spawned agents are never given a generated one", "tool", "pi_messenger", spawn + "}");
         refused(2, "agent name '../x' is invalid", "tool", "pi_messenger", spawn + ",\"name\":\"../x\"}");
-        refused(2, "runtime 'vim' is not a runtime; runtimes: pi, claude, codex", "tool", "pi_messenger",
+        refused(2, "runtime 'vim' is not a runtime; runtimes: pi, claude, codex, command", "tool", "pi_messenger",
                 spawn + ",\"name\":\"W\",\"runtime\":\"vim\"}");
         refused(2, "unknown thinking level 'max'", "tool", "pi_messenger", spawn + ",\"name\":\"W\",\"model\":\"a/b\",\"thinking\":\"max\"}");
-        refused(2, "PROFILE", "tool", "pi_messenger", spawn + ",\"name\":\"W\",\"profile\":\"nope\"}");
-        refused(2, "PROFILE2", "tool", "pi_messenger", spawn + ",\"name\":\"W\",\"profile\":\"../x\"}");
+        refused(2, "no agent profile 'nope'; known: critic, docs-auditor, planner, reviewer, scout, synthesizer, validator, web-researcher, worker, worker-xhigh", "tool", "pi_messenger", spawn + ",\"name\":\"W\",\"profile\":\"nope\"}");
+        refused(2, "agent ref '../x': '../x' is not an agent name", "tool", "pi_messenger", spawn + ",\"name\":\"W\",\"profile\":\"../x\"}");
         refused(2, "prompt is 70000 characters; the limit is 65536", "tool", "pi_messenger",
                 spawn + ",\"name\":\"W\",\"prompt\":\"" + "p".repeat(70_000) + "\"}");
         refused(2, "no spawned agent is named 'Ghost'; nobody was spawned in this project (action spawn)", "tool", "pi_messenger",
@@ -285,14 +285,14 @@ class BadInputTest {
 
     @Test
     void badMemoryAndDataActionsAreRefusedInOneLineAndTheStoreStaysUsable() {
-        refused(2, "RT", "tool", "pi_messenger", "{\"action\":\"data.session\",\"runType\":\"vacation\"}");
+        refused(2, "unknown runType 'vacation'; run types: production, smoke, research, debug (seed 000)", "tool", "pi_messenger", "{\"action\":\"data.session\",\"runType\":\"vacation\"}");
         refused(2, "parameter 'runType' is required", "tool", "pi_messenger", "{\"action\":\"data.session\"}");
         refused(2, "out '../../etc/x.jsonl' is outside the project", "tool", "pi_messenger",
                 "{\"action\":\"data.export\",\"out\":\"../../etc/x.jsonl\"}");
-        refused(2, "DAYS", "tool", "pi_messenger", "{\"action\":\"data.retention\",\"days\":-1}");
+        refused(2, "retention of -1 days is out of range; give 0 to 36500 days", "tool", "pi_messenger", "{\"action\":\"data.retention\",\"days\":-1}");
         refused(2, "project label 'a\\u0007' must be 1..128 characters without control characters", "tool", "pi_messenger",
                 "{\"action\":\"data.stats\",\"project\":\"a\\u0007\"}");
-        refused(2, "WS", "tool", "pi_messenger", "{\"action\":\"agents.memory.reset\",\"workstream\":\"a\\u0007\"}");
+        refused(2, "workstream 'a\\u0007' must be 1..64 characters without control characters", "tool", "pi_messenger", "{\"action\":\"agents.memory.reset\",\"workstream\":\"a\\u0007\"}");
         assertThat(mesh.run("tool", "pi_messenger", "{\"action\":\"data.stats\"}").out()).contains("0 conversation(s)");
     }
 

@@ -6,8 +6,8 @@ package dev.agentmesh.runtime;
  * in the runtimes module, one folder each; core holds only this API. Thread-safe.
  */
 public interface AgentRuntime {
-    /** The runtimes agentmesh drives, by name (issue 6, part 1). */
-    java.util.List<String> KNOWN = java.util.List.of("pi", "claude", "codex");
+    /** The runtimes agentmesh drives, by name (issue 6, part 1); {@code command} runs any program on its prompt. */
+    java.util.List<String> KNOWN = java.util.List.of("pi", "claude", "codex", "command");
 
     /** @return the runtime's name as recorded on agents, e.g. {@code pi}, {@code claude}, {@code codex} */
     String name();

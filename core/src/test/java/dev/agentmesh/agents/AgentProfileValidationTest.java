@@ -79,7 +79,7 @@ class AgentProfileValidationTest {
         assertThat(error("x", "name: x\ndescription: d\nmodel: openai/gpt-5:high\nthinking: low\n"))
                 .isEqualTo("key 'thinking' (line 5) is 'low' but the model 'openai/gpt-5:high' asks for 'high'; keep one of them");
         assertThat(error("x", "name: x\ndescription: d\nruntime: gemini\n"))
-                .isEqualTo("key 'runtime' (line 4) is 'gemini'; runtimes: pi, claude, codex");
+                .isEqualTo("key 'runtime' (line 4) is 'gemini'; runtimes: pi, claude, codex, command");
         assertThat(error("x", "name: x\ndescription: d\ntools: [read, sudo]\n"))
                 .isEqualTo("key 'tools' (line 4): unknown capability 'sudo'; known: read, search, edit, write, shell, mesh");
         assertThat(error("x", "name: x\ndescription: d\ntools: read,,edit\n"))

@@ -69,8 +69,16 @@ public final class RuntimeFactory {
                         served.map(r -> r.url() + "/mcp").orElse(null), served.map(dev.agentmesh.server.RunFile::secret).orElse(null),
                         selfCommand), reservationGuard(mesh));
             }
+            case "command" -> {
+                // the program and its arguments from MESH_COMMAND_ARGV (a JSON array); this environment is its whole base
+                Map<String, String> agentEnv = new java.util.HashMap<>(processEnv);
+                agentEnv.put("MESH_CMD", dev.agentmesh.api.Json.MAPPER.writeValueAsString(selfCommand));
+                agentEnv.put("MESH_STORE", store.toString());
+                agentEnv.put("MESH_PROJECT", mesh.project().root().toString());
+                return dev.agentmesh.runtimes.command.CommandRuntime.fromEnv(agentEnv);
+            }
             default -> throw MeshException.invalidInput("the " + name + " runtime cannot run " + (sessions ? "spawned agents" : "a crew")
-                    + "; use pi, claude or codex" + (sessions ? "" : " (--runtime, crew.runtime, crew.runtimes)"));
+                    + "; use pi, claude, codex or command" + (sessions ? "" : " (--runtime, crew.runtime, crew.runtimes)"));
         }
     }
 

@@ -66,7 +66,8 @@ final class Transcripts {
                 return sb.isEmpty() ? null : sb.toString();
             }
             case "result" -> {
-                return "turn ended: " + e.path("subtype").asString("");
+                String error = e.path("error").asString("");
+                return "turn ended: " + e.path("subtype").asString("") + (error.isEmpty() ? "" : " (" + Texts.oneLine(error, MAX) + ")");
             }
             default -> {
                 return null;
