@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Persistent named agents (issue 6, part 2) through the seed 000 smoke sequence, on real pi and real Claude Code
+ * Persistent named agents (issue 6, part 2) through the seed 000 smoke sequence, on real pi, Claude Code and Codex
  * (pinned npm versions) driven by the scripted model server, hosted by a real supervisor: spawn reaches idle, an
  * assignment moves the agent to assigned and back to idle with its {@code agents.done} summary, a message to the
  * idle agent wakes it and its answer reaches the sender, a kill stops its processes, a respawn of the same name
@@ -26,6 +26,10 @@ import static org.awaitility.Awaitility.await;
 class PersistentAgentsIT {
     private static final String SCRIPT = """
             rules:
+              - match: "[smoke] Repeat"
+                steps:
+                  - mesh: {action: agents.done, summary: "repeated the smoke task"}
+                  - text: "repeated"
               - match: "[smoke] Create smoke.txt"
                 steps:
                   - write: {path: smoke.txt, content: "ok"}
@@ -35,22 +39,21 @@ class PersistentAgentsIT {
                 steps:
                   - mesh: {action: send, to: Boss, message: "the file is smoke.txt"}
                   - text: "confirmed"
-              - match: "[smoke] Repeat"
-                steps:
-                  - mesh: {action: agents.done, summary: "repeated the smoke task"}
-                  - text: "repeated"
             """;
 
     @TempDir
     Path tmp;
 
     @ParameterizedTest(name = "runtime {0}")
-    @ValueSource(strings = {"pi", "claude"})
+    @ValueSource(strings = {"pi", "claude", "codex"})
     void theSeedSmokeSequenceRunsOnARealRuntime(String runtime) throws Exception {
         try (ScriptedModelServer server = ScriptedModelServer.start(Script.parse(SCRIPT, "persistent-it"), 0)) {
             Map<String, String> serveEnv = new java.util.HashMap<>(Map.of("MESH_MODEL_URL", server.baseUrl()));
             if (runtime.equals("claude")) {
                 serveEnv.put("MESH_CLAUDE", ItSupport.npmTool("@anthropic-ai/claude-code", ClaudeOnTheMeshIT.CLAUDE_CODE, "claude").toString());
+            }
+            if (runtime.equals("codex")) {
+                serveEnv.put("MESH_CODEX", ItSupport.npmTool("@openai/codex", CodexOnTheMeshIT.CODEX, "codex").toString());
             }
             try (ItSupport.Supervised s = ItSupport.supervised(tmp, Map.of(), serveEnv)) {
                 Map<String, String> env = new java.util.HashMap<>(s.env());
@@ -93,6 +96,8 @@ class PersistentAgentsIT {
                 call(s, env, "{\"action\":\"agents.assign\",\"name\":\"SmokeWorker\",\"task\":\"[smoke] Repeat the smoke task\",\"workstream\":\"smoke\"}");
                 await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(300)).until(() ->
                         "repeated the smoke task".equals(check(s, env).at("/data/summary").asString()));
+                assertThat(server.recentRequests().getLast()).as("the first assignment's summary was recalled into the second")
+                        .contains("Recalled context").contains("created smoke.txt with ok");
                 assertThat(server.recentRequests().getLast()).as("the resumed session still has its first assignment")
                         .contains("Create smoke.txt");
 
