@@ -28,6 +28,8 @@ public final class Agents {
     /** Longest {@code agents.done} summary, in characters. */
     public static final int MAX_SUMMARY_CHARS = 16 * 1024;
 
+    private static final tools.jackson.databind.json.JsonMapper JSON = tools.jackson.databind.json.JsonMapper.builder().build();
+
     private final Store store;
     private final String project;
 
@@ -86,6 +88,59 @@ public final class Agents {
             SpawnedTable.of(tx).save(project, after);
             return after;
         });
+    }
+
+    /** Sets the session label of {@code name} (seed 003: the registry is session-scoped). */
+    public void setSession(String name, String session) {
+        store.write(tx -> {
+            SpawnedTable.of(tx).setSession(project, name, session);
+            return null;
+        });
+    }
+
+    /** @return the session label of {@code name}, or null when it has none */
+    public String session(String name) {
+        return store.read(tx -> SpawnedTable.of(tx).session(project, name).orElse(null));
+    }
+
+    /** @return the names of the agents of {@code session}, by name */
+    public List<String> inSession(String session) {
+        return store.read(tx -> SpawnedTable.of(tx).namesInSession(project, session));
+    }
+
+    /**
+     * Removes {@code name} from the registry (seed 003, Delete). Its memory folder and transcript stay on disk.
+     *
+     * @return whether it was there
+     */
+    public boolean delete(String name) {
+        return store.write(tx -> SpawnedTable.of(tx).delete(project, name));
+    }
+
+    /**
+     * The registry in seed 003's {@code subagents.json} shape, for tools that read it: {@code {"session": S,
+     * "agents": [{"name", "id" (the runtime's session id), "type" (the profile, else the runtime), "provider"
+     * ({@code only:PROVIDER} from the pinned model, else the runtime), "status" (running | completed), "created"
+     * (ISO-8601 UTC)}]}}.
+     *
+     * @param session the file's {@code session}; agents of other named sessions are left out, those of none kept
+     */
+    public tools.jackson.databind.node.ObjectNode subagentsJson(String session) {
+        var root = JSON.createObjectNode().put("session", session);
+        var list = root.putArray("agents");
+        for (SpawnedAgent a : list()) {
+            String s = session(a.name());
+            if (s != null && !s.equals(session)) {
+                continue;
+            }
+            ModelRef m = a.model() == null ? null : ModelRef.parse(a.model());
+            list.addObject().put("name", a.name()).put("id", a.sessionId() == null ? "" : a.sessionId())
+                    .put("type", a.profile() != null ? a.profile() : a.runtime())
+                    .put("provider", "only:" + (m != null && m.provider() != null ? m.provider() : a.runtime()))
+                    .put("status", a.status().equals(SpawnedAgent.STOPPED) ? "completed" : "running")
+                    .put("created", java.time.Instant.ofEpochMilli(a.createdAt()).toString());
+        }
+        return root;
     }
 
     /**

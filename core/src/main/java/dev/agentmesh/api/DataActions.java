@@ -80,10 +80,7 @@ final class DataActions {
         if (label == null) {
             return project.root().getFileName() == null ? project.key() : project.root().getFileName().toString();
         }
-        if (label.length() > 128 || label.chars().anyMatch(ch -> ch < 0x20 || ch == 0x7f)) {
-            throw MeshException.invalidInput("project label '" + Texts.quote(label, 40) + "' must be 1..128 characters without control characters");
-        }
-        return label;
+        return LocalMeshApi.checkLabel(label, "project label");
     }
 
     private static String describe(Category c) {

@@ -161,7 +161,12 @@ public final class LocalMeshApi implements MeshApi, AutoCloseable {
                 // an unknown or broken profile is refused before anything starts, with or without a supervisor
                 dev.agentmesh.agents.AgentProfiles.forProject(mesh.project().root(), System.getenv()).get(request.profile());
             }
-            return spawned(host("spawn").spawn(request), "spawned");
+            var spawned = host("spawn").spawn(request);
+            String session = str(a, "session", false);
+            if (session != null || agents.session(spawned.name()) == null) {
+                agents.setSession(spawned.name(), checkLabel(session == null ? defaultLabel() : session, "session"));
+            }
+            return spawned(spawned, "spawned");
         });
         actions.put("agents.assign", (s, a) -> {
             dev.agentmesh.agents.Agents.checkAssignment(str(a, "task", true), str(a, "workstream", false));
@@ -183,6 +188,55 @@ public final class LocalMeshApi implements MeshApi, AutoCloseable {
             return result(killed.isEmpty() ? "no spawned agent was running" : "killed " + String.join(", ", killed), tree(killed));
         });
         actions.put("agents.done", (s, a) -> spawned(host("agents.done").done(me(s), str(a, "summary", false)), "done"));
+        actions.put("agents.resume", (s, a) -> {
+            // seed 003, Resume: the same name on its runtime session, provider and model; then its new task, if any
+            var known = agents.get(str(a, "name", true));
+            String task = str(a, "task", false);
+            dev.agentmesh.agents.Agents.checkAssignment(task == null ? "-" : task, str(a, "workstream", false));
+            var h = host("agents.resume");
+            var resumed = known.status().equals(dev.agentmesh.agents.SpawnedAgent.STOPPED)
+                    ? h.spawn(new dev.agentmesh.agents.AgentHost.SpawnRequest(known.name(), null, null, null, known.profile(), null))
+                    : known;
+            if (task == null) {
+                return spawned(resumed, "resumed");
+            }
+            var r = h.assign(known.name(), task, str(a, "workstream", false));
+            return spawned(r.agent(), "resumed and " + (r.queued() ? "queued (position " + r.position() + ")" : "assigned"));
+        });
+        actions.put("agents.delete", (s, a) -> {
+            String session = str(a, "session", false);
+            String name = str(a, "name", session == null);
+            List<String> names = session != null ? agents.inSession(checkLabel(session, "session")) : List.of(agents.get(name).name());
+            dev.agentmesh.agents.AgentHost h = host;
+            for (String n : names) {
+                if (h != null) {
+                    h.kill(n);
+                }
+                agents.delete(n);
+                agents.event(n, "agents.delete", session == null ? null : "session " + session);
+            }
+            String what = session != null ? "deleted " + names.size() + " agent(s) of session '" + Texts.escape(session) + "'"
+                    + (names.isEmpty() ? "" : ": " + String.join(", ", names)) : "deleted " + names.getFirst();
+            return result(what, tree(names));
+        });
+        actions.put("agents.export", (s, a) -> {
+            String out = str(a, "out", false);
+            java.nio.file.Path root = mesh.project().root().toAbsolutePath().normalize();
+            java.nio.file.Path file = root.resolve(out == null ? ".mesh/subagents.json" : out).normalize();
+            if (out != null && (out.indexOf('\0') >= 0 || !file.startsWith(root))) {
+                throw MeshException.invalidInput("out '" + Texts.quote(out, 80) + "' is outside the project; the registry is written inside " + root);
+            }
+            String session = checkLabel(str(a, "session", false) == null ? defaultLabel() : str(a, "session", false), "session");
+            ObjectNode json = agents.subagentsJson(session);
+            try {
+                java.nio.file.Files.createDirectories(file.getParent());
+                java.nio.file.Files.writeString(file, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(json) + "\n");
+            } catch (java.io.IOException e) {
+                throw MeshException.unexpectedState("cannot write " + file + ": " + e.getMessage(), e);
+            }
+            return result("wrote " + json.path("agents").size() + " agent(s) of session '" + Texts.escape(session) + "' to " + file,
+                    obj().put("out", file.toString()).set("registry", json));
+        });
         new DataActions(memory, corpus, project).register(actions);
         if (!List.copyOf(actions.keySet()).equals(ACTIONS)) {
             throw new IllegalStateException("ACTIONS is out of step with the handlers: " + actions.keySet());
@@ -256,6 +310,20 @@ public final class LocalMeshApi implements MeshApi, AutoCloseable {
      */
     public void agentHost(dev.agentmesh.agents.AgentHost host) {
         this.host = host;
+    }
+
+    /** @return the project folder's name: the default session and corpus label */
+    private String defaultLabel() {
+        var f = mesh.project().root().getFileName();
+        return f == null ? mesh.project().key() : f.toString();
+    }
+
+    /** @throws MeshException (invalid input) for a blank label, one over 128 characters or with control characters */
+    static String checkLabel(String label, String what) {
+        if (label.isBlank() || label.length() > 128 || label.chars().anyMatch(ch -> ch < 0x20 || ch == 0x7f)) {
+            throw MeshException.invalidInput(what + " '" + Texts.quote(label, 40) + "' must be 1..128 characters without control characters");
+        }
+        return label;
     }
 
     /** @return the memory of this project's spawned agents (seed 000) */

@@ -21,7 +21,7 @@ public interface MeshApi {
             "send", "broadcast", "inbox", "inbox.ack", "reserve", "release", "reservations", "reservations.check", "rename", "swarm", "claim", "unclaim", "complete", "task.list", "task.ready",
             "task.show", "task.start", "task.done", "task.block", "task.unblock", "task.reset", "crew.status",
             "crew.validate", "spawn", "agents.assign", "agents.check", "agents.list", "agents.logs", "agents.kill",
-            "agents.killall", "agents.done", "agents.memory.stats", "agents.memory.reset", "data.session", "data.stats",
+            "agents.killall", "agents.done", "agents.resume", "agents.delete", "agents.export", "agents.memory.stats", "agents.memory.reset", "data.session", "data.stats",
             "data.export", "data.retention");
 
     /**

@@ -67,14 +67,16 @@ public final class PiMessengerSchema {
         dev.agentmesh.runtime.ModelRef.THINKING_LEVELS.forEach(thinking.putArray("enum")::add);
         string(props, "profile", "spawn: a profile from .mesh/agents/NAME.md, ~/.mesh/agents or the bundled ones (runtime, model, thinking, tools, prompt).");
         string(props, "prompt", "spawn: added to the agent's system prompt.");
-        string(props, "task", "agents.assign: the work to do (a new turn when the agent is idle, else queued).");
+        string(props, "task", "agents.assign, agents.resume: the work to do (a new turn when the agent is idle, else queued).");
         string(props, "workstream", "agents.assign: a tag grouping related assignments (e.g. backtester); recall of earlier "
                 + "agents.done summaries stays within it; agents.memory.reset: the workstream to forget (default all).");
         string(props, "project", "data.*: a label for this project's corpus (default: the project folder's name).");
         ObjectNode runType = string(props, "runType", "data.session: what this session is: production (training-eligible "
                 + "within the allow-list), smoke, research or debug (kept apart from training data).");
         runType.putArray("enum").add("production").add("smoke").add("research").add("debug");
-        string(props, "out", "data.export: the JSONL file to write, inside the project (default .mesh/data/exports/PROJECT.jsonl).");
+        string(props, "session", "spawn: the registry session the agent belongs to (default: the project folder's name); "
+                + "agents.delete: delete every agent of this session; agents.export: the session to write.");
+        string(props, "out", "agents.export: the subagents.json to write, inside the project (default .mesh/subagents.json); data.export: the JSONL file to write, inside the project (default .mesh/data/exports/PROJECT.jsonl).");
         props.putObject("days").put("type", "integer").put("minimum", 0)
                 .put("description", "data.retention: keep this many days (default the policy's, 90).");
         string(props, "taskId", "claim, unclaim, complete: the swarm task id, as the spec names it.");

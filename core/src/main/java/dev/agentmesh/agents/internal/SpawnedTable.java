@@ -53,6 +53,24 @@ public final class SpawnedTable {
                 .bind("sum", a.summary()).bind("pid", a.pid()).bind("c", a.createdAt()).bind("u", a.updatedAt()).execute();
     }
 
+    /** Sets the session label of the agent {@code name} (seed 003). */
+    public void setSession(String project, String name, String session) {
+        h.createUpdate("UPDATE spawned_agents SET session = :s WHERE project = :p AND name = :n")
+                .bind("p", project).bind("n", name).bind("s", session).execute();
+    }
+
+    /** @return the session label of the agent {@code name}, if it has one */
+    public Optional<String> session(String project, String name) {
+        return h.createQuery("SELECT session FROM spawned_agents WHERE project = :p AND name = :n")
+                .bind("p", project).bind("n", name).mapTo(String.class).findOne();
+    }
+
+    /** @return the names of the project's agents in {@code session}, by name */
+    public List<String> namesInSession(String project, String session) {
+        return h.createQuery("SELECT name FROM spawned_agents WHERE project = :p AND session = :s ORDER BY name")
+                .bind("p", project).bind("s", session).mapTo(String.class).list();
+    }
+
     /** @return whether a row was deleted */
     public boolean delete(String project, String name) {
         return h.createUpdate("DELETE FROM spawned_agents WHERE project = :p AND name = :n")

@@ -186,9 +186,11 @@ public final class AgentHosting implements AutoCloseable {
             agents.save(spawning);
             String extra = profile == null || profile.prompt().isBlank() ? request.prompt()
                     : request.prompt() == null ? profile.prompt() : profile.prompt() + "\n\n" + request.prompt();
-            AgentSpec spec = new AgentSpec(name, request.profile(), model, systemPrompt(name, extra),
+            Path memoryDir = memoryDir(name);
+            AgentSpec spec = new AgentSpec(name, request.profile(), model, systemPrompt(name, extra, memoryDir),
                     profile == null || profile.tools() == null ? Capability.ALL : profile.tools(),
-                    api.mesh().project().root(), Map.of("MESH_AGENT_TOKEN", joined.token()), transcript(name));
+                    api.mesh().project().root(), Map.of("MESH_AGENT_TOKEN", joined.token(), "MESH_AGENT_MEMORY", memoryDir.toString()),
+                    transcript(name));
             AgentSession session;
             try {
                 session = launch(runtime, spec, resume, name);
@@ -239,9 +241,25 @@ public final class AgentHosting implements AutoCloseable {
             }
         }
 
-        private String systemPrompt(String name, String extra) {
+        /**
+         * The agent's own memory folder, {@code .mesh/agent-memory/NAME/} (seed 003: it survives resume), made 0700 on
+         * first use.
+         */
+        private Path memoryDir(String name) {
+            Path dir = api.mesh().project().meshDir().resolve("agent-memory").resolve(name);
+            try {
+                Files.createDirectories(dir, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+            } catch (IOException e) {
+                throw MeshException.unexpectedState("cannot create the memory folder " + dir + ": " + e.getMessage(), e);
+            }
+            return dir;
+        }
+
+        private String systemPrompt(String name, String extra, Path memoryDir) {
             String base = "You are " + name + ", a persistent agent on the agentmesh mesh. You get assignments as messages; when you"
-                    + " have finished one, call pi_messenger with action \"agents.done\" and a short summary of what you did.";
+                    + " have finished one, call pi_messenger with action \"agents.done\" and a short summary of what you did."
+                    + " Your own notes folder, kept across restarts, is " + memoryDir + ".";
             return extra == null ? base : base + "\n\n" + extra;
         }
 
