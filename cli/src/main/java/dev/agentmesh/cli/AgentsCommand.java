@@ -11,7 +11,7 @@ import picocli.CommandLine.Parameters;
  * action of the same name ({@code spawn}, {@code agents.assign}, ...), so the CLI, MCP and the pi extension agree.
  * Spawned agents run under the supervisor; these commands start it when none runs.
  */
-@Command(name = "agents", description = {"Persistent named agents: spawn, assign, list, check, logs, kill, killall, resume, delete, export,",
+@Command(name = "agents", description = {"Persistent named agents: spawn, assign, list, check, logs, attach, kill, killall, resume, delete, export,",
         "memory. They run under the supervisor, keep their runtime session, and recall earlier summaries of their workstream."})
 final class AgentsCommand {
     /** How often {@code logs --follow} looks for new lines, in milliseconds. */
@@ -83,6 +83,39 @@ final class AgentsCommand {
             printed = now;
         }
         return rc;
+    }
+
+    @Command(mixinStandardHelpOptions = true, name = "attach", description = {"Follow an agent's live transcript and talk to it: each line you type",
+            "is sent to it (a steer while it works, a new turn when idle); Ctrl-D detaches, the agent keeps running."})
+    int attach(@Parameters(paramLabel = "NAME") String name, @Mixin Options.As as) throws Exception {
+        Cli.action(as.as, false, Cli.out(), Cli.args("agents.attach").put("name", name));
+        Thread follower = Thread.ofVirtual().name("attach-follow").start(() -> {
+            String printed = fetch(as.as, name);
+            while (!Thread.currentThread().isInterrupted()) {
+                try {
+                    Thread.sleep(FOLLOW_POLL_MS);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                String now = fetch(as.as, name);
+                if (now.length() > printed.length() && now.startsWith(printed)) {
+                    Cli.out().println(now.substring(printed.length()).replaceFirst("^\n", ""));
+                    Cli.out().flush();
+                }
+                printed = now;
+            }
+        });
+        try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8))) {
+            for (String line; (line = in.readLine()) != null; ) {
+                if (!line.isBlank()) {
+                    Cli.action(as.as, false, Cli.out(), Cli.args("send").put("to", name).put("message", line));
+                }
+            }
+        } finally {
+            follower.interrupt();
+        }
+        Cli.out().println("detached from " + name + "; it keeps running (mesh agents kill " + name + " stops it)");
+        return 0;
     }
 
     private static String fetch(String as, String name) {

@@ -39,8 +39,9 @@ public interface AgentHost {
      * @param position the queue position, 0 when it started at once
      * @param recalled how many earlier {@code agents.done} summaries of the workstream were recalled into the
      *                 assignment (0 when queued: recall happens when it starts)
+     * @param paused   why it waits although the agent is free (a budget is reached: issue 6, part 7), or null
      */
-    record Assigned(SpawnedAgent agent, boolean queued, int position, int recalled) {
+    record Assigned(SpawnedAgent agent, boolean queued, int position, int recalled, String paused) {
     }
 
     /**
@@ -54,11 +55,16 @@ public interface AgentHost {
     SpawnedAgent spawn(SpawnRequest request);
 
     /**
-     * Gives the agent a task: a new turn when it is idle, else queued behind its current one.
+     * Gives the agent a task: a new turn when it is idle, else queued behind its current one; while its budget or the
+     * project's is reached it waits, and {@code from} is asked (a message) to raise it.
      *
+     * @param from who assigns it (the one asked when a budget stops it), or null
      * @throws dev.agentmesh.MeshException (invalid input) for an unknown or stopped agent
      */
-    Assigned assign(String name, String task, String workstream);
+    Assigned assign(String name, String task, String workstream, String from);
+
+    /** A budget changed: agents paused by one start their waiting work if it now allows. */
+    void budgetChanged();
 
     /**
      * The agent says it finished its assignment ({@code agents.done}): it is idle again, and its next queued

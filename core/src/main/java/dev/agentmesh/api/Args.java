@@ -92,6 +92,21 @@ final class Args {
         throw MeshException.invalidInput("parameter '" + key + "' must be a message id, not " + v);
     }
 
+    /** @return the number {@code key} (a JSON number or a numeric string), or null when absent or null */
+    static Double number(JsonNode a, String key) {
+        JsonNode v = a.get(key);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (v.isNumber() && Double.isFinite(v.asDouble())) {
+            return v.asDouble();
+        }
+        if (v.isString() && v.asString().strip().matches("-?\\d{1,15}(\\.\\d{1,12})?")) {
+            return Double.parseDouble(v.asString().strip());
+        }
+        throw MeshException.invalidInput("parameter '" + key + "' must be a number, not " + dev.agentmesh.Texts.oneLine(v.toString(), 40));
+    }
+
     static boolean bool(JsonNode a, String key) {
         JsonNode v = a.get(key);
         if (v == null || v.isNull()) {

@@ -59,6 +59,7 @@ public final class LocalMeshApi implements MeshApi, AutoCloseable {
     private final dev.agentmesh.agents.Agents agents;
     private volatile dev.agentmesh.agents.AgentHost host;
     private final dev.agentmesh.memory.AgentMemory memory;
+    private final dev.agentmesh.agents.Budgets budgets;
     private final dev.agentmesh.corpus.Corpus corpus;
 
     /**
@@ -83,6 +84,7 @@ public final class LocalMeshApi implements MeshApi, AutoCloseable {
         this.tasks = crew.tasks();
         this.agents = new dev.agentmesh.agents.Agents(store, project.key());
         this.memory = new dev.agentmesh.memory.AgentMemory(store, project.key());
+        this.budgets = new dev.agentmesh.agents.Budgets(store, project.key());
         this.corpus = new dev.agentmesh.corpus.Corpus(store, project.key(), dev.agentmesh.corpus.DataPolicy.defaults());
         actions.put("join", this::join);
         actions.put("leave", (s, a) -> {
@@ -171,8 +173,10 @@ public final class LocalMeshApi implements MeshApi, AutoCloseable {
         actions.put("agents.assign", (s, a) -> {
             dev.agentmesh.agents.Agents.checkAssignment(str(a, "task", true), str(a, "workstream", false));
             agents.get(str(a, "name", true));
-            var r = host("agents.assign").assign(str(a, "name", true), str(a, "task", true), str(a, "workstream", false));
-            return spawned(r.agent(), r.queued() ? "busy; the task is queued (position " + r.position() + ")"
+            var r = host("agents.assign").assign(str(a, "name", true), str(a, "task", true), str(a, "workstream", false), s.agent());
+            return spawned(r.agent(), r.paused() != null ? "paused; the task waits (position " + r.position() + "): " + r.paused()
+                    + "; raise it with action agents.budget"
+                    : r.queued() ? "busy; the task is queued (position " + r.position() + ")"
                     : "assigned" + (r.recalled() > 0 ? " with " + r.recalled() + " recalled memor" + (r.recalled() == 1 ? "y" : "ies") : ""));
         });
         actions.put("agents.check", (s, a) -> spawned(agents.get(str(a, "name", true)), null));
@@ -182,12 +186,47 @@ public final class LocalMeshApi implements MeshApi, AutoCloseable {
             String text = host("agents.logs").logs(name, integer(a, "limit", 200));
             return result(text.isEmpty() ? "no transcript for " + name + " yet" : text, JSON.createObjectNode().put("name", name).put("text", text));
         });
+        actions.put("agents.attach", (s, a) -> {
+            // a tool call cannot stream: it hands over where the agent is and how to follow it; mesh agents attach
+            // follows its transcript live and sends what is typed
+            String name = agents.get(str(a, "name", true)).name();
+            String recent = host("agents.attach").logs(name, integer(a, "limit", 20));
+            ApiResult state = spawned(agents.get(name), "attached to");
+            return result(state.text() + "\n" + (recent.isEmpty() ? "(no transcript yet)" : recent)
+                    + "\nsend to it with action send (to: " + name + "); a steer while it works, a new turn when idle."
+                    + " From a terminal: mesh agents attach " + name, state.data());
+        });
         actions.put("agents.kill", (s, a) -> spawned(host("agents.kill").kill(str(a, "name", true)), "killed"));
         actions.put("agents.killall", (s, a) -> {
             List<String> killed = host("agents.killall").killAll();
             return result(killed.isEmpty() ? "no spawned agent was running" : "killed " + String.join(", ", killed), tree(killed));
         });
         actions.put("agents.done", (s, a) -> spawned(host("agents.done").done(me(s), str(a, "summary", false)), "done"));
+        actions.put("agents.budget", (s, a) -> {
+            // issue 6, part 7: a limit per agent (name) or for the project (no name); without tokens or usd, the usage
+            String name = str(a, "name", false);
+            if (name != null) {
+                agents.get(name);
+            }
+            if (a.has("tokens") || a.has("usd")) {
+                Double t = Args.number(a, "tokens");
+                if (t != null && (t != Math.rint(t))) {
+                    throw MeshException.invalidInput("parameter 'tokens' must be a whole number, not " + t);
+                }
+                var before = budgets.of(name);
+                // a limit not given stays as it was; null removes it
+                Long tokens = !a.has("tokens") ? before.budgetTokens() : t == null ? null : (long) Math.min(t, (double) dev.agentmesh.agents.Budgets.MAX_TOKENS + 1);
+                Double usd = !a.has("usd") ? before.budgetUsd() : Args.number(a, "usd");
+                budgets.setBudget(name, tokens, usd);
+                dev.agentmesh.agents.AgentHost h = host;
+                if (h != null) {
+                    h.budgetChanged();
+                }
+            }
+            var u = budgets.of(name);
+            return result((name == null ? "project" : name) + ": " + u.describe() + u.reached().map(w -> "; reached: " + w).orElse(""),
+                    tree(u));
+        });
         actions.put("agents.resume", (s, a) -> {
             // seed 003, Resume: the same name on its runtime session, provider and model; then its new task, if any
             var known = agents.get(str(a, "name", true));
@@ -200,7 +239,7 @@ public final class LocalMeshApi implements MeshApi, AutoCloseable {
             if (task == null) {
                 return spawned(resumed, "resumed");
             }
-            var r = h.assign(known.name(), task, str(a, "workstream", false));
+            var r = h.assign(known.name(), task, str(a, "workstream", false), s.agent());
             return spawned(r.agent(), "resumed and " + (r.queued() ? "queued (position " + r.position() + ")" : "assigned"));
         });
         actions.put("agents.delete", (s, a) -> {
@@ -326,6 +365,11 @@ public final class LocalMeshApi implements MeshApi, AutoCloseable {
         return label;
     }
 
+    /** @return the usage and budgets of this project's spawned agents (issue 6, part 7) */
+    public dev.agentmesh.agents.Budgets budgets() {
+        return budgets;
+    }
+
     /** @return the memory of this project's spawned agents (seed 000) */
     public dev.agentmesh.memory.AgentMemory memory() {
         return memory;
@@ -358,7 +402,15 @@ public final class LocalMeshApi implements MeshApi, AutoCloseable {
                 + (a.summary() == null ? "" : "\n  done: " + Texts.oneLine(a.summary(), 200))
                 + (p == null ? "" : "\n  " + p.toolCalls() + " tool call(s), " + (p.inputTokens() + p.outputTokens()) + " tokens, last activity "
                 + Texts.clock(p.lastActivity()));
-        return result(text, tree(Wire.SpawnedWire.of(a, p)));
+        var usage = budgets.of(a.name());
+        if (usage.tokens() > 0 || usage.budgetTokens() != null || usage.budgetUsd() != null) {
+            text += "\n  usage: " + usage.describe() + usage.reached().map(w -> "; reached: " + w).orElse("");
+        }
+        JsonNode data = tree(Wire.SpawnedWire.of(a, p));
+        if (data instanceof ObjectNode o) {
+            o.set("usage", tree(usage));
+        }
+        return result(text, data);
     }
 
     private ApiResult spawnedList() {

@@ -20,8 +20,8 @@ public interface MeshApi {
     List<String> ACTIONS = List.of("join", "leave", "list", "status", "whois", "feed", "set_status",
             "send", "broadcast", "inbox", "inbox.ack", "reserve", "release", "reservations", "reservations.check", "rename", "swarm", "claim", "unclaim", "complete", "task.list", "task.ready",
             "task.show", "task.start", "task.done", "task.block", "task.unblock", "task.reset", "crew.status",
-            "crew.validate", "spawn", "agents.assign", "agents.check", "agents.list", "agents.logs", "agents.kill",
-            "agents.killall", "agents.done", "agents.resume", "agents.delete", "agents.export", "agents.memory.stats", "agents.memory.reset", "data.session", "data.stats",
+            "crew.validate", "spawn", "agents.assign", "agents.check", "agents.list", "agents.logs", "agents.attach", "agents.kill",
+            "agents.killall", "agents.done", "agents.budget", "agents.resume", "agents.delete", "agents.export", "agents.memory.stats", "agents.memory.reset", "data.session", "data.stats",
             "data.export", "data.retention");
 
     /**

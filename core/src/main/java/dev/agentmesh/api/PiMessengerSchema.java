@@ -87,6 +87,10 @@ public final class PiMessengerSchema {
                 .put("description", "feed: latest events to show (default 20); inbox: most messages to read (default 50); "
                         + "agents.logs: last transcript lines (default 200).");
         bool(props, "peek", "inbox: leave the messages unread.");
+        props.putObject("tokens").put("type", "integer").put("minimum", 0)
+                .put("description", "agents.budget: the token limit (input plus output) of the agent (name) or the project (no name); null removes it.");
+        props.putObject("usd").put("type", "number").put("minimum", 0)
+                .put("description", "agents.budget: the dollar limit, where the runtime reports cost (Claude Code).");
         bool(props, "autoKillOnDone", "spawn: stop the agent once it reports agents.done.");
         stringOrList(props, "ids", "inbox.ack: ids of the messages taken from the event stream.");
         bool(props, "all", "list: include agents who left; data.export: also conversations not eligible for training.");

@@ -113,6 +113,14 @@ public final class AgentHosting implements AutoCloseable {
         volatile long lastDelivered;
         /** the corpus conversation of the current assignment, or -1 */
         volatile long conversation = -1;
+        /** who gave the last assignment (asked when a budget stops the next), or null */
+        volatile String assignedBy;
+        /** why its work waits on a budget (said once until it is raised), or null */
+        volatile String paused;
+        /** this turn's usage so far (input tokens, output tokens, dollars), under the session's lock */
+        long turnIn;
+        long turnOut;
+        double turnUsd;
 
         Live(AgentSession session, boolean autoKillOnDone, String systemPrompt) {
             this.session = session;
@@ -264,21 +272,32 @@ public final class AgentHosting implements AutoCloseable {
         }
 
         @Override
-        public synchronized Assigned assign(String name, String task, String workstream) {
+        public synchronized Assigned assign(String name, String task, String workstream, String from) {
             Agents.checkAssignment(task, workstream);
             SpawnedAgent a = agents.get(name);
             Live l = live.get(name);
             if (l == null || a.status().equals(SpawnedAgent.STOPPED)) {
                 throw MeshException.invalidInput("agent " + name + " is stopped; spawn it again (the same name resumes its session)");
             }
+            if (from != null) {
+                l.assignedBy = from;
+            }
+            Optional<String> over = api.budgets().reached(name);
+            if (over.isPresent()) {
+                synchronized (l.queue) {
+                    l.queue.addLast(new String[]{task, workstream});
+                    pause(name, l, over.get());
+                    return new Assigned(a, true, l.queue.size(), 0, over.get());
+                }
+            }
             if (a.status().equals(SpawnedAgent.ASSIGNED) || l.session.state() == AgentSession.State.WORKING) {
                 synchronized (l.queue) {
                     l.queue.addLast(new String[]{task, workstream});
-                    return new Assigned(a, true, l.queue.size(), 0);
+                    return new Assigned(a, true, l.queue.size(), 0, null);
                 }
             }
             Started started = start(name, l, task, workstream);
-            return new Assigned(started.agent(), false, 0, started.recalled());
+            return new Assigned(started.agent(), false, 0, started.recalled(), null);
         }
 
         private record Started(SpawnedAgent agent, int recalled) {
@@ -382,6 +401,11 @@ public final class AgentHosting implements AutoCloseable {
 
         /** After each turn: the next queued assignment starts, else the agent is idle. */
         private void onEvent(String name, Live l, AgentEvent e) {
+            if (e instanceof AgentEvent.Usage u) {
+                l.turnIn += u.inputTokens();
+                l.turnOut += u.outputTokens();
+                l.turnUsd += Math.max(0, u.costUsd());
+            }
             if (!(e instanceof AgentEvent.StateChanged)) {
                 capture(l, () -> {
                     if (l.conversation >= 0) {
@@ -399,9 +423,63 @@ public final class AgentHosting implements AutoCloseable {
                         }
                     });
                 }
-                Thread.ofVirtual().name("agent-next-" + name).start(() -> next(name, l));
+                long in = l.turnIn;
+                long out = l.turnOut;
+                double usd = l.turnUsd;
+                l.turnIn = 0;
+                l.turnOut = 0;
+                l.turnUsd = 0;
+                Thread.ofVirtual().name("agent-next-" + name).start(() -> {
+                    // the turn's usage counts before the next turn's budget check
+                    if (in + out > 0 || usd > 0) {
+                        try {
+                            api.budgets().add(name, in, out, usd);
+                        } catch (MeshException ex) {
+                            LOG.warn("agent {}: usage not recorded: {}", name, ex.getMessage());
+                        }
+                    }
+                    next(name, l);
+                });
             } else if (e instanceof AgentEvent.StateChanged s && s.state() == AgentSession.State.STOPPED) {
                 Thread.ofVirtual().name("agent-stopped-" + name).start(() -> stopped(name, l));
+            }
+        }
+
+        /**
+         * Work waits on a budget: a feed event, and a message to whoever assigned it (else to everyone), once until the
+         * budget is raised. The turn in flight was never stopped (issue 6, part 7).
+         */
+        private void pause(String name, Live l, String why) {
+            if (why.equals(l.paused)) {
+                return;
+            }
+            l.paused = why;
+            agents.event(name, "agents.budget", why);
+            String text = "[mesh] " + name + " waits: " + why + ". Raise it with pi_messenger action \"agents.budget\""
+                    + " (name: " + name + ", tokens or usd), or the project's without a name.";
+            try {
+                if (l.assignedBy != null && !l.assignedBy.equals(name)) {
+                    api.mesh().messenger().send(name, List.of(l.assignedBy), text, null, null);
+                } else {
+                    api.mesh().messenger().broadcast(name, text);
+                }
+            } catch (MeshException e) {
+                LOG.warn("agent {}: cannot ask about its budget: {}", name, e.getMessage());
+            }
+        }
+
+        @Override
+        public void budgetChanged() {
+            for (var e : live.entrySet()) {
+                Live l = e.getValue();
+                if (l.paused != null) {
+                    Thread.ofVirtual().name("agent-budget-" + e.getKey()).start(() -> {
+                        next(e.getKey(), l);
+                        if (l.watch != null) {
+                            deliver(e.getKey(), l);
+                        }
+                    });
+                }
             }
         }
 
@@ -409,6 +487,17 @@ public final class AgentHosting implements AutoCloseable {
             if (l.killed.get() || live.get(name) != l || l.session.state() != AgentSession.State.IDLE) {
                 return;
             }
+            boolean waiting;
+            synchronized (l.queue) {
+                waiting = !l.queue.isEmpty();
+            }
+            Optional<String> over = waiting ? api.budgets().reached(name) : Optional.empty();
+            if (over.isPresent()) {
+                pause(name, l, over.get());
+                agents.update(name, a -> a.status().equals(SpawnedAgent.ASSIGNED) ? a.withStatus(SpawnedAgent.IDLE, System.currentTimeMillis()) : a);
+                return;
+            }
+            l.paused = null;
             String[] queued;
             synchronized (l.queue) {
                 queued = l.queue.pollFirst();
@@ -462,11 +551,22 @@ public final class AgentHosting implements AutoCloseable {
             deliver(name, l);
         }
 
+        /**
+         * Hands the agent its pending messages: a new turn when idle; a steer into the running turn for Codex, which
+         * has no hook of its own to take them (Claude Code's hooks do while it works).
+         */
         private synchronized void deliver(String name, Live l) {
-            if (l.killed.get() || live.get(name) != l || l.session.state() != AgentSession.State.IDLE) {
+            boolean idle = l.session.state() == AgentSession.State.IDLE;
+            boolean steer = !idle && l.session.state() == AgentSession.State.WORKING && l.session.runtime().equals("codex");
+            if (l.killed.get() || live.get(name) != l || !(idle || steer)) {
                 return;
             }
             try {
+                Optional<String> over = idle ? api.budgets().reached(name) : Optional.empty();
+                if (over.isPresent()) {
+                    pause(name, l, over.get()); // its messages wait, unread, until the budget is raised
+                    return;
+                }
                 Agent agent = api.mesh().presence().whois(name);
                 List<Message> pending = api.mesh().messenger().pendingAfter(agent, 0, 50);
                 if (pending.isEmpty()) {
@@ -480,7 +580,11 @@ public final class AgentHosting implements AutoCloseable {
                 }
                 // handed over first, acknowledged after: a crash in between shows them again, never loses them
                 String prompt = text + "\n(answer with pi_messenger action \"send\")";
-                l.session.prompt(prompt);
+                if (steer) {
+                    l.session.steer(prompt);
+                } else {
+                    l.session.prompt(prompt);
+                }
                 api.mesh().messenger().markDelivered(name, ids);
                 capture(l, () -> {
                     if (l.conversation >= 0) {
