@@ -26,7 +26,8 @@ class AgentsCliIT {
     @Test
     void theRegistryFromTheTerminal() throws Exception {
         String argv = "[\"sh\", \"-c\", \"read -r line; echo \\\"echo: $line\\\"\"]";
-        try (ItSupport.Supervised s = ItSupport.supervised(tmp, Map.of(), Map.of("MESH_COMMAND_ARGV", argv))) {
+        try (ItSupport.Supervised s = ItSupport.supervised(tmp, Map.of(".mesh/config.json", "{\"data\": {\"training\": true}}\n"),
+                Map.of("MESH_COMMAND_ARGV", argv))) {
             assertThat(mesh(s, "data", "session", "production", "--project", "demo")).contains("production_work");
             assertThat(mesh(s, "agents", "spawn", "Echo", "--runtime", "command", "--session", "s1")).contains("spawned: Echo (command").contains("idle");
             assertThat(mesh(s, "agents", "spawn", "Echo2", "--runtime", "command", "--session", "s2")).contains("idle");
@@ -53,6 +54,13 @@ class AgentsCliIT {
             assertThat(echo.path("created").asString()).matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
 
             assertThat(mesh(s, "data", "stats")).contains("production_work: 2 conversation(s)");
+            assertThat(mesh(s, "data", "export", "--project", "demo")).as("data.training puts the project on the allow-list")
+                    .contains("exported 2 conversation(s)");
+            java.util.List<String> lines = Files.readAllLines(s.repo().resolve(".mesh/data/exports/demo.jsonl"));
+            assertThat(lines).hasSize(2);
+            JsonNode first = Json.MAPPER.readTree(lines.getFirst());
+            assertThat(first.path("messages").get(0).path("role").asString()).isEqualTo("system");
+            assertThat(first.path("messages").toString()).contains("say hello").contains("echo: [assignment greetings] say hello");
 
             assertThat(mesh(s, "agents", "delete", "session", "s2")).contains("deleted 1 agent(s) of session 's2': Echo2");
             assertThat(mesh(s, "agents", "delete", "Echo")).contains("deleted Echo");

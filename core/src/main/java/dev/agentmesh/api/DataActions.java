@@ -71,7 +71,7 @@ final class DataActions {
         actions.put("data.retention", (s, a) -> {
             RetentionResult r = a.has("days") ? corpus.retention(integer(a, "days", 0)) : corpus.retention();
             return new ApiResult("retention " + r.days() + " days: removed " + r.conversations() + " conversation(s), "
-                    + r.messages() + " message(s) older than " + Texts.clock(r.cutoff()), Json.MAPPER.valueToTree(r));
+                    + r.messages() + " message(s) last active before " + java.time.Instant.ofEpochMilli(r.cutoff()), Json.MAPPER.valueToTree(r));
         });
     }
 

@@ -85,7 +85,7 @@ public final class LocalMeshApi implements MeshApi, AutoCloseable {
         this.agents = new dev.agentmesh.agents.Agents(store, project.key());
         this.memory = new dev.agentmesh.memory.AgentMemory(store, project.key());
         this.budgets = new dev.agentmesh.agents.Budgets(store, project.key());
-        this.corpus = new dev.agentmesh.corpus.Corpus(store, project.key(), dev.agentmesh.corpus.DataPolicy.defaults());
+        this.corpus = new dev.agentmesh.corpus.Corpus(store, project.key(), dataPolicy(project));
         actions.put("join", this::join);
         actions.put("leave", (s, a) -> {
             int n = mesh.presence().leave(me(s));
@@ -349,6 +349,21 @@ public final class LocalMeshApi implements MeshApi, AutoCloseable {
      */
     public void agentHost(dev.agentmesh.agents.AgentHost host) {
         this.host = host;
+    }
+
+    /**
+     * The data policy from the config ({@code data.training} puts this project on the allow-list, {@code
+     * data.retentionDays}); a config that does not load gives the defaults here, and its error where it is used.
+     */
+    private static dev.agentmesh.corpus.DataPolicy dataPolicy(dev.agentmesh.project.Project project) {
+        dev.agentmesh.project.MeshConfig.Data data;
+        try {
+            data = dev.agentmesh.project.MeshConfig.load(java.nio.file.Path.of(System.getenv().getOrDefault("HOME", System.getProperty("user.home"))), project).data();
+        } catch (MeshException e) {
+            data = dev.agentmesh.project.MeshConfig.Data.defaults();
+        }
+        var policy = dev.agentmesh.corpus.DataPolicy.defaults().withRetentionDays(data.retentionDays());
+        return data.training() ? policy.withTrainingProjects(java.util.Set.of(project.key())) : policy;
     }
 
     /** @return the project folder's name: the default session and corpus label */

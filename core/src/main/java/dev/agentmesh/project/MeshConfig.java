@@ -19,8 +19,28 @@ import java.util.Map;
  * @param store where the store lives: a file path (relative paths are relative to the config file's project),
  *              or null for the default
  * @param crew  crew settings
+ * @param data  the data policy of the corpus (seed 000)
  */
-public record MeshConfig(String store, Crew crew) {
+public record MeshConfig(String store, Crew crew, Data data) {
+    /** A missing data section is {@link Data#defaults()}. */
+    public MeshConfig {
+        data = data == null ? Data.defaults() : data;
+    }
+
+    /**
+     * The data policy of the corpus of spawned agents' sessions (seed 000, issue 6 part 5).
+     *
+     * @param training      whether this project is on the training allow-list: its production sessions are
+     *                      training-eligible and {@code data.export} writes them (default false: nothing is eligible
+     *                      until the project says so)
+     * @param retentionDays how long conversations are kept, 0..36500 (default 90)
+     */
+    public record Data(boolean training, int retentionDays) {
+        /** @return not on the allow-list, 90 days */
+        public static Data defaults() {
+            return new Data(false, 90);
+        }
+    }
 
     /**
      * Crew settings; names and defaults follow the pi-messenger crew configuration (seeds/001).
@@ -58,7 +78,7 @@ public record MeshConfig(String store, Crew crew) {
 
     /** @return the built-in defaults */
     public static MeshConfig defaults() {
-        return new MeshConfig(null, Crew.defaults());
+        return new MeshConfig(null, Crew.defaults(), Data.defaults());
     }
 
     /**
@@ -92,10 +112,13 @@ public record MeshConfig(String store, Crew crew) {
         MeshConfig cfg = JSON.treeToValue(merged, MeshConfig.class);
         if (cfg.store() != null && storeBase != null && !cfg.store().startsWith("jdbc:")
                 && !Path.of(cfg.store()).isAbsolute()) {
-            cfg = new MeshConfig(Path.of(storeBase).resolve(cfg.store()).normalize().toString(), cfg.crew());
+            cfg = new MeshConfig(Path.of(storeBase).resolve(cfg.store()).normalize().toString(), cfg.crew(), cfg.data());
         }
         if (cfg.crew().concurrency() < 1 || cfg.crew().concurrency() > 10) {
             throw MeshException.invalidInput("config crew.concurrency " + cfg.crew().concurrency() + " is out of range 1..10");
+        }
+        if (cfg.data().retentionDays() < 0 || cfg.data().retentionDays() > 36_500) {
+            throw MeshException.invalidInput("config data.retentionDays " + cfg.data().retentionDays() + " is out of range 0..36500");
         }
         java.util.List<String> known = dev.agentmesh.runtime.AgentRuntime.KNOWN;
         if (!known.contains(cfg.crew().runtime())) {
