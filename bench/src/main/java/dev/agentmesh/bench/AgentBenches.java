@@ -32,7 +32,7 @@ final class AgentBenches {
              Setup s = setup(List.of("Boss"), Map.of("MESH_MODEL_URL", server.baseUrl()))) {
             RemoteMeshApi api = new RemoteMeshApi(s.runFile(), s.repo());
             ObjectNode o = Json.MAPPER.createObjectNode().put("benchmark", "spawn").put("agents_per_runtime", AGENTS);
-            for (String runtime : List.of("pi", "claude")) {
+            for (String runtime : List.of("pi", "claude", "codex")) {
                 long rss0 = rssKb(s.supervisor().pid());
                 double[] ms = new double[AGENTS];
                 for (int i = 0; i < AGENTS; i++) {
@@ -46,9 +46,17 @@ final class AgentBenches {
                 long rss1 = rssKb(s.supervisor().pid());
                 // assignment to the end of its turn: the prompt, one model answer, the turn's end
                 double[] turn = new double[3];
+                double[] first = new double[turn.length];
                 for (int i = 0; i < turn.length; i++) {
+                    java.nio.file.Path log = s.repo().resolve(".mesh/agents/logs/" + runtime + "W" + i + ".jsonl");
+                    long size0 = java.nio.file.Files.size(log);
                     long t0 = System.nanoTime();
                     call(api, s, "{\"action\":\"agents.assign\",\"name\":\"" + runtime + "W" + i + "\",\"task\":\"[bench] say hi\"}");
+                    // the first event the runtime sends back: a new line in the agent's transcript
+                    while (java.nio.file.Files.size(log) == size0 && System.nanoTime() - t0 < 30_000_000_000L) {
+                        Thread.sleep(1);
+                    }
+                    first[i] = (System.nanoTime() - t0) / 1e6;
                     while (!"idle".equals(call(api, s, "{\"action\":\"agents.check\",\"name\":\"" + runtime + "W" + i + "\"}")
                             .at("/data/status").asString())) {
                         Thread.sleep(5);
@@ -58,8 +66,10 @@ final class AgentBenches {
                 call(api, s, "{\"action\":\"agents.killall\"}");
                 Arrays.sort(ms);
                 Arrays.sort(turn);
+                Arrays.sort(first);
                 o.put("spawn_p50_ms_" + runtime, round(percentile(ms, 50))).put("spawn_max_ms_" + runtime, round(ms[ms.length - 1]))
                         .put("supervisor_kb_per_idle_agent_" + runtime, Math.round((rss1 - rss0) / (double) AGENTS))
+                        .put("assign_to_first_event_p50_ms_" + runtime, round(percentile(first, 50)))
                         .put("assign_to_idle_p50_ms_" + runtime, round(percentile(turn, 50)));
             }
             System.out.println(o);

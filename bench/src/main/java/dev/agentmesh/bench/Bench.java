@@ -37,11 +37,12 @@ import java.nio.file.Path;
  *       {@code p50_ms_mcp_initialize} (target ≤ 300 ms, issue 5 part 2).</li>
  *   <li>{@code memory}: supervisor RSS with 30 joined agents, each with an open event stream, after 300 messages:
  *       {@code rss_mb}.</li>
- *   <li>{@code spawn}: 10 persistent agents spawned one after another on pi and on Claude Code (the scripted model
+ *   <li>{@code spawn}: 10 persistent agents spawned one after another on pi, Claude Code and Codex (the scripted model
  *       server behind them): {@code spawn_p50_ms_RUNTIME} (the call until the agent is idle),
  *       {@code supervisor_kb_per_idle_agent_RUNTIME} (the supervisor's RSS growth per idle agent, beyond the agent's
- *       own process; target ≤ 2 MB, issue 6) and {@code assign_to_idle_p50_ms_RUNTIME} (an assignment of one model
- *       answer until the agent is idle again).</li>
+ *       own process; target ≤ 2 MB, issue 6), {@code assign_to_first_event_p50_ms_RUNTIME} (an assignment until the
+ *       runtime's first line back in the agent's transcript) and {@code assign_to_idle_p50_ms_RUNTIME} (an assignment
+ *       of one model answer until the agent is idle again; the first one includes loading the memory model).</li>
  *   <li>{@code recall}: agent memory on the labelled set ({@code RecallSet}: 30 summaries, 20 queries), in this process
  *       with the all-MiniLM-L6-v2 embedder: {@code model_load_ms} (the first load in the JVM), {@code first_embed_ms},
  *       {@code embed_p50_ms} and {@code embed_p99_ms} per summary once warm (10 rounds of the 30), {@code precision_at_3},
