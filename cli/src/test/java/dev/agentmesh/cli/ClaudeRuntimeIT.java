@@ -107,7 +107,7 @@ class ClaudeRuntimeIT {
     private ClaudeRuntime runtime(ScriptedModelServer server) throws Exception {
         RunFile rf = RunFile.read(s.store()).orElseThrow();
         return ClaudeRuntime.create(claude, ClaudeRuntime.localModelEnv("http://127.0.0.1:" + server.port(), tmp.resolve("claude-config")),
-                new ClaudeRuntime.MeshLink(s.store(), s.repo(), rf.url() + "/mcp", rf.secret(), List.of(ItSupport.repoRoot().resolve("bin/mesh").toString())));
+                new dev.agentmesh.runtimes.MeshLink(s.store(), s.repo(), rf.url() + "/mcp", rf.secret(), List.of(ItSupport.repoRoot().resolve("bin/mesh").toString())));
     }
 
     private AgentSpec spec(Set<Capability> capabilities) {

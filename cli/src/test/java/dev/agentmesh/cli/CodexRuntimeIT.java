@@ -102,7 +102,7 @@ class CodexRuntimeIT {
     private CodexRuntime runtime(ScriptedModelServer server, CodexRuntime.EditGuard guard) throws Exception {
         RunFile rf = RunFile.read(s.store()).orElseThrow();
         return CodexRuntime.create(codex, CodexRuntime.localModelEnv(server.baseUrl(), tmp.resolve("codex-home")),
-                new CodexRuntime.MeshLink(s.store(), s.repo(), rf.url() + "/mcp", rf.secret(),
+                new dev.agentmesh.runtimes.MeshLink(s.store(), s.repo(), rf.url() + "/mcp", rf.secret(),
                         List.of(ItSupport.repoRoot().resolve("bin/mesh").toString())), guard);
     }
 

@@ -51,12 +51,7 @@ public final class RuntimeFactory {
                     agentEnv.putAll(ClaudeRuntime.localModelEnv(modelUrl.replaceAll("/v1/?$", ""),
                             mesh.project().meshDir().resolve("claude-config")));
                 }
-                // the store's supervisor's /mcp while one runs (this process, or the one mesh demo started); else the
-                // mesh mcp bridge
-                var served = dev.agentmesh.server.RunFile.read(store).filter(r -> ProcessHandle.of(r.pid()).map(ProcessHandle::isAlive).orElse(false));
-                return ClaudeRuntime.create(claude, agentEnv, new ClaudeRuntime.MeshLink(store, mesh.project().root(),
-                        served.map(r -> r.url() + "/mcp").orElse(null), served.map(dev.agentmesh.server.RunFile::secret).orElse(null),
-                        selfCommand));
+                return ClaudeRuntime.create(claude, agentEnv, meshLink(store, mesh, selfCommand));
             }
             case "codex" -> {
                 var codex = CodexRuntime.locateOrInstall(processEnv, log);
@@ -64,10 +59,7 @@ public final class RuntimeFactory {
                 if (modelUrl != null) {
                     agentEnv.putAll(CodexRuntime.localModelEnv(modelUrl, mesh.project().meshDir().resolve("codex-home")));
                 }
-                var served = dev.agentmesh.server.RunFile.read(store).filter(r -> ProcessHandle.of(r.pid()).map(ProcessHandle::isAlive).orElse(false));
-                return CodexRuntime.create(codex, agentEnv, new CodexRuntime.MeshLink(store, mesh.project().root(),
-                        served.map(r -> r.url() + "/mcp").orElse(null), served.map(dev.agentmesh.server.RunFile::secret).orElse(null),
-                        selfCommand), reservationGuard(mesh));
+                return CodexRuntime.create(codex, agentEnv, meshLink(store, mesh, selfCommand), reservationGuard(mesh));
             }
             case "command" -> {
                 // the program and its arguments from MESH_COMMAND_ARGV (a JSON array); this environment is its whole base
@@ -80,6 +72,16 @@ public final class RuntimeFactory {
             default -> throw MeshException.invalidInput("the " + name + " runtime cannot run " + (sessions ? "spawned agents" : "a crew")
                     + "; use pi, claude, codex or command" + (sessions ? "" : " (--runtime, crew.runtime, crew.runtimes)"));
         }
+    }
+
+    /**
+     * The store's supervisor's {@code /mcp} while one runs (this process, or the one {@code mesh demo} started); else
+     * the {@code mesh mcp} bridge.
+     */
+    private static dev.agentmesh.runtimes.MeshLink meshLink(java.nio.file.Path store, Mesh mesh, List<String> selfCommand) {
+        var served = RunFile.read(store).filter(r -> ProcessHandle.of(r.pid()).map(ProcessHandle::isAlive).orElse(false));
+        return new dev.agentmesh.runtimes.MeshLink(store, mesh.project().root(), served.map(r -> r.url() + "/mcp").orElse(null),
+                served.map(RunFile::secret).orElse(null), selfCommand);
     }
 
     /** Codex's file changes are checked as pi's and Claude's edits are: against the other agents' exclusive leases. */

@@ -6,6 +6,7 @@ import dev.agentmesh.runtime.AgentRuntime;
 import dev.agentmesh.runtime.AgentSession;
 import dev.agentmesh.runtime.AgentSpec;
 import dev.agentmesh.runtime.Capability;
+import dev.agentmesh.runtimes.MeshLink;
 import dev.agentmesh.runtimes.ProcessGroups;
 import dev.agentmesh.runtimes.internal.NpmTools;
 import tools.jackson.databind.json.JsonMapper;
@@ -64,22 +65,6 @@ public final class ClaudeRuntime implements AgentRuntime {
     public static final String MESH_TOOL = "mcp__" + MCP_SERVER + "__pi_messenger";
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-
-    /**
-     * How a Claude agent reaches the mesh.
-     *
-     * @param store       the store (its hook script sits in {@code clients/} beside it; the hooks name it)
-     * @param project     the project root (the MCP session's project, and the hooks' session file key)
-     * @param mcpUrl      the supervisor's {@code /mcp} URL, or null to use {@code meshCommand mcp} over stdio
-     * @param secret      the supervisor's secret (with {@code mcpUrl}), or null
-     * @param meshCommand the mesh command line (e.g. {@code [/path/bin/mesh]}), for the stdio bridge
-     */
-    public record MeshLink(Path store, Path project, String mcpUrl, String secret, List<String> meshCommand) {
-        /** Copies the command. */
-        public MeshLink {
-            meshCommand = List.copyOf(meshCommand);
-        }
-    }
 
     private final Path claude;
     private final Map<String, String> env;

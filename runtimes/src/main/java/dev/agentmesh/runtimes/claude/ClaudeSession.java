@@ -9,8 +9,6 @@ import tools.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -27,7 +25,6 @@ final class ClaudeSession extends ProcessSession {
     private static final Duration HANDSHAKE = Duration.ofSeconds(60);
 
     private final Map<String, String> toolNames = new ConcurrentHashMap<>();
-    private final Deque<String> followUps = new ArrayDeque<>();
     private final Runnable onStop;
     private double costSoFar;
 
@@ -64,22 +61,15 @@ final class ClaudeSession extends ProcessSession {
 
     @Override
     public void followUp(String message) {
-        synchronized (lock) {
-            if (working()) {
-                followUps.addLast(message);
-                return;
-            }
+        if (!queueFollowUp(message)) {
+            prompt(message);
         }
-        prompt(message);
     }
 
     @Override
     public void interrupt() {
-        synchronized (lock) {
-            followUps.clear();
-            if (!working()) {
-                return;
-            }
+        if (!dropFollowUps()) {
+            return;
         }
         String id = nextId("i");
         writeLine(JSON.createObjectNode().put("type", "control_request").put("request_id", id)
@@ -173,23 +163,7 @@ final class ClaudeSession extends ProcessSession {
             emit(new AgentEvent.Usage(now, 0, 0, delta));
         }
         boolean ok = "success".equals(result.path("subtype").asString()) && !result.path("is_error").asBoolean(false);
-        String next;
-        synchronized (lock) {
-            next = ok ? followUps.pollFirst() : null;
-            if (next == null) {
-                followUps.clear();
-            }
-        }
-        if (next != null) {
-            // written off the reader thread: a large message must not block the thread that drains Claude's output
-            String text = next;
-            Thread.ofVirtual().name("claude-follow-up-" + pid()).start(() -> {
-                try {
-                    writeUser(text);
-                } catch (MeshException e) {
-                    endTurn(e.getMessage());
-                }
-            });
+        if (continueWithFollowUp(ok, this::writeUser)) {
             return;
         }
         if (ok) {

@@ -5,6 +5,7 @@ import dev.agentmesh.runtime.AgentRuntime;
 import dev.agentmesh.runtime.AgentSession;
 import dev.agentmesh.runtime.AgentSpec;
 import dev.agentmesh.runtime.Capability;
+import dev.agentmesh.runtimes.MeshLink;
 import dev.agentmesh.runtimes.ProcessGroups;
 import dev.agentmesh.runtimes.internal.NpmTools;
 import tools.jackson.databind.json.JsonMapper;
@@ -70,22 +71,6 @@ public final class CodexRuntime implements AgentRuntime {
          * @return the one-line reason to refuse, naming the holder; empty to allow
          */
         Optional<String> refusal(String agent, Path cwd, List<String> paths);
-    }
-
-    /**
-     * How a Codex agent reaches the mesh.
-     *
-     * @param store       the store
-     * @param project     the project root (the MCP session's project)
-     * @param mcpUrl      the supervisor's {@code /mcp} URL, or null to use {@code meshCommand mcp} over stdio
-     * @param secret      the supervisor's secret (with {@code mcpUrl}), or null
-     * @param meshCommand the mesh command line (e.g. {@code [/path/bin/mesh]}), for the stdio bridge
-     */
-    public record MeshLink(Path store, Path project, String mcpUrl, String secret, List<String> meshCommand) {
-        /** Copies the command. */
-        public MeshLink {
-            meshCommand = List.copyOf(meshCommand);
-        }
     }
 
     private final Path codex;

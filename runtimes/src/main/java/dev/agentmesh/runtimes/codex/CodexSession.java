@@ -10,9 +10,7 @@ import tools.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -50,7 +48,6 @@ final class CodexSession extends ProcessSession {
     private final Path cwd;
     private final Map<String, List<String>> changePaths = new ConcurrentHashMap<>();
     private final Map<String, String> toolNames = new ConcurrentHashMap<>();
-    private final Deque<String> followUps = new ArrayDeque<>();
     private final String threadId;
     private volatile String turnId;
 
@@ -133,22 +130,15 @@ final class CodexSession extends ProcessSession {
 
     @Override
     public void followUp(String message) {
-        synchronized (lock) {
-            if (working()) {
-                followUps.addLast(message);
-                return;
-            }
+        if (!queueFollowUp(message)) {
+            prompt(message);
         }
-        prompt(message);
     }
 
     @Override
     public void interrupt() {
-        synchronized (lock) {
-            followUps.clear();
-            if (!working()) {
-                return;
-            }
+        if (!dropFollowUps()) {
+            return;
         }
         String current = turnId;
         if (current == null) {
@@ -272,23 +262,8 @@ final class CodexSession extends ProcessSession {
                 emit(new AgentEvent.ToolCallEnded(now, id, tool, !status.equals("completed")));
             }
         }
-        String next;
-        synchronized (lock) {
-            next = status.equals("completed") ? followUps.pollFirst() : null;
-            if (next == null) {
-                followUps.clear();
-            }
-        }
-        if (next != null) {
-            // started off the reader thread: turn/start waits for a reply that this thread reads
-            String text = next;
-            Thread.ofVirtual().name("codex-follow-up-" + pid()).start(() -> {
-                try {
-                    startTurn(text);
-                } catch (MeshException e) {
-                    endTurn(e.getMessage());
-                }
-            });
+        // turn/start waits for a reply that the reader thread reads: the follow-up goes from a thread of its own
+        if (continueWithFollowUp(status.equals("completed"), this::startTurn)) {
             return;
         }
         switch (status) {

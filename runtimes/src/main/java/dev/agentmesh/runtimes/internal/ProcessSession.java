@@ -69,6 +69,7 @@ public abstract class ProcessSession implements AgentSession {
     private long lastActivity = System.currentTimeMillis();
     private String lastText = "";
     private final List<String> edited = new ArrayList<>();
+    private final Deque<String> followUps = new ArrayDeque<>();
 
     /**
      * @param runtime        the runtime's name, e.g. {@code claude}
@@ -263,6 +264,58 @@ public abstract class ProcessSession implements AgentSession {
                 }
             }
         }
+    }
+
+    /**
+     * Queues a follow-up for the end of the turn going on.
+     *
+     * @return false when no turn is going on (the caller starts one with the message)
+     */
+    protected final boolean queueFollowUp(String message) {
+        synchronized (lock) {
+            if (state != State.WORKING) {
+                return false;
+            }
+            followUps.addLast(message);
+            return true;
+        }
+    }
+
+    /** Drops the queued follow-ups (an interrupt); @return whether a turn is going on */
+    protected final boolean dropFollowUps() {
+        synchronized (lock) {
+            followUps.clear();
+            return state == State.WORKING;
+        }
+    }
+
+    /**
+     * At the end of a turn: when it ended well and a follow-up waits, {@code send} gets it on a thread of its own (a
+     * large message must not block the thread that drains the runtime's output) and the turn goes on with it; a
+     * failure to send ends the turn. When it ended badly the follow-ups are dropped.
+     *
+     * @return whether a follow-up continues the turn (else the caller ends it)
+     */
+    protected final boolean continueWithFollowUp(boolean ok, Consumer<String> send) {
+        String next;
+        synchronized (lock) {
+            next = ok ? followUps.pollFirst() : null;
+            if (next == null) {
+                followUps.clear();
+            }
+        }
+        if (next == null) {
+            return false;
+        }
+        String text = next;
+        Thread.ofVirtual().name(runtime + "-follow-up-" + pid()).start(() -> {
+            try {
+                send.accept(text);
+            } catch (MeshException e) {
+                endTurn(e.getMessage());
+            }
+        });
+        return true;
     }
 
     /** @return the last assistant text of the turn so far */
