@@ -162,7 +162,7 @@ final class AgentsCommand {
     }
 
     @Command(mixinStandardHelpOptions = true, name = "export", description = "Write the registry as seed 003's subagents.json (default .mesh/subagents.json).")
-    int export(@Option(names = "--out", paramLabel = "FILE", description = "Where, inside the project.") String out,
+    int export(@Option(names = "--out", paramLabel = "FILE", description = "Where, inside .mesh/ (default .mesh/subagents.json).") String out,
                @Option(names = "--session", paramLabel = "NAME", description = "The session to write (default: the project folder's name).") String session,
                @Mixin Options.Json json) {
         var args = Cli.args("agents.export");

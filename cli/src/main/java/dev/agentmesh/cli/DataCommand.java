@@ -30,7 +30,7 @@ final class DataCommand {
     }
 
     @Command(mixinStandardHelpOptions = true, name = "export", description = "Write training-eligible conversations as JSONL (OpenAI chat messages, one a line).")
-    int export(@Option(names = "--out", paramLabel = "FILE", description = "Where, inside the project (default .mesh/data/exports/PROJECT.jsonl).") String out,
+    int export(@Option(names = "--out", paramLabel = "FILE", description = "Where, inside .mesh/ (default .mesh/data/exports/PROJECT.jsonl).") String out,
                @Option(names = "--all", description = "Also conversations not eligible for training.") boolean all,
                @Option(names = "--project", paramLabel = "LABEL", description = "The corpus label (default: the project folder's name).") String project,
                @Mixin Options.Json json) {

@@ -70,6 +70,8 @@ final class DemoCommand implements Callable<Integer> {
         out.println("demo: the example's tests before: " + before[0] + " pass, " + before[1] + " fail");
         Map<String, String> env = new HashMap<>(Cli.env());
         env.remove("MESH_PROJECT");
+        // the new folder's own store, whatever MESH_STORE says: its supervisor is started here and stopped at the end
+        env.put("MESH_STORE", target.resolve(".mesh/mesh.db").toString());
         MeshEnv meshEnv = MeshEnv.resolve(target, env);
         CrewRunner.Summary summary;
         // the demo's store is its own: it starts that store's supervisor (the workers' tool calls go to it over

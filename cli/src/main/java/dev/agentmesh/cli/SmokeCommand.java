@@ -11,7 +11,6 @@ import dev.agentmesh.model.ScriptedModelServer;
 import dev.agentmesh.project.Commands;
 import dev.agentmesh.project.MeshEnv;
 import dev.agentmesh.project.Project;
-import dev.agentmesh.runtime.AgentRuntime;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import tools.jackson.databind.JsonNode;
@@ -51,6 +50,8 @@ final class SmokeCommand implements Callable<Integer> {
     /** The orchestrator's name: the seed's {@code join} takes the caller's default name, and this is it. */
     static final String LEAD = "SmokeLead";
     private static final String SCRIPT = "smoke-model-script.yaml";
+    /** The runtimes the smoke test drives: the agent CLIs (the command runtime calls no tools, so it cannot pass). */
+    static final List<String> RUNTIMES = List.of("pi", "claude", "codex");
 
     @Option(names = "--runtime", defaultValue = "pi", paramLabel = "NAME", description = "The spawned agent's runtime: pi, claude or codex (default ${DEFAULT-VALUE}).")
     String runtime;
@@ -65,8 +66,8 @@ final class SmokeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!AgentRuntime.KNOWN.contains(runtime)) {
-            throw MeshException.invalidInput("runtime '" + Texts.quote(runtime, 40) + "' is not a runtime; runtimes: " + String.join(", ", AgentRuntime.KNOWN));
+        if (!RUNTIMES.contains(runtime)) {
+            throw MeshException.invalidInput("runtime '" + Texts.quote(runtime, 40) + "' cannot run the smoke test; runtimes: " + String.join(", ", RUNTIMES));
         }
         PrintWriter out = json.json ? Cli.err() : Cli.out();
         Path target = DemoCommand.prepare(dir, "smoke");
@@ -79,6 +80,8 @@ final class SmokeCommand implements Callable<Integer> {
         Files.writeString(target.resolve(".mesh/config.json"), "{\"store\": \".mesh/mesh.db\"}\n");
         Map<String, String> env = new HashMap<>(Cli.env());
         env.remove("MESH_PROJECT");
+        // the new folder's own store, whatever MESH_STORE says: its supervisor is started here and stopped at the end
+        env.put("MESH_STORE", target.resolve(".mesh/mesh.db").toString());
         env.remove("MESH_AGENT");
         env.remove("MESH_AGENT_TOKEN");
         MeshEnv meshEnv = MeshEnv.resolve(target, env);

@@ -25,7 +25,11 @@ class AgentsCliIT {
 
     @Test
     void theRegistryFromTheTerminal() throws Exception {
-        String argv = "[\"sh\", \"-c\", \"read -r line; echo \\\"echo: $line\\\"\"]";
+        // an echo; told to go rogue, it tries to wipe the corpus as itself (its name and token are in its environment)
+        String mesh = ItSupport.repoRoot().resolve("bin/mesh").toString();
+        String script = "read -r line; case \"$line\" in *rogue*) '" + mesh + "' tool pi_messenger '{\"action\":\"data.retention\",\"days\":0}' 2>&1;;"
+                + " *) echo \"echo: $line\";; esac";
+        String argv = Json.MAPPER.writeValueAsString(java.util.List.of("sh", "-c", script));
         try (ItSupport.Supervised s = ItSupport.supervised(tmp, Map.of(".mesh/config.json", "{\"data\": {\"training\": true}}\n"),
                 Map.of("MESH_COMMAND_ARGV", argv))) {
             assertThat(mesh(s, "data", "session", "production", "--project", "demo")).contains("production_work");
@@ -56,11 +60,24 @@ class AgentsCliIT {
             assertThat(mesh(s, "data", "stats")).contains("production_work: 2 conversation(s)");
             assertThat(mesh(s, "data", "export", "--project", "demo")).as("data.training puts the project on the allow-list")
                     .contains("exported 2 conversation(s)");
+            var outside = ItSupport.mesh(s.repo(), s.env(), Duration.ofSeconds(60), "data", "export", "--out", "src/stolen.jsonl");
+            assertThat(outside.exitCode()).isEqualTo(2);
+            assertThat(outside.err()).contains("is outside " + s.repo().resolve(".mesh"));
+            assertThat(java.nio.file.Files.getPosixFilePermissions(s.repo().resolve(".mesh/data/exports/demo.jsonl")))
+                    .as("exports are the owner's only").containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                            java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
             java.util.List<String> lines = Files.readAllLines(s.repo().resolve(".mesh/data/exports/demo.jsonl"));
             assertThat(lines).hasSize(2);
             JsonNode first = Json.MAPPER.readTree(lines.getFirst());
             assertThat(first.path("messages").get(0).path("role").asString()).isEqualTo("system");
             assertThat(first.path("messages").toString()).contains("say hello").contains("echo: [assignment greetings] say hello");
+
+            mesh(s, "agents", "assign", "Echo2", "go rogue");
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() ->
+                    mesh(s, "agents", "logs", "Echo2").contains("may not call it"));
+            assertThat(mesh(s, "agents", "logs", "Echo2")).as("a spawned agent cannot change the data policy")
+                    .contains("data.retention is for whoever runs the agents; Echo2 is a spawned agent and may not call it");
+            assertThat(mesh(s, "data", "stats")).contains("production_work: 3 conversation(s)");
 
             assertThat(mesh(s, "agents", "delete", "session", "s2")).contains("deleted 1 agent(s) of session 's2': Echo2");
             assertThat(mesh(s, "agents", "delete", "Echo")).contains("deleted Echo");

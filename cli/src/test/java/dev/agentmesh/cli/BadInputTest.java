@@ -280,6 +280,11 @@ class BadInputTest {
         if (!(this instanceof BadInputServedTest)) {
             refused(2, "spawn needs the supervisor, which runs spawned agents: MESH_SERVE=off has none", "tool", "pi_messenger",
                     spawn + ",\"name\":\"W\"}");
+        } else {
+            refused(2, "thinking 'low' needs a model: give model (provider/model), or a profile with one", "tool", "pi_messenger",
+                    spawn + ",\"name\":\"W\",\"thinking\":\"low\"}");
+            refused(2, "session 'a\\u0001' must be 1..128 characters without control characters", "tool", "pi_messenger",
+                    spawn + ",\"name\":\"W\",\"session\":\"a\\u0001\"}");
         }
     }
 
@@ -287,8 +292,10 @@ class BadInputTest {
     void badMemoryAndDataActionsAreRefusedInOneLineAndTheStoreStaysUsable() {
         refused(2, "unknown runType 'vacation'; run types: production, smoke, research, debug (seed 000)", "tool", "pi_messenger", "{\"action\":\"data.session\",\"runType\":\"vacation\"}");
         refused(2, "parameter 'runType' is required", "tool", "pi_messenger", "{\"action\":\"data.session\"}");
-        refused(2, "out '../../etc/x.jsonl' is outside the project", "tool", "pi_messenger",
+        refused(2, "out '../../etc/x.jsonl' is outside " + mesh.root.resolve(".mesh"), "tool", "pi_messenger",
                 "{\"action\":\"data.export\",\"out\":\"../../etc/x.jsonl\"}");
+        refused(2, "out 'src/x.jsonl' is outside " + mesh.root.resolve(".mesh"), "tool", "pi_messenger",
+                "{\"action\":\"agents.export\",\"out\":\"src/x.jsonl\"}");
         refused(2, "retention of -1 days is out of range; give 0 to 36500 days", "tool", "pi_messenger", "{\"action\":\"data.retention\",\"days\":-1}");
         refused(2, "project label 'a\\u0007' must be 1..128 characters without control characters", "tool", "pi_messenger",
                 "{\"action\":\"data.stats\",\"project\":\"a\\u0007\"}");

@@ -118,29 +118,67 @@ final class DataActions {
 
     private ApiResult export(JsonNode a) {
         String label = label(a);
-        String out = str(a, "out", false);
-        Path root = project.root().toAbsolutePath().normalize();
-        Path file = out == null ? root.resolve(DEFAULT_EXPORT_DIR).resolve(label.replaceAll("[^A-Za-z0-9._-]", "_") + ".jsonl")
-                : root.resolve(out).normalize();
-        if (out != null && (out.indexOf('\0') >= 0 || !file.startsWith(root))) {
-            throw MeshException.invalidInput("out '" + Texts.quote(out, 80) + "' is outside the project; exports stay inside " + root);
-        }
+        Path file = exportFile(project, str(a, "out", false),
+                Path.of(DEFAULT_EXPORT_DIR).resolve(label.replaceAll("[^A-Za-z0-9._-]", "_") + ".jsonl"));
         boolean all = bool(a, "all");
         ExportFilter filter = all ? ExportFilter.all(project.key()) : ExportFilter.eligible(project.key());
-        ExportResult r;
+        ExportResult[] r = new ExportResult[1];
+        writePrivate(file, w -> r[0] = corpus.export(w, filter));
+        ObjectNode data = Json.MAPPER.valueToTree(r[0]);
+        data.put("out", file.toString()).put("project", label);
+        return new ApiResult("exported " + r[0].conversations() + " conversation(s), " + r[0].messages() + " message(s) to " + file
+                + (r[0].excluded() > 0 ? "; " + r[0].excluded() + " left out (not training-eligible" + (all ? "" : "; all: true exports them too") + ")" : ""), data);
+    }
+
+    /**
+     * Where an export goes: {@code out} (or {@code dflt}) inside the project's {@code .mesh/} folder, which holds
+     * agentmesh's own files: an export never overwrites the project's sources, its config or its git hooks, and never
+     * follows a symbolic link out.
+     *
+     * @param out  the path asked for, relative to the project root (e.g. {@code .mesh/data/exports/x.jsonl}), or null
+     * @param dflt the path when none is asked for, relative to the project root
+     * @throws MeshException (invalid input) for a path outside {@code .mesh/}, through a symbolic link, or naming a
+     *                       folder
+     */
+    static Path exportFile(Project project, String out, Path dflt) {
+        Path root = project.root().toAbsolutePath().normalize();
+        Path mesh = root.resolve(".mesh");
+        if (out != null && (out.isBlank() || out.indexOf('\0') >= 0 || out.length() > 1024)) {
+            throw MeshException.invalidInput("out '" + Texts.quote(out, 80) + "' is not a file path");
+        }
+        Path file = out == null ? root.resolve(dflt).normalize() : root.resolve(out).normalize();
+        if (!file.startsWith(mesh) || file.equals(mesh)) {
+            throw MeshException.invalidInput("out '" + Texts.quote(String.valueOf(out), 80) + "' is outside " + mesh
+                    + "; exports are written there (e.g. .mesh/exports/NAME)");
+        }
         try {
             Files.createDirectories(file.getParent());
-            Path tmp = Files.createTempFile(file.getParent(), ".export", ".tmp");
-            try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-                r = corpus.export(w, filter);
+            Path realParent = file.getParent().toRealPath();
+            if (!realParent.startsWith(mesh.toRealPath()) || Files.isSymbolicLink(file) || Files.isDirectory(file)) {
+                throw MeshException.invalidInput("out '" + Texts.quote(String.valueOf(out), 80)
+                        + "' goes through a symbolic link or names a folder; give a plain file inside " + mesh);
             }
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            throw MeshException.unexpectedState("cannot write the export " + file + ": " + e.getMessage(), e);
+            throw MeshException.unexpectedState("cannot create the folder of " + file + ": " + e.getMessage(), e);
         }
-        ObjectNode data = Json.MAPPER.valueToTree(r);
-        data.put("out", file.toString()).put("project", label);
-        return new ApiResult("exported " + r.conversations() + " conversation(s), " + r.messages() + " message(s) to " + file
-                + (r.excluded() > 0 ? "; " + r.excluded() + " left out (not training-eligible" + (all ? "" : "; all: true exports them too") + ")" : ""), data);
+        return file;
+    }
+
+    /** Writes {@code file} whole (a temporary file moved over it), readable by its owner only (0600: DESIGN.md). */
+    static void writePrivate(Path file, java.util.function.Consumer<Writer> content) {
+        try {
+            Path tmp = Files.createTempFile(file.getParent(), ".export", ".tmp", java.nio.file.attribute.PosixFilePermissions
+                    .asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            try {
+                try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+                    content.accept(w);
+                }
+                Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            throw MeshException.unexpectedState("cannot write " + file + ": " + e.getMessage(), e);
+        }
     }
 }

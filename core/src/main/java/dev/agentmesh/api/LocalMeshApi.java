@@ -163,10 +163,13 @@ public final class LocalMeshApi implements MeshApi, AutoCloseable {
                 // an unknown or broken profile is refused before anything starts, with or without a supervisor
                 dev.agentmesh.agents.AgentProfiles.forProject(mesh.project().root(), System.getenv()).get(request.profile());
             }
-            var spawned = host("spawn").spawn(request);
             String session = str(a, "session", false);
+            if (session != null) {
+                checkLabel(session, "session"); // before anything starts
+            }
+            var spawned = host("spawn").spawn(request);
             if (session != null || agents.session(spawned.name()) == null) {
-                agents.setSession(spawned.name(), checkLabel(session == null ? defaultLabel() : session, "session"));
+                agents.setSession(spawned.name(), session == null ? defaultLabel() : session);
             }
             return spawned(spawned, "spawned");
         });
@@ -259,20 +262,16 @@ public final class LocalMeshApi implements MeshApi, AutoCloseable {
             return result(what, tree(names));
         });
         actions.put("agents.export", (s, a) -> {
-            String out = str(a, "out", false);
-            java.nio.file.Path root = mesh.project().root().toAbsolutePath().normalize();
-            java.nio.file.Path file = root.resolve(out == null ? ".mesh/subagents.json" : out).normalize();
-            if (out != null && (out.indexOf('\0') >= 0 || !file.startsWith(root))) {
-                throw MeshException.invalidInput("out '" + Texts.quote(out, 80) + "' is outside the project; the registry is written inside " + root);
-            }
+            java.nio.file.Path file = DataActions.exportFile(mesh.project(), str(a, "out", false), java.nio.file.Path.of(".mesh/subagents.json"));
             String session = checkLabel(str(a, "session", false) == null ? defaultLabel() : str(a, "session", false), "session");
             ObjectNode json = agents.subagentsJson(session);
-            try {
-                java.nio.file.Files.createDirectories(file.getParent());
-                java.nio.file.Files.writeString(file, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(json) + "\n");
-            } catch (java.io.IOException e) {
-                throw MeshException.unexpectedState("cannot write " + file + ": " + e.getMessage(), e);
-            }
+            DataActions.writePrivate(file, w -> {
+                try {
+                    w.write(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(json) + "\n");
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
             return result("wrote " + json.path("agents").size() + " agent(s) of session '" + Texts.escape(session) + "' to " + file,
                     obj().put("out", file.toString()).set("registry", json));
         });
@@ -326,6 +325,12 @@ public final class LocalMeshApi implements MeshApi, AutoCloseable {
         // every action as an agent but join and the open reads needs the agent's token (issue 5, part 3)
         if (who != null && !open) {
             who.requireAuthenticated();
+        }
+        if (OPERATOR_ACTIONS.contains(action) && session.agent() != null && agents.find(session.agent()).isPresent()
+                && !(action.equals("agents.budget") && !args.has("tokens") && !args.has("usd"))) {
+            // authority is enforced: the agents a budget or the data policy governs do not change them
+            throw MeshException.invalidInput(action + " is for whoever runs the agents; " + session.agent()
+                    + " is a spawned agent and may not call it");
         }
         ApiResult r = handler.apply(session, args);
         if (session.agent() != null && !action.equals("inbox") && !action.equals("leave")) {
@@ -441,6 +446,13 @@ public final class LocalMeshApi implements MeshApi, AutoCloseable {
         }
         return result(sb.toString(), tree(wires));
     }
+
+    /**
+     * Actions a spawned agent may not call (issue 6, parts 5 and 7): its own budget and the project's (reading them is
+     * fine), the data policy and the corpus, the memory, and removing agents.
+     */
+    private static final java.util.Set<String> OPERATOR_ACTIONS = java.util.Set.of("agents.budget", "agents.delete",
+            "agents.killall", "agents.memory.reset", "data.session", "data.export", "data.retention");
 
     /** How the unread notice appended to a result's text begins. */
     public static final String NOTICE = "[mesh] ";

@@ -76,7 +76,7 @@ public final class PiMessengerSchema {
         runType.putArray("enum").add("production").add("smoke").add("research").add("debug");
         string(props, "session", "spawn: the registry session the agent belongs to (default: the project folder's name); "
                 + "agents.delete: delete every agent of this session; agents.export: the session to write.");
-        string(props, "out", "agents.export: the subagents.json to write, inside the project (default .mesh/subagents.json); data.export: the JSONL file to write, inside the project (default .mesh/data/exports/PROJECT.jsonl).");
+        string(props, "out", "agents.export: the subagents.json to write, inside .mesh/ (default .mesh/subagents.json); data.export: the JSONL file to write, inside .mesh/ (default .mesh/data/exports/PROJECT.jsonl).");
         props.putObject("days").put("type", "integer").put("minimum", 0)
                 .put("description", "data.retention: keep this many days (default the policy's, 90).");
         string(props, "taskId", "claim, unclaim, complete: the swarm task id, as the spec names it.");

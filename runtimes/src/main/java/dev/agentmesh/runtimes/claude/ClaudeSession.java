@@ -61,9 +61,7 @@ final class ClaudeSession extends ProcessSession {
 
     @Override
     public void followUp(String message) {
-        if (!queueFollowUp(message)) {
-            prompt(message);
-        }
+        followUpOrPrompt(message);
     }
 
     @Override

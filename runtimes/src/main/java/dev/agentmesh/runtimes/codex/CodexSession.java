@@ -130,9 +130,7 @@ final class CodexSession extends ProcessSession {
 
     @Override
     public void followUp(String message) {
-        if (!queueFollowUp(message)) {
-            prompt(message);
-        }
+        followUpOrPrompt(message);
     }
 
     @Override
@@ -326,7 +324,9 @@ final class CodexSession extends ProcessSession {
         }
         List<String> paths = changePaths.getOrDefault(itemId, List.of());
         if (paths.isEmpty()) {
-            return Optional.empty();
+            // a change whose files agentmesh cannot tell is not let through unchecked
+            return Optional.of("[mesh] agentmesh could not tell which files this change touches, so it was declined; "
+                    + "apply it as a patch naming its files");
         }
         return guard.refusal(agent, cwd, paths).map(why -> "[mesh] " + why);
     }

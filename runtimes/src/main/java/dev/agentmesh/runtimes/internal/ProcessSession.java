@@ -281,6 +281,28 @@ public abstract class ProcessSession implements AgentSession {
         }
     }
 
+    /**
+     * A follow-up: queued for the turn going on, else a new turn; a turn that began in between takes it as its
+     * follow-up.
+     *
+     * @throws MeshException (unexpected state) when the agent has stopped
+     */
+    protected final void followUpOrPrompt(String message) {
+        for (int attempt = 0; ; attempt++) {
+            if (queueFollowUp(message)) {
+                return;
+            }
+            try {
+                prompt(message);
+                return;
+            } catch (MeshException busy) {
+                if (state() == State.STOPPED || attempt >= 3) {
+                    throw busy;
+                }
+            }
+        }
+    }
+
     /** Drops the queued follow-ups (an interrupt); @return whether a turn is going on */
     protected final boolean dropFollowUps() {
         synchronized (lock) {
@@ -292,30 +314,46 @@ public abstract class ProcessSession implements AgentSession {
     /**
      * At the end of a turn: when it ended well and a follow-up waits, {@code send} gets it on a thread of its own (a
      * large message must not block the thread that drains the runtime's output) and the turn goes on with it; a
-     * failure to send ends the turn. When it ended badly the follow-ups are dropped.
+     * failure to send ends the turn. When it ended badly, the follow-ups are not lost: once the caller has ended the
+     * turn, the first starts the next turn ({@link #prompt}) and the others follow it. Only {@link #dropFollowUps}
+     * (an interrupt) drops them.
      *
      * @return whether a follow-up continues the turn (else the caller ends it)
      */
     protected final boolean continueWithFollowUp(boolean ok, Consumer<String> send) {
-        String next;
+        List<String> waiting;
         synchronized (lock) {
-            next = ok ? followUps.pollFirst() : null;
-            if (next == null) {
+            if (followUps.isEmpty()) {
+                return false;
+            }
+            waiting = ok ? List.of(followUps.pollFirst()) : List.copyOf(followUps);
+            if (!ok) {
                 followUps.clear();
             }
         }
-        if (next == null) {
-            return false;
-        }
-        String text = next;
         Thread.ofVirtual().name(runtime + "-follow-up-" + pid()).start(() -> {
-            try {
-                send.accept(text);
-            } catch (MeshException e) {
-                endTurn(e.getMessage());
+            if (ok) {
+                try {
+                    send.accept(waiting.getFirst());
+                } catch (MeshException e) {
+                    endTurn(e.getMessage());
+                }
+                return;
+            }
+            CompletableFuture<RunResult> failed;
+            synchronized (lock) {
+                failed = turn;
+            }
+            failed.completeOnTimeout(null, 30, TimeUnit.SECONDS).join(); // the caller ends the failed turn first
+            for (String message : waiting) {
+                try {
+                    followUp(message); // the first starts a turn, the rest follow it
+                } catch (MeshException gone) {
+                    return; // the agent stopped: nothing can take them
+                }
             }
         });
-        return true;
+        return ok;
     }
 
     /** @return the last assistant text of the turn so far */

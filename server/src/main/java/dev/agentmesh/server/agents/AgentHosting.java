@@ -41,7 +41,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * implements {@link AgentHost}; the registry ({@link Agents}) records every change. Thread-safe.
  *
  * <p>Messages: pi agents get theirs from agentmesh's pi extension (a steer while working, a turn when idle); Claude
- * Code agents from agentmesh's hooks while they work, and from this host as a new turn when they are idle.
+ * Code agents from agentmesh's hooks while they work; Codex agents from this host as a steer while they work; idle
+ * Claude Code and Codex agents from this host as a new turn.
  */
 public final class AgentHosting implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AgentHosting.class);
@@ -115,6 +116,8 @@ public final class AgentHosting implements AutoCloseable {
         volatile long conversation = -1;
         /** who gave the last assignment (asked when a budget stops the next), or null */
         volatile String assignedBy;
+        /** autoKillOnDone: it said agents.done, so it stops once its turn ends and no assignment waits */
+        volatile boolean doneKill;
         /** why its work waits on a budget (said once until it is raised), or null */
         volatile String paused;
         /** this turn's usage so far (input tokens, output tokens, dollars), under the session's lock */
@@ -166,8 +169,10 @@ public final class AgentHosting implements AutoCloseable {
                         + "); agents.kill it first, or spawn another name");
             }
             // a profile (.mesh/agents/NAME.md, ~/.mesh/agents, bundled) gives defaults; what the request says wins
-            dev.agentmesh.agents.AgentProfile profile = request.profile() == null ? null
-                    : dev.agentmesh.agents.AgentProfiles.forProject(api.mesh().project().root(), processEnv).get(request.profile());
+            // a respawn keeps its profile (its tools and prompt) unless it names another
+            String profileName = request.profile() != null ? request.profile() : before.map(SpawnedAgent::profile).orElse(null);
+            dev.agentmesh.agents.AgentProfile profile = profileName == null ? null
+                    : dev.agentmesh.agents.AgentProfiles.forProject(api.mesh().project().root(), processEnv).get(profileName);
             String runtimeName = request.runtime() != null ? request.runtime()
                     : before.map(SpawnedAgent::runtime).orElse(profile != null && profile.runtime() != null ? profile.runtime() : "pi");
             // a respawn keeps its pinned model unless it asks for another (seed 003: same provider and model)
@@ -181,21 +186,24 @@ public final class AgentHosting implements AutoCloseable {
             if (model != null && thinking != null && (request.thinking() != null || before.isEmpty())) {
                 model = model.withThinking(thinking);
             }
+            if (thinking != null && model == null) {
+                throw MeshException.invalidInput("thinking '" + thinking + "' needs a model: give model (provider/model), or a profile with one");
+            }
             String resume = before.filter(b -> b.runtime().equals(runtimeName) && b.sessionId() != null && !b.sessionId().isEmpty())
                     .map(SpawnedAgent::sessionId).orElse(null);
             AgentRuntime runtime = runtime(runtimeName);
             api.mesh().project().ensureMeshDir();
+            Path memoryDir = memoryDir(name);
             Presence.Joined joined = api.mesh().presence().joinWithToken(new Presence.JoinRequest(name, null,
                     api.mesh().project().root().toString(), runtimeName, model == null ? null : model.toString(),
                     api.mesh().project().branch()), null);
             long now = System.currentTimeMillis();
-            SpawnedAgent spawning = new SpawnedAgent(name, runtimeName, model == null ? null : model.toString(), request.profile(),
+            SpawnedAgent spawning = new SpawnedAgent(name, runtimeName, model == null ? null : model.toString(), profileName,
                     resume, SpawnedAgent.SPAWNING, null, null, null, null, before.map(SpawnedAgent::createdAt).orElse(now), now);
             agents.save(spawning);
             String extra = profile == null || profile.prompt().isBlank() ? request.prompt()
                     : request.prompt() == null ? profile.prompt() : profile.prompt() + "\n\n" + request.prompt();
-            Path memoryDir = memoryDir(name);
-            AgentSpec spec = new AgentSpec(name, request.profile(), model, systemPrompt(name, extra, memoryDir),
+            AgentSpec spec = new AgentSpec(name, profileName, model, systemPrompt(name, extra, memoryDir),
                     profile == null || profile.tools() == null ? Capability.ALL : profile.tools(),
                     api.mesh().project().root(), Map.of("MESH_AGENT_TOKEN", joined.token(), "MESH_AGENT_MEMORY", memoryDir.toString()),
                     transcript(name));
@@ -224,7 +232,7 @@ public final class AgentHosting implements AutoCloseable {
                 throw MeshException.unexpectedState("spawn of " + name + " on " + runtimeName + " failed: " + Texts.firstLine(e.getMessage())
                         + "; diagnostics: " + transcript(name), e);
             }
-            SpawnedAgent idle = new SpawnedAgent(name, runtimeName, spawning.model(), request.profile(), session.sessionId(),
+            SpawnedAgent idle = new SpawnedAgent(name, runtimeName, spawning.model(), profileName, session.sessionId(),
                     SpawnedAgent.IDLE, null, null, null, session.pid(), spawning.createdAt(), System.currentTimeMillis());
             agents.save(idle);
             if (!runtimeName.equals("pi")) {
@@ -290,7 +298,11 @@ public final class AgentHosting implements AutoCloseable {
                     return new Assigned(a, true, l.queue.size(), 0, over.get());
                 }
             }
-            if (a.status().equals(SpawnedAgent.ASSIGNED) || l.session.state() == AgentSession.State.WORKING) {
+            boolean waiting;
+            synchronized (l.queue) {
+                waiting = !l.queue.isEmpty();
+            }
+            if (waiting || a.status().equals(SpawnedAgent.ASSIGNED) || l.session.state() == AgentSession.State.WORKING) {
                 synchronized (l.queue) {
                     l.queue.addLast(new String[]{task, workstream});
                     return new Assigned(a, true, l.queue.size(), 0, null);
@@ -320,18 +332,19 @@ public final class AgentHosting implements AutoCloseable {
             String text = "[assignment" + (workstream == null ? "" : " " + workstream) + "] " + task
                     + (memory.isEmpty() ? "" : "\n\n" + memory)
                     + "\n\nWhen it is done, call pi_messenger with action \"agents.done\" and a summary.";
+            SpawnedAgent a0 = agents.get(name);
+            // the conversation begins before the turn, so the turn's events (captured in order) land in it
+            capture(l, () -> {
+                endConversation(l, null);
+                l.conversation = api.corpus().begin(name, a0.runtime(), a0.model(), null, l.systemPrompt);
+                api.corpus().user(l.conversation, text);
+            });
             try {
                 l.session.prompt(text);
             } catch (MeshException busy) {
                 // a turn began meanwhile (pi woke itself for a message): the assignment follows it
                 l.session.followUp(text);
             }
-            SpawnedAgent a0 = agents.get(name);
-            capture(l, () -> {
-                endConversation(l, null);
-                l.conversation = api.corpus().begin(name, a0.runtime(), a0.model(), null, l.systemPrompt);
-                api.corpus().user(l.conversation, text);
-            });
             agents.event(name, "agents.assign", (workstream == null ? "" : "[" + workstream + "] ") + Texts.oneLine(task, 160)
                     + (recalled.isEmpty() ? "" : " (recalled " + recalled.size() + ")"));
             SpawnedAgent after = agents.update(name, a -> new SpawnedAgent(a.name(), a.runtime(), a.model(), a.profile(),
@@ -355,9 +368,14 @@ public final class AgentHosting implements AutoCloseable {
         }
 
         private void endConversation(Live l, String summary) {
-            if (l.conversation >= 0) {
-                api.corpus().end(l.conversation, summary);
-                l.conversation = -1;
+            long id = l.conversation;
+            l.conversation = -1;
+            if (id >= 0) {
+                try {
+                    api.corpus().end(id, summary);
+                } catch (MeshException gone) {
+                    // data.retention removed it meanwhile: nothing left to end
+                }
             }
         }
 
@@ -373,7 +391,7 @@ public final class AgentHosting implements AutoCloseable {
             SpawnedAgent before = agents.get(name);
             SpawnedAgent after = agents.update(name, a -> new SpawnedAgent(a.name(), a.runtime(), a.model(), a.profile(),
                     a.sessionId(), SpawnedAgent.IDLE, a.workstream(), a.task(), summary, a.pid(), a.createdAt(), System.currentTimeMillis()));
-            if (summary != null && !summary.isBlank()) {
+            if (summary != null && !summary.isBlank() && before.status().equals(SpawnedAgent.ASSIGNED)) {
                 // remembered before this returns: the next assignment of the workstream can recall it (seed 000)
                 try {
                     api.memory().remember(name, before.workstream() == null ? DEFAULT_WORKSTREAM : before.workstream(), before.task(), summary);
@@ -384,17 +402,7 @@ public final class AgentHosting implements AutoCloseable {
             capture(l, () -> endConversation(l, summary));
             agents.event(name, "agents.done", summary == null ? null : Texts.oneLine(summary, 200));
             if (l.autoKillOnDone) {
-                // after this call returns to the agent: its tool call must finish before its process goes
-                Thread.ofVirtual().name("agent-autokill-" + name).start(() -> {
-                    try {
-                        Thread.sleep(200);
-                        kill(name);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    } catch (MeshException e) {
-                        LOG.warn("agent {}: autoKillOnDone: {}", name, e.getMessage());
-                    }
-                });
+                l.doneKill = true; // stopped when this turn ends and nothing more waits (next)
             }
             return after;
         }
@@ -460,9 +468,13 @@ public final class AgentHosting implements AutoCloseable {
             try {
                 if (l.assignedBy != null && !l.assignedBy.equals(name)) {
                     api.mesh().messenger().send(name, List.of(l.assignedBy), text, null, null);
-                } else {
-                    api.mesh().messenger().broadcast(name, text);
+                    return;
                 }
+            } catch (MeshException gone) {
+                // the assigner left: everyone is asked instead
+            }
+            try {
+                api.mesh().messenger().broadcast(name, text);
             } catch (MeshException e) {
                 LOG.warn("agent {}: cannot ask about its budget: {}", name, e.getMessage());
             }
@@ -501,6 +513,18 @@ public final class AgentHosting implements AutoCloseable {
             String[] queued;
             synchronized (l.queue) {
                 queued = l.queue.pollFirst();
+            }
+            if (queued == null && l.doneKill) {
+                Thread.ofVirtual().name("agent-autokill-" + name).start(() -> {
+                    try {
+                        if (live.get(name) == l) {
+                            kill(name);
+                        }
+                    } catch (MeshException e) {
+                        LOG.warn("agent {}: autoKillOnDone: {}", name, e.getMessage());
+                    }
+                });
+                return;
             }
             try {
                 if (queued != null) {
@@ -544,7 +568,7 @@ public final class AgentHosting implements AutoCloseable {
             leave(name);
         }
 
-        /** An idle Claude Code agent is woken by its messages: they are its next turn. */
+        /** An idle Claude Code or Codex agent is woken by its messages (they are its next turn); a working Codex is steered. */
         private void watchInbox(String name, Live l) {
             Agent agent = api.mesh().presence().whois(name);
             l.watch = db.notifier().subscribe(Notifier.inbox(agent.id()), () -> Thread.ofVirtual().start(() -> deliver(name, l)));
