@@ -58,7 +58,7 @@ class BudgetsIT {
             assertThat(paused).contains("paused; the task waits (position 1): Penny's budget is reached");
             await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(300)).until(() ->
                     mesh(s, env, "inbox", "--peek").contains("Penny waits: Penny's budget is reached"));
-            assertThat(mesh(s, env, "feed", "--limit", "50")).contains("agents.budget");
+            assertThat(mesh(s, env, "feed", "--limit", "50")).contains("agents.budget").as("the feed shows the tokens").containsPattern("first done \\([1-9][0-9]* tokens this session\\)");
             Thread.sleep(2000);
             assertThat(check(s, env).at("/data/summary").asString()).as("the waiting task did not start").isEqualTo("first done");
             assertThat(mesh(s, env, "tool", "pi_messenger", "{\"action\":\"agents.budget\"}")).as("the project counts it too")

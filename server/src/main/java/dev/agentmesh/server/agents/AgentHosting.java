@@ -400,7 +400,9 @@ public final class AgentHosting implements AutoCloseable {
                 }
             }
             capture(l, () -> endConversation(l, summary));
-            agents.event(name, "agents.done", summary == null ? null : Texts.oneLine(summary, 200));
+            Progress p = l.session.progress();
+            agents.event(name, "agents.done", (summary == null ? "" : Texts.oneLine(summary, 200) + " ")
+                    + "(" + (p.inputTokens() + p.outputTokens()) + " tokens this session)");
             if (l.autoKillOnDone) {
                 l.doneKill = true; // stopped when this turn ends and nothing more waits (next)
             }
