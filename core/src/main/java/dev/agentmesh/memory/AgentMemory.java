@@ -225,6 +225,16 @@ public final class AgentMemory {
         return SIMILARITY_WEIGHT * similarity + RECENCY_WEIGHT * recency;
     }
 
+    /**
+     * Loads the embedding model now (once per JVM; later calls return at once), so the first {@link #recall} or
+     * {@link #remember} does not wait for it. The supervisor calls it on a background thread when it starts an agent.
+     *
+     * @throws MeshException (unexpected state) if the model cannot be loaded
+     */
+    public void warmUp() {
+        embedder.load();
+    }
+
     /** @return what the project's memory holds ({@code agents.memory.stats}, seed 000) */
     public MemoryStats stats() {
         List<MemoryStats.Workstream> ws = store.read(tx -> MemoryTable.of(tx).stats(project));

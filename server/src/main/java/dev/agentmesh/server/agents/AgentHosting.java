@@ -135,6 +135,9 @@ public final class AgentHosting implements AutoCloseable {
     /** The model of agents spawned without one while {@code MESH_MODEL_URL} is set (pi's provider for it is {@code mesh}). */
     static final String SCRIPTED_MODEL = "mesh/scripted";
 
+    /** Whether the embedding model's background load was started (once per supervisor). */
+    private static final AtomicBoolean MEMORY_WARMED = new AtomicBoolean();
+
     /** The workstream of assignments given none: recall still works, within this one. */
     static final String DEFAULT_WORKSTREAM = "default";
 
@@ -238,9 +241,26 @@ public final class AgentHosting implements AutoCloseable {
             if (!runtimeName.equals("pi")) {
                 watchInbox(name, l); // pi's extension delivers its messages; Claude Code and Codex idle are woken here
             }
+            warmMemory();
             agents.event(name, "spawn", runtimeName + (idle.model() == null ? "" : " " + idle.model()) + (resume != null ? ", resumed" : ""));
             LOG.info("spawned {} on {} (pid {}, session {})", name, runtimeName, session.pid(), session.sessionId());
             return idle;
+        }
+
+        /**
+         * Loads the embedding model in the background after the first spawn, so the first assignment's recall does
+         * not wait for it (it can take seconds on a loaded machine).
+         */
+        private void warmMemory() {
+            if (MEMORY_WARMED.compareAndSet(false, true)) {
+                Thread.ofPlatform().daemon().name("memory-warm-up").start(() -> {
+                    try {
+                        api.memory().warmUp();
+                    } catch (RuntimeException e) {
+                        LOG.warn("the memory model did not load: {}", Texts.firstLine(String.valueOf(e.getMessage())));
+                    }
+                });
+            }
         }
 
         /** Resumes {@code resume} when given; a session that cannot be resumed (never written, deleted) starts anew. */
