@@ -7,7 +7,7 @@ import dev.agentmesh.runtime.AgentSession;
 import dev.agentmesh.runtime.AgentSpec;
 import dev.agentmesh.runtime.Capability;
 import dev.agentmesh.runtimes.MeshLink;
-import dev.agentmesh.runtimes.ProcessGroups;
+import dev.agentmesh.runtimes.internal.AgentLaunch;
 import dev.agentmesh.runtimes.internal.NpmTools;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
@@ -213,22 +213,9 @@ public final class ClaudeRuntime implements AgentRuntime {
         if (spec.systemPrompt() != null) {
             cmd.addAll(List.of("--append-system-prompt", spec.systemPrompt()));
         }
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(spec.cwd().toFile());
-        Map<String, String> e = pb.environment();
-        e.putAll(env);
-        e.putAll(spec.env());
-        e.put("MESH_AGENT", spec.name());
-        e.put("MESH_RUNTIME", "claude");
-        e.put("MESH_STORE", mesh.store().toString());
-        String mark = ProcessGroups.newTreeMark();
-        e.put(ProcessGroups.TREE_ENV, mark);
-        e.merge("NO_PROXY", "127.0.0.1,localhost", (a, b) -> a + ",127.0.0.1,localhost");
-        Process process;
-        try {
-            process = pb.start();
-        } catch (IOException ex) {
-            throw MeshException.unexpectedState("cannot start Claude Code (" + claude + "): " + ex.getMessage(), ex);
-        }
+        AgentLaunch launch = AgentLaunch.start(cmd, env, spec, "claude", mesh.store(), Map.of(), "Claude Code (" + claude + ")");
+        Process process = launch.process();
+        String mark = launch.mark();
         String token = spec.env().get("MESH_AGENT_TOKEN");
         try {
             if (token != null) {
@@ -238,7 +225,7 @@ public final class ClaudeRuntime implements AgentRuntime {
             return new ClaudeSession(process, spec.transcript(), mark, sessionId,
                     () -> SessionTokens.forget(mesh.store(), process.pid(), mesh.project().toString(), spec.name()));
         } catch (IOException | RuntimeException ex) {
-            ProcessGroups.stop(process, process.descendants().toList(), 500, mark);
+            launch.abort();
             SessionTokens.forget(mesh.store(), process.pid(), mesh.project().toString(), spec.name());
             throw ex instanceof MeshException m ? m : MeshException.unexpectedState("cannot start Claude Code (" + claude + "): " + ex.getMessage(), ex);
         }

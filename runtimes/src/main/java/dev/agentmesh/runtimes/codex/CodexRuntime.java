@@ -6,7 +6,7 @@ import dev.agentmesh.runtime.AgentSession;
 import dev.agentmesh.runtime.AgentSpec;
 import dev.agentmesh.runtime.Capability;
 import dev.agentmesh.runtimes.MeshLink;
-import dev.agentmesh.runtimes.ProcessGroups;
+import dev.agentmesh.runtimes.internal.AgentLaunch;
 import dev.agentmesh.runtimes.internal.NpmTools;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -179,32 +179,22 @@ public final class CodexRuntime implements AgentRuntime {
         if (spec.capabilities().contains(Capability.MESH)) {
             cmd.addAll(mcpConfig(spec));
         }
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(spec.cwd().toFile());
-        Map<String, String> e = pb.environment();
-        e.putAll(env);
-        e.putAll(spec.env());
-        e.put("MESH_AGENT", spec.name());
-        e.put("MESH_RUNTIME", "codex");
-        e.put("MESH_MODEL", spec.model() == null ? "" : spec.model().toString());
-        e.put("MESH_STORE", mesh.store().toString());
+        Map<String, String> own = new java.util.HashMap<>();
+        own.put("MESH_MODEL", spec.model() == null ? "" : spec.model().toString());
         if (mesh.mcpUrl() != null && mesh.secret() != null) {
-            e.put(SECRET_ENV, mesh.secret());
+            own.put(SECRET_ENV, mesh.secret());
         }
-        e.putIfAbsent("MESH_AGENT_TOKEN", "");
-        String mark = ProcessGroups.newTreeMark();
-        e.put(ProcessGroups.TREE_ENV, mark);
-        e.merge("NO_PROXY", "127.0.0.1,localhost", (a, b) -> a + ",127.0.0.1,localhost");
-        Process process;
-        try {
-            process = pb.start();
-        } catch (IOException ex) {
-            throw MeshException.unexpectedState("cannot start Codex (" + codex + "): " + ex.getMessage(), ex);
+        if (!spec.env().containsKey("MESH_AGENT_TOKEN")) {
+            own.put("MESH_AGENT_TOKEN", "");
         }
+        AgentLaunch launch = AgentLaunch.start(cmd, env, spec, "codex", mesh.store(), own, "Codex (" + codex + ")");
+        Process process = launch.process();
+        String mark = launch.mark();
         try {
             return new CodexSession(process, spec.transcript(), mark, spec.name(), spec.cwd(), spec.capabilities(), guard,
                     threadRequest(spec, threadId));
         } catch (IOException | RuntimeException ex) {
-            ProcessGroups.stop(process, process.descendants().toList(), 500, mark);
+            launch.abort();
             throw ex instanceof MeshException m ? m : MeshException.unexpectedState("cannot start Codex (" + codex + "): " + ex.getMessage(), ex);
         }
     }
