@@ -323,10 +323,16 @@ public final class AgentHosting implements AutoCloseable {
                 waiting = !l.queue.isEmpty();
             }
             if (waiting || a.status().equals(SpawnedAgent.ASSIGNED) || l.session.state() == AgentSession.State.WORKING) {
+                int position;
                 synchronized (l.queue) {
                     l.queue.addLast(new String[]{task, workstream});
-                    return new Assigned(a, true, l.queue.size(), 0, null);
+                    position = l.queue.size();
                 }
+                if (waiting && l.session.state() == AgentSession.State.IDLE) {
+                    // work waits behind older work on an idle agent (a budget just raised): the queue moves now
+                    Thread.ofVirtual().name("agent-next-" + name).start(() -> next(name, l));
+                }
+                return new Assigned(a, true, position, 0, null);
             }
             Started started = start(name, l, task, workstream);
             return new Assigned(started.agent(), false, 0, started.recalled(), null);
