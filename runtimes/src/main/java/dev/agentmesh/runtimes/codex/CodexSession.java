@@ -277,11 +277,21 @@ final class CodexSession extends ProcessSession {
         ObjectNode reply = JSON.createObjectNode().set("id", id);
         try {
             switch (method) {
-                case "item/commandExecution/requestApproval", "execCommandApproval" ->
-                        reply.putObject("result").put("decision", capabilities.contains(Capability.SHELL) ? "accept" : "decline");
+                case "item/commandExecution/requestApproval", "execCommandApproval" -> {
+                    boolean v1 = method.equals("execCommandApproval"); // the older protocol answers approved/denied
+                    boolean ok = capabilities.contains(Capability.SHELL);
+                    reply.putObject("result").put("decision", ok ? (v1 ? "approved" : "accept") : (v1 ? "denied" : "decline"));
+                }
                 case "item/fileChange/requestApproval", "applyPatchApproval" -> {
+                    boolean v1 = method.equals("applyPatchApproval");
+                    if (v1 && params.path("fileChanges").isObject()) {
+                        // the older protocol names the files in the request itself
+                        List<String> paths = new ArrayList<>();
+                        params.path("fileChanges").propertyNames().forEach(paths::add);
+                        changePaths.put(params.path("callId").asString(""), paths);
+                    }
                     Optional<String> refusal = fileChangeRefusal(params.path("itemId").asString(params.path("callId").asString("")));
-                    reply.putObject("result").put("decision", refusal.isEmpty() ? "accept" : "decline");
+                    reply.putObject("result").put("decision", refusal.isEmpty() ? (v1 ? "approved" : "accept") : (v1 ? "denied" : "decline"));
                     writeLine(reply);
                     refusal.ifPresent(why -> {
                         emit(new AgentEvent.Error(System.currentTimeMillis(), why));
