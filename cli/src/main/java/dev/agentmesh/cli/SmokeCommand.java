@@ -134,7 +134,9 @@ final class SmokeCommand implements Callable<Integer> {
         // 3) assign
         ApiResult assigned = call(api, lead, "{\"action\": \"agents.assign\", \"name\": \"SmokeWorker\", \"task\": \"Create /tmp/smoke.txt with content 'ok' and report completion\", \"workstream\": \"smoke\"}");
         check(out, "assignment moves the agent to assigned", "assigned".equals(assigned.data().path("status").asString()), assigned.text());
-        boolean done = settle(api, lead, a -> "idle".equals(a.path("status").asString()) && !a.path("summary").asString("").isEmpty());
+        // settled: the assignment reported done and the turn that reported it has ended (its session is idle)
+        boolean done = settle(api, lead, a -> "idle".equals(a.path("status").asString()) && !a.path("summary").asString("").isEmpty()
+                && "idle".equals(a.path("session").asString()));
         check(out, "the agent reports agents.done", done, agent(api, lead).path("summary").asString("(no summary)"));
         // 4) DM round-trip
         ApiResult sent = call(api, lead, "{\"action\": \"send\", \"to\": \"SmokeWorker\", \"message\": \"Confirm the file path in your done summary.\"}");
@@ -145,7 +147,7 @@ final class SmokeCommand implements Callable<Integer> {
         boolean inLogs = logs.contains("Confirm the file path") || logs.contains("Confirmed: the file is");
         check(out, "the DM exchange appears in the feed and the logs", answered && feed.contains("SmokeWorker") && inLogs,
                 Texts.firstLine(sent.text()) + (answered ? "; answered" : "; no answer") + (inLogs ? "; in logs" : "; not in logs"));
-        settle(api, lead, a -> "idle".equals(a.path("status").asString()));
+        settle(api, lead, a -> "idle".equals(a.path("status").asString()) && "idle".equals(a.path("session").asString()));
         // 5) kill/respawn
         ApiResult killed = call(api, lead, "{\"action\": \"agents.kill\", \"name\": \"SmokeWorker\"}");
         ApiResult again = call(api, lead, "{\"action\": \"spawn\", \"profile\": \"worker-xhigh\", \"name\": \"SmokeWorker\", \"thinking\": \"medium\", \"prompt\": \"You previously worked on smoke tasks.\", \"runtime\": \"" + runtime + "\"}");

@@ -281,8 +281,6 @@ class BadInputTest {
             refused(2, "spawn needs the supervisor, which runs spawned agents: MESH_SERVE=off has none", "tool", "pi_messenger",
                     spawn + ",\"name\":\"W\"}");
         } else {
-            refused(2, "thinking 'low' needs a model: give model (provider/model), or a profile with one", "tool", "pi_messenger",
-                    spawn + ",\"name\":\"W\",\"thinking\":\"low\"}");
             refused(2, "session 'a\\u0001' must be 1..128 characters without control characters", "tool", "pi_messenger",
                     spawn + ",\"name\":\"W\",\"session\":\"a\\u0001\"}");
         }

@@ -84,6 +84,14 @@ public interface AgentHost {
     /** Stops every agent this host runs for the project; @return their names */
     List<String> killAll();
 
+    /**
+     * @return the running agent's session state (starting, idle, working), empty when not running; it can be working
+     *         while the registry already says idle (the turn that reported {@code agents.done} is ending)
+     */
+    default Optional<dev.agentmesh.runtime.AgentSession.State> sessionState(String name) {
+        return Optional.empty();
+    }
+
     /** @return what the running agent has done so far (tool calls, tokens, last activity), empty when not running */
     Optional<Progress> progress(String name);
 

@@ -429,6 +429,9 @@ public final class LocalMeshApi implements MeshApi, AutoCloseable {
         JsonNode data = tree(Wire.SpawnedWire.of(a, p));
         if (data instanceof ObjectNode o) {
             o.set("usage", tree(usage));
+            if (h != null) {
+                h.sessionState(a.name()).ifPresent(st -> o.put("session", st.name().toLowerCase(java.util.Locale.ROOT)));
+            }
         }
         return result(text, data);
     }

@@ -18,15 +18,32 @@ import java.util.Set;
  * @param env          extra environment variables for the process (e.g. {@code MESH_AGENT_TOKEN}), copied
  * @param transcript   file receiving the runtime's event stream (one JSON object a line, streaming deltas left
  *                     out), or null
+ * @param thinking     a thinking level for the runtime's default model when {@code model} is null (a profile's or a
+ *                     request's level with no model named), or null; {@code model}'s own level wins
  */
 public record AgentSpec(String name, String profile, ModelRef model, String systemPrompt, Set<Capability> capabilities,
-                        Path cwd, Map<String, String> env, Path transcript) {
+                        Path cwd, Map<String, String> env, Path transcript, String thinking) {
+    /** A spec whose thinking level, if any, is its model's. */
+    public AgentSpec(String name, String profile, ModelRef model, String systemPrompt, Set<Capability> capabilities,
+                     Path cwd, Map<String, String> env, Path transcript) {
+        this(name, profile, model, systemPrompt, capabilities, cwd, env, transcript, null);
+    }
+
+    /** @return the thinking level to run with: the model's, else {@link #thinking}, else null (the runtime's default) */
+    public String thinkingLevel() {
+        return model != null && model.thinking() != null ? model.thinking() : thinking;
+    }
+
     /** Copies the collections; an empty capability set stays empty (the agent can only answer in text). */
     public AgentSpec {
         java.util.Objects.requireNonNull(name, "name");
         java.util.Objects.requireNonNull(cwd, "cwd");
         capabilities = capabilities.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(capabilities));
         env = Map.copyOf(env);
+        if (thinking != null && !ModelRef.THINKING_LEVELS.contains(thinking)) {
+            throw dev.agentmesh.MeshException.invalidInput("unknown thinking level '" + dev.agentmesh.Texts.quote(thinking, 40)
+                    + "'; known: " + String.join(", ", ModelRef.THINKING_LEVELS));
+        }
     }
 
     /** @return whether the agent may use {@code c} */

@@ -206,9 +206,9 @@ public final class ClaudeRuntime implements AgentRuntime {
         cmd.addAll(resume ? List.of("--resume", sessionId) : List.of("--session-id", sessionId));
         if (spec.model() != null) {
             cmd.addAll(List.of("--model", spec.model().model()));
-            if (spec.model().thinking() != null) {
-                cmd.addAll(List.of("--effort", effort(spec.model().thinking())));
-            }
+        }
+        if (spec.thinkingLevel() != null) {
+            cmd.addAll(List.of("--effort", effort(spec.thinkingLevel())));
         }
         if (spec.systemPrompt() != null) {
             cmd.addAll(List.of("--append-system-prompt", spec.systemPrompt()));

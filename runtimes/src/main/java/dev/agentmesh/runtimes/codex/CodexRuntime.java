@@ -211,9 +211,9 @@ public final class CodexRuntime implements AgentRuntime {
         }
         if (spec.model() != null) {
             p.put("model", spec.model().model());
-            if (spec.model().thinking() != null) {
-                p.putObject("config").put("model_reasoning_effort", effort(spec.model().thinking()));
-            }
+        }
+        if (spec.thinkingLevel() != null) {
+            p.putObject("config").put("model_reasoning_effort", effort(spec.thinkingLevel()));
         }
         return req;
     }

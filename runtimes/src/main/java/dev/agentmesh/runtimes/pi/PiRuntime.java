@@ -215,9 +215,9 @@ public final class PiRuntime implements AgentRuntime {
                 cmd.addAll(List.of("--provider", spec.model().provider()));
             }
             cmd.addAll(List.of("--model", spec.model().model()));
-            if (spec.model().thinking() != null) {
-                cmd.addAll(List.of("--thinking", spec.model().thinking()));
-            }
+        }
+        if (spec.thinkingLevel() != null) {
+            cmd.addAll(List.of("--thinking", spec.thinkingLevel()));
         }
         List<String> tools = tools(spec.capabilities());
         if (tools.isEmpty()) {

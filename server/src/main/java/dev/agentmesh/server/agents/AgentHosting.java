@@ -189,9 +189,6 @@ public final class AgentHosting implements AutoCloseable {
             if (model != null && thinking != null && (request.thinking() != null || before.isEmpty())) {
                 model = model.withThinking(thinking);
             }
-            if (thinking != null && model == null) {
-                throw MeshException.invalidInput("thinking '" + thinking + "' needs a model: give model (provider/model), or a profile with one");
-            }
             String resume = before.filter(b -> b.runtime().equals(runtimeName) && b.sessionId() != null && !b.sessionId().isEmpty())
                     .map(SpawnedAgent::sessionId).orElse(null);
             AgentRuntime runtime = runtime(runtimeName);
@@ -209,7 +206,7 @@ public final class AgentHosting implements AutoCloseable {
             AgentSpec spec = new AgentSpec(name, profileName, model, systemPrompt(name, extra, memoryDir),
                     profile == null || profile.tools() == null ? Capability.ALL : profile.tools(),
                     api.mesh().project().root(), Map.of("MESH_AGENT_TOKEN", joined.token(), "MESH_AGENT_MEMORY", memoryDir.toString()),
-                    transcript(name));
+                    transcript(name), model == null ? thinking : null); // no model named: the level goes to the runtime's default
             AgentSession session;
             try {
                 session = launch(runtime, spec, resume, name);
@@ -670,6 +667,12 @@ public final class AgentHosting implements AutoCloseable {
                 killed.add(name);
             }
             return killed;
+        }
+
+        @Override
+        public Optional<AgentSession.State> sessionState(String name) {
+            Live l = live.get(name);
+            return l == null ? Optional.empty() : Optional.of(l.session.state());
         }
 
         @Override
