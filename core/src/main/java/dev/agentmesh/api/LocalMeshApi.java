@@ -61,6 +61,8 @@ public final class LocalMeshApi implements MeshApi, AutoCloseable {
     private final dev.agentmesh.memory.AgentMemory memory;
     private final dev.agentmesh.agents.Budgets budgets;
     private final dev.agentmesh.corpus.Corpus corpus;
+    private final dev.agentmesh.team.TeamRuns teamRuns;
+    private volatile dev.agentmesh.team.TeamHost teamHost;
 
     /**
      * Opens the store of {@code env} and the services of its project; {@link #close} closes the store.
@@ -86,6 +88,7 @@ public final class LocalMeshApi implements MeshApi, AutoCloseable {
         this.memory = new dev.agentmesh.memory.AgentMemory(store, project.key());
         this.budgets = new dev.agentmesh.agents.Budgets(store, project.key());
         this.corpus = new dev.agentmesh.corpus.Corpus(store, project.key(), dataPolicy(project));
+        this.teamRuns = new dev.agentmesh.team.TeamRuns(store, project.key());
         actions.put("join", this::join);
         actions.put("leave", (s, a) -> {
             int n = mesh.presence().leave(me(s));
@@ -276,6 +279,7 @@ public final class LocalMeshApi implements MeshApi, AutoCloseable {
                     obj().put("out", file.toString()).set("registry", json));
         });
         new DataActions(memory, corpus, project).register(actions);
+        new TeamActions(project, teamRuns, () -> teamHost).register(actions);
         if (!List.copyOf(actions.keySet()).equals(ACTIONS)) {
             throw new IllegalStateException("ACTIONS is out of step with the handlers: " + actions.keySet());
         }
@@ -354,6 +358,16 @@ public final class LocalMeshApi implements MeshApi, AutoCloseable {
      */
     public void agentHost(dev.agentmesh.agents.AgentHost host) {
         this.host = host;
+    }
+
+    /** Lets {@code team.start}, {@code team.message} and {@code team.cancel} reach the supervisor's team runner. */
+    public void teamHost(dev.agentmesh.team.TeamHost host) {
+        this.teamHost = host;
+    }
+
+    /** @return the project's {@code agent_team} runs in the store */
+    public dev.agentmesh.team.TeamRuns teamRuns() {
+        return teamRuns;
     }
 
     /**

@@ -22,7 +22,8 @@ public interface MeshApi {
             "task.show", "task.start", "task.done", "task.block", "task.unblock", "task.reset", "crew.status",
             "crew.validate", "spawn", "agents.assign", "agents.check", "agents.list", "agents.logs", "agents.attach", "agents.kill",
             "agents.killall", "agents.done", "agents.budget", "agents.resume", "agents.delete", "agents.export", "agents.memory.stats", "agents.memory.reset", "data.session", "data.stats",
-            "data.export", "data.retention");
+            "data.export", "data.retention", "team.catalog", "team.start", "team.run_status", "team.step_result", "team.message",
+            "team.cancel", "team.cleanup");
 
     /**
      * Runs one action.

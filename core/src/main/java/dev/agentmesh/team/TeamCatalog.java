@@ -4,7 +4,6 @@ import dev.agentmesh.Texts;
 import dev.agentmesh.agents.AgentProfile;
 import dev.agentmesh.agents.AgentProfile.Source;
 import dev.agentmesh.agents.AgentProfiles;
-import dev.agentmesh.api.ApiResult;
 import dev.agentmesh.runtime.Capability;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -21,6 +20,15 @@ import java.util.List;
  * failed to load. Stateless and thread-safe; the library reads its user and project folders on each call.
  */
 public final class TeamCatalog {
+    /**
+     * What {@code catalog} answers: the text for an agent or a person, and the same as JSON.
+     *
+     * @param text one row per agent, then the extension tools and any file problems
+     * @param data {@code {"agents": [...], "extensionTools": [...], "problems": [...]}}
+     */
+    public record Listing(String text, JsonNode data) {
+    }
+
     /** Hex digits of an agent file's SHA-256 shown in the text. */
     public static final int SHA_PREFIX = 12;
     /** The text row of the one extension tool. */
@@ -46,7 +54,7 @@ public final class TeamCatalog {
      *         write, pi_messenger), read-only for a profile naming none
      * @throws dev.agentmesh.MeshException (invalid input) for arguments {@link TeamPlanner#checkActionArgs} refuses
      */
-    public static ApiResult catalog(AgentProfiles profiles, JsonNode args) {
+    public static Listing catalog(AgentProfiles profiles, JsonNode args) {
         List<Source> sources = TeamPlanner.catalogSources(args);
         JsonNode library = args == null ? null : TeamFields.value(args, "library");
         String query = library == null ? null : TeamFields.string(library, "query", "catalog library", false);
@@ -55,7 +63,7 @@ public final class TeamCatalog {
         List<AgentProfile> agents = query == null || query.isBlank()
                 ? all.active().stream().sorted(Comparator.comparingInt(p -> sources.indexOf(p.source()))).toList()
                 : profiles.query(query, set).stream().filter(m -> m.entry().active()).map(m -> m.entry().profile()).toList();
-        return new ApiResult(text(sources, query, agents, all.problems()), data(sources, query, agents, all.problems()));
+        return new Listing(text(sources, query, agents, all.problems()), data(sources, query, agents, all.problems()));
     }
 
     private static String text(List<Source> sources, String query, List<AgentProfile> agents, List<AgentProfiles.Problem> problems) {

@@ -2,7 +2,7 @@ package dev.agentmesh.team;
 
 import dev.agentmesh.agents.AgentProfile;
 import dev.agentmesh.agents.AgentProfiles;
-import dev.agentmesh.api.ApiResult;
+import dev.agentmesh.team.TeamCatalog.Listing;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,13 +32,13 @@ class TeamCatalogTest {
         return AgentProfiles.bundled().stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow();
     }
 
-    private static List<String> refs(ApiResult r) {
+    private static List<String> refs(Listing r) {
         return r.data().get("agents").valueStream().map(a -> a.get("ref").asString()).toList();
     }
 
     @Test
     void withoutArgumentsItListsEveryBundledAgent() {
-        ApiResult r = TeamCatalog.catalog(profiles, null);
+        Listing r = TeamCatalog.catalog(profiles, null);
         assertThat(refs(r)).containsExactly("package:critic", "package:docs-auditor", "package:planner", "package:reviewer",
                 "package:scout", "package:synthesizer", "package:validator", "package:web-researcher", "package:worker",
                 "package:worker-xhigh");
@@ -74,11 +74,11 @@ class TeamCatalogTest {
 
     @Test
     void aQueryRanksTheAgents() {
-        ApiResult r = TeamCatalog.catalog(profiles, json("{'library': {'query': 'code review verdict'}}"));
+        Listing r = TeamCatalog.catalog(profiles, json("{'library': {'query': 'code review verdict'}}"));
         assertThat(refs(r).getFirst()).isEqualTo("package:reviewer");
         assertThat(r.text()).startsWith("agent_team catalog: ").contains(" matching 'code review verdict'\n");
         assertThat(r.data().get("query").asString()).isEqualTo("code review verdict");
-        ApiResult none = TeamCatalog.catalog(profiles, json("{'library': {'query': 'zzzzqqq'}}"));
+        Listing none = TeamCatalog.catalog(profiles, json("{'library': {'query': 'zzzzqqq'}}"));
         assertThat(refs(none)).isEmpty();
         assertThat(none.text()).contains("no agent matches; omit library.query to list them all, or widen library.sources");
     }
@@ -87,9 +87,9 @@ class TeamCatalogTest {
     void projectAgentsAndFileProblemsShowWhenTheSourceIsAsked() {
         Path helper = g.write(".mesh/agents/helper.md", "---\nname: helper\ndescription: A project helper.\nmodel: acme/fast\ntools: [read, edit]\n---\nHelp.\n");
         g.write(".mesh/agents/broken.md", "---\nname: broken\n---\n");
-        ApiResult def = TeamCatalog.catalog(profiles, null);
+        Listing def = TeamCatalog.catalog(profiles, null);
         assertThat(refs(def)).doesNotContain("project:helper");
-        ApiResult r = TeamCatalog.catalog(profiles, json("{'library': {'sources': ['project', 'package']}}"));
+        Listing r = TeamCatalog.catalog(profiles, json("{'library': {'sources': ['project', 'package']}}"));
         assertThat(refs(r).getFirst()).isEqualTo("project:helper");
         assertThat(refs(r)).contains("package:scout");
         assertThat(r.text()).contains("\nproject:helper | A project helper. | tools: read, grep, find, ls, edit | model: acme/fast | " + helper + " | sha ");
@@ -101,7 +101,7 @@ class TeamCatalogTest {
     @Test
     void aShadowedAgentIsNotListed() {
         g.write(".mesh/agents/scout.md", "---\nname: scout\ndescription: Our own scout.\n---\nLook.\n");
-        ApiResult r = TeamCatalog.catalog(profiles, json("{'library': {'sources': ['package', 'project']}}"));
+        Listing r = TeamCatalog.catalog(profiles, json("{'library': {'sources': ['package', 'project']}}"));
         assertThat(refs(r)).contains("project:scout").doesNotContain("package:scout");
     }
 

@@ -86,6 +86,7 @@ public final class Supervisor implements AutoCloseable {
     private final Store store;
     private final dev.agentmesh.server.crew.CrewJobs crews;
     private final dev.agentmesh.server.agents.AgentHosting agents;
+    private final dev.agentmesh.server.team.TeamRunner teams;
     private final Map<String, LocalMeshApi> projects = new ConcurrentHashMap<>();
     private final String secret;
     private final Connections connections = new Connections();
@@ -107,6 +108,8 @@ public final class Supervisor implements AutoCloseable {
         this.crews = new dev.agentmesh.server.crew.CrewJobs(options.store(), store.notifier());
         String modelUrl = System.getenv("MESH_MODEL_URL");
         this.agents = new dev.agentmesh.server.agents.AgentHosting(options.store(), store, System.getenv(),
+                modelUrl == null || modelUrl.isBlank() ? null : modelUrl, options.selfCommand());
+        this.teams = new dev.agentmesh.server.team.TeamRunner(options.store(), store, System.getenv(),
                 modelUrl == null || modelUrl.isBlank() ? null : modelUrl, options.selfCommand());
         byte[] bytes = new byte[32];
         new SecureRandom().nextBytes(bytes);
@@ -187,6 +190,7 @@ public final class Supervisor implements AutoCloseable {
                 System.currentTimeMillis(), options.version());
         runFile.write(options.store());
         agents.adoptAfterRestart();
+        teams.adoptAfterRestart(this::project);
         for (PeriodicTask task : List.<PeriodicTask>of(new ReapDeadAgents(this), new RenewLeases(this), new SweepMcpSessions(mcp),
                 new RecoverCrashedRuns(this))) {
             scheduler.scheduleWithFixedDelay(() -> runTask(task), task.initialDelay().toMillis(), task.period().toMillis(),
@@ -208,7 +212,7 @@ public final class Supervisor implements AutoCloseable {
 
     private void exitWhenIdle() {
         long idleMs = System.currentTimeMillis() - lastActivity.get();
-        if (openStreams.get() == 0 && !crews.anyRunning() && !agents.anyRunning() && idleMs > options.idleExit().toMillis()) {
+        if (openStreams.get() == 0 && !crews.anyRunning() && !agents.anyRunning() && !teams.anyRunning() && idleMs > options.idleExit().toMillis()) {
             LOG.info("no request for {} s: stopping", idleMs / 1000);
             Thread.ofPlatform().name("mesh-idle-stop").start(this::close);
         }
@@ -245,6 +249,7 @@ public final class Supervisor implements AutoCloseable {
             }
             LocalMeshApi api = LocalMeshApi.create(store, Project.locate(p));
             api.agentHost(agents.forProject(api));
+            api.teamHost(teams.forProject(api));
             return api;
         });
     }
@@ -294,6 +299,7 @@ public final class Supervisor implements AutoCloseable {
         // a crew's agents are stopped and their tasks put back to todo while the store is still open
         crews.stopAll(java.time.Duration.ofSeconds(25));
         agents.close();
+        teams.close();
         scheduler.shutdownNow();
         if (http != null) {
             try {
