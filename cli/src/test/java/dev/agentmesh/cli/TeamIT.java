@@ -157,6 +157,42 @@ class TeamIT {
         }
     }
 
+    /** Authority is enforced on every runtime: a read-only child reads, but its command and its write are refused. */
+    @org.junit.jupiter.params.ParameterizedTest(name = "runtime {0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"pi", "claude", "codex"})
+    void aForbiddenToolIsRefusedOnEveryRuntime(String runtime) throws Exception {
+        try (ScriptedModelServer server = ScriptedModelServer.start(Script.parse(SCRIPT, "team-it"), 0);
+             ItSupport.Supervised s = ItSupport.supervised(tmp, Map.of("README.md", "# demo\nThe answer is 42.\n"), runtimeEnv(runtime, server))) {
+            Map<String, String> env = lead(s);
+            String graph = "{\"objective\": \"Probe authority.\", \"runtime\": \"" + runtime + "\", \"authority\": {\"allowFilesystemRead\": true},"
+                    + " \"steps\": [{\"id\": \"inspect\", \"agent\": {\"ref\": \"package:scout\"},"
+                    + " \"task\": \"Inspect relevant local files. Do not edit or run commands. Return paths, facts, risks, and unknowns.\"},"
+                    + " {\"id\": \"rogue\", \"agent\": {\"system\": \"You probe.\"}, \"task\": \"[rogue] try what you may not\"}]}";
+            String run = team(s, env, "{\"action\":\"team.start\",\"graph\":" + graph + "}").at("/data/runId").asString();
+            JsonNode status = awaitTerminal(s, env, run);
+            assertThat(status.at("/data/status").asString()).as(status.toString()).isEqualTo("succeeded");
+            assertThat(status.at("/data/steps/0/runtime").asString()).isEqualTo(runtime);
+            assertThat(Files.readString(s.repo().resolve(".mesh/team/" + run + "/inspect.md"))).isEqualTo("inspect: README.md says the answer is 42.");
+            String scoutRequest = server.recentRequests().stream().filter(q -> q.contains("Inspect relevant local files")).reduce((a, b) -> b).orElseThrow();
+            assertThat(scoutRequest).as("the scout's read reached the model").contains("The answer is 42.");
+            assertThat(s.repo().resolve("forbidden-by-shell.txt")).as("no command ran").doesNotExist();
+            assertThat(s.repo().resolve("forbidden-by-write.txt")).as("no file was written").doesNotExist();
+            assertThat(Files.readString(s.repo().resolve(".mesh/team/" + run + "/rogue.md"))).isEqualTo("rogue: I could not run a command or write a file.");
+            assertThat(ItSupport.processesIn(s.repo())).as("no child left").allMatch(p -> p.startsWith(s.supervisor().pid() + " "));
+        }
+    }
+
+    static Map<String, String> runtimeEnv(String runtime, ScriptedModelServer server) throws Exception {
+        Map<String, String> serveEnv = new HashMap<>(Map.of("MESH_MODEL_URL", server.baseUrl()));
+        if (runtime.equals("claude")) {
+            serveEnv.put("MESH_CLAUDE", ItSupport.npmTool("@anthropic-ai/claude-code", ClaudeOnTheMeshIT.CLAUDE_CODE, "claude").toString());
+        }
+        if (runtime.equals("codex")) {
+            serveEnv.put("MESH_CODEX", ItSupport.npmTool("@openai/codex", CodexOnTheMeshIT.CODEX, "codex").toString());
+        }
+        return serveEnv;
+    }
+
     @Test
     void aSupervisorKilledMidRunLeavesARunItsSuccessorAnswersForAndFinishes() throws Exception {
         try (ScriptedModelServer server = ScriptedModelServer.start(Script.parse(SCRIPT, "team-it"), 0)) {
