@@ -45,6 +45,11 @@ final class Cli {
         api = null;
     }
 
+    /** Lets in-process tests answer every action with an API of their own (call after {@link #reset}). */
+    static synchronized void api(MeshApi replacement) {
+        api = replacement;
+    }
+
     /** @return where commands print their results */
     static PrintWriter out() {
         return out;

@@ -34,7 +34,7 @@ import java.util.concurrent.Callable;
  *       hooks run {@code sh STORE_DIR/clients/agentmesh-claude-hook.sh STORE}, which hands the event to the
  *       supervisor with {@code curl} (or node) in one HTTP call.</li>
  *   <li>{@code codex}: {@code $CODEX_HOME/config.toml} (default {@code ~/.codex}) gets a marked
- *       {@code [mcp_servers.mesh]} block ({@code required = true}); Codex has no hooks for edits or prompts, so
+ *       {@code [mcp_servers.mesh]} block ({@code required = true}, {@code tool_timeout_sec} 120 for agent_team waits); Codex has no hooks for edits or prompts, so
  *       its agent learns of messages from the notice on each tool result, and the git guard stops commits.</li>
  *   <li>{@code pi}: agentmesh's extension goes to {@code $PI_CODING_AGENT_DIR/extensions/agentmesh.ts}
  *       (default {@code ~/.pi/agent}), where pi loads it in every session.</li>
@@ -190,6 +190,7 @@ final class InstallCommand implements Callable<Integer> {
                     + "\nargs = [" + String.join(", ", args.stream().map(InstallCommand::tomlString).toList()) + "]"
                     + "\nenv = { MESH_STORE = " + tomlString(store.toString()) + ", MESH_RUNTIME = \"codex\" }"
                     + "\nenv_vars = [\"MESH_AGENT\", \"MESH_AGENT_TOKEN\", \"MESH_PROJECT\"]"
+                    + "\ntool_timeout_sec = " + dev.agentmesh.runtimes.codex.CodexRuntime.MCP_TOOL_TIMEOUT_S + ".0"
                     + "\nrequired = true\n" + TOML_END + "\n";
             after = rest.isEmpty() ? block : rest.stripTrailing() + "\n\n" + block;
             parseToml(after, config);
@@ -273,7 +274,8 @@ final class InstallCommand implements Callable<Integer> {
         if (Files.isRegularFile(ext) && !Files.readString(ext).contains(PI_MARK)) {
             throw MeshException.unexpectedState(ext + " exists and is not agentmesh's extension; move it away, nothing changed");
         }
-        byte[] bytes = PiRuntime.extensionSource(PiMessengerSchema.descriptor(), Cli.selfCommand()).getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = PiRuntime.extensionSource(PiMessengerSchema.descriptor(),
+                dev.agentmesh.server.mcp.AgentTeamTool.descriptor(), Cli.selfCommand()).getBytes(StandardCharsets.UTF_8);
         writeBytes(ext, bytes, "the agentmesh extension");
     }
 

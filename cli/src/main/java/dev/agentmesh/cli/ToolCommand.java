@@ -3,6 +3,7 @@ package dev.agentmesh.cli;
 import dev.agentmesh.MeshException;
 import dev.agentmesh.api.Json;
 import dev.agentmesh.api.MeshApi;
+import dev.agentmesh.server.mcp.AgentTeamTool;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
@@ -11,13 +12,16 @@ import tools.jackson.databind.node.ObjectNode;
 import java.util.concurrent.Callable;
 
 /**
- * {@code mesh tool pi_messenger JSON}: runs one tool action given as JSON, exactly as the MCP tool would. The pi
- * extension calls this from inside pi.
+ * {@code mesh tool pi_messenger|agent_team JSON}: runs one tool action given as JSON, exactly as the MCP tool would.
+ * The pi extension calls this from inside pi. For {@code agent_team} the action maps as {@link AgentTeamTool#apiArgs}
+ * says ({@code start} is the API's {@code team.start}; {@code run} and unknown actions are refused in the
+ * {@code PROBLEM Repair: REPAIR} form, printed on one line as every error of the CLI).
  */
-@Command(name = "tool", description = {"Run a pi_messenger action given as JSON, as the MCP tool would.",
-        "Example: mesh tool pi_messenger '{\"action\":\"send\",\"to\":\"GoldFalcon\",\"message\":\"done\"}'"})
+@Command(name = "tool", description = {"Run a pi_messenger or agent_team action given as JSON, as the MCP tool would.",
+        "Example: mesh tool pi_messenger '{\"action\":\"send\",\"to\":\"GoldFalcon\",\"message\":\"done\"}'",
+        "         mesh tool agent_team '{\"action\":\"run_status\",\"runId\":\"r1\",\"waitSeconds\":30}'"})
 final class ToolCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "TOOL", description = "The tool: pi_messenger.")
+    @Parameters(index = "0", paramLabel = "TOOL", description = "The tool: pi_messenger or agent_team.")
     String tool;
     @Parameters(index = "1", paramLabel = "JSON", description = "The arguments: a JSON object with an action.")
     String json;
@@ -30,10 +34,14 @@ final class ToolCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (!MeshApi.TOOL.equals(tool)) {
-            throw MeshException.invalidInput("unknown tool '" + tool + "'; the tool is " + MeshApi.TOOL);
+        boolean team = AgentTeamTool.NAME.equals(tool);
+        if (!team && !MeshApi.TOOL.equals(tool)) {
+            throw MeshException.invalidInput("unknown tool '" + tool + "'; the tools are " + MeshApi.TOOL + " and " + AgentTeamTool.NAME);
         }
         ObjectNode obj = Json.parseObject(json, "the arguments");
+        if (team) {
+            obj = AgentTeamTool.apiArgs(obj);
+        }
         if (!result) {
             return Cli.action(as.as, asJson.json, Cli.out(), obj);
         }

@@ -119,6 +119,16 @@ final class CliRunner implements AutoCloseable {
         return new Result(code, out.toString(), err.toString());
     }
 
+    /** Runs {@code mesh args...} in the project root with every action answered by {@code api} instead of the mesh's. */
+    Result runWith(dev.agentmesh.api.MeshApi api, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        Cli.reset(Map.copyOf(env), root);
+        Cli.api(api);
+        int code = MeshCommand.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Result(code, out.toString(), err.toString());
+    }
+
     /** Runs a command that must succeed, and returns its stdout. */
     String ok(String... args) {
         Result r = run(args);

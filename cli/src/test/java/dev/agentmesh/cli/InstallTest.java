@@ -36,6 +36,7 @@ class InstallTest {
         assertThat(mesh.ok("install", "codex")).isEqualTo(config + ": added [mcp_servers.mesh]\n");
         String installed = Files.readString(config);
         assertThat(installed).startsWith(mine.stripTrailing()).contains("[mcp_servers.mesh]").contains("required = true")
+                .as("agent_team's run_status waits up to 60 s").contains("tool_timeout_sec = 120.0")
                 .contains("\"mcp\"]\n").contains("MESH_STORE = ");
         assertThat(mesh.ok("install", "codex")).isEqualTo(config + ": unchanged\n");
         Files.writeString(config, installed + "\n[profiles.fast]\nmodel = \"o4-mini\"\n");
@@ -88,7 +89,8 @@ class InstallTest {
     void piWritesTheExtensionOnceAndRemovesIt() {
         Path ext = tmp.resolve("pi/extensions/agentmesh.ts");
         assertThat(mesh.ok("install", "pi")).isEqualTo(ext + ": wrote the agentmesh extension\n");
-        assertThat(ext).content().contains("pi_messenger").contains("process.env.MESH_CMD ?? \"[").doesNotContain("__PARAMETERS__");
+        assertThat(ext).content().contains("pi_messenger").contains("process.env.MESH_CMD ?? \"[").doesNotContain("__PARAMETERS__")
+                .contains("name: \"agent_team\"").doesNotContain("__TEAM_PARAMETERS__", "__TEAM_DESCRIPTION__");
         assertThat(mesh.ok("install", "pi")).isEqualTo(ext + ": unchanged\n");
         assertThat(mesh.ok("install", "--remove", "pi")).isEqualTo(ext + ": removed\n");
         assertThat(mesh.ok("install", "--remove", "pi")).isEqualTo(ext + ": not there; nothing changed\n");

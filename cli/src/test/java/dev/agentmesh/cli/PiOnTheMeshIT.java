@@ -96,7 +96,7 @@ class PiOnTheMeshIT {
         meshEnv.put("MESH_PROJECT", repo.toString());
         meshEnv.put("MESH_AGENT", "Worker");
         meshEnv.put("MESH_AGENT_TOKEN", workerToken);
-        PiRuntime runtime = PiRuntime.create(pi, agentDir, tmp.resolve("ext"), PiMessengerSchema.descriptor(), meshEnv);
+        PiRuntime runtime = PiRuntime.create(pi, agentDir, tmp.resolve("ext"), PiMessengerSchema.descriptor(), dev.agentmesh.server.mcp.AgentTeamTool.descriptor(), meshEnv);
         return runtime.launch(new AgentSpec("Worker", "worker", ModelRef.parse("mesh/scripted:off"), null, Capability.ALL, repo,
                 Map.of(), tmp.resolve("worker.jsonl")));
     }

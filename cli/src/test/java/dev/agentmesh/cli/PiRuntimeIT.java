@@ -68,7 +68,7 @@ class PiRuntimeIT {
     private PiRuntime runtime(String baseUrl) {
         Path pi = PiRuntime.locateOrInstall(System.getenv(), line -> { });
         Path agentDir = PiRuntime.writeLocalModelConfig(tmp.resolve("pi-agent"), baseUrl);
-        return PiRuntime.create(pi, agentDir, tmp.resolve("ext"), dev.agentmesh.api.PiMessengerSchema.descriptor(), Map.of("MESH_CMD", "[\"false\"]"));
+        return PiRuntime.create(pi, agentDir, tmp.resolve("ext"), dev.agentmesh.api.PiMessengerSchema.descriptor(), dev.agentmesh.server.mcp.AgentTeamTool.descriptor(), Map.of("MESH_CMD", "[\"false\"]"));
     }
 
     private static AgentSpec spec(Path cwd) {

@@ -15,7 +15,7 @@ import java.util.Map;
  * {@code response.output_text.delta}, {@code response.output_item.done}, {@code response.completed}.
  *
  * <p>Tools offered inside a {@code namespace} tool (how Codex offers MCP tools: namespace {@code mcp__SERVER})
- * are named {@code NAMESPACE__TOOL} for the script (e.g. {@code mcp__mesh__pi_messenger}); a scripted call of such
+ * are named {@code NAMESPACE__TOOL} for the script (e.g. {@code mcp__mesh__pi_messenger}, {@code mcp__mesh__agent_team}); a scripted call of such
  * a name is sent as {@code {"name": TOOL, "namespace": NAMESPACE}} (reference/agent-cli-protocols.md, Codex).
  *
  * @param id         the response id, {@code resp_N}

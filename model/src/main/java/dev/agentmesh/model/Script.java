@@ -31,13 +31,30 @@ import java.util.Set;
  *         args: {path: PRD.md}
  *       - text: Plan below.               # a final text
  *       - shell: "npm test"               # runtime-neutral steps, each played as the runtime's own tool:
- *       - read: src/a.ts                  #   pi: bash, read, write, edit, pi_messenger; Claude Code: Bash, Read,
- *       - write: {path: a.txt, content: hi}   # Write, Edit, mcp__mesh__pi_messenger; Codex: exec_command (read is
- *       - edit: {path: a.txt, old: hi, new: ho}  # cat, write and edit are apply_patch: edit's old and new are whole
- *                                               # lines there), mcp__mesh__pi_messenger
- *       - mesh: {action: status}
+ *       - read: src/a.ts                  #   pi: bash, read, write, edit, pi_messenger, agent_team; Claude Code:
+ *       - write: {path: a.txt, content: hi}   # Bash, Read, Write, Edit, mcp__mesh__pi_messenger,
+ *       - edit: {path: a.txt, old: hi, new: ho}  # mcp__mesh__agent_team; Codex: exec_command (read is cat, write
+ *       - mesh: {action: status}                 # and edit are apply_patch: edit's old and new are whole lines
+ *       - team: {action: run_status, runId: r1}  # there), mcp__mesh__pi_messenger, mcp__mesh__agent_team
  * default: "No script rule matches."      # optional; the text for prompts no rule matches
  * }</pre>
+ *
+ * <p>The runtime-neutral steps:
+ * <table>
+ *   <caption>Runtime-neutral steps and the tool call each runtime gets</caption>
+ *   <tr><th>step</th><th>value</th><th>pi (Chat Completions)</th><th>Claude Code (Messages)</th><th>Codex (Responses)</th></tr>
+ *   <tr><td>{@code shell}</td><td>a command</td><td>{@code bash}</td><td>{@code Bash}</td><td>{@code exec_command}</td></tr>
+ *   <tr><td>{@code read}</td><td>a path</td><td>{@code read}</td><td>{@code Read}</td><td>{@code exec_command} ({@code cat})</td></tr>
+ *   <tr><td>{@code write}</td><td>{@code {path, content}}</td><td>{@code write}</td><td>{@code Write}</td><td>{@code exec_command} ({@code apply_patch})</td></tr>
+ *   <tr><td>{@code edit}</td><td>{@code {path, old, new}}</td><td>{@code edit}</td><td>{@code Edit}</td><td>{@code exec_command} ({@code apply_patch})</td></tr>
+ *   <tr><td>{@code mesh}</td><td>{@code pi_messenger} arguments, with {@code action}</td><td>{@code pi_messenger}</td>
+ *       <td>{@code mcp__mesh__pi_messenger}</td><td>{@code pi_messenger} in namespace {@code mcp__mesh}</td></tr>
+ *   <tr><td>{@code team}</td><td>{@code agent_team} arguments (seeds/002), with {@code action}, e.g.
+ *       {@code {action: start, graph: {...}}}</td><td>{@code agent_team}</td><td>{@code mcp__mesh__agent_team}</td>
+ *       <td>{@code agent_team} in namespace {@code mcp__mesh}</td></tr>
+ * </table>
+ * A {@code mesh} or {@code team} step's arguments go into the call as written (nested mappings and lists too); the
+ * tool, not the script, checks them, so a script can play a bad call on purpose.
  *
  * <p>Phrases match case-sensitively as substrings. Every rule needs at least one non-empty phrase and one step.
  *
@@ -51,9 +68,9 @@ public record Script(String source, List<Rule> rules, String defaultText) {
 
     private static final Set<String> TOP_KEYS = Set.of("rules", "default");
     private static final Set<String> RULE_KEYS = Set.of("match", "steps");
-    private static final Set<String> STEP_KEYS = Set.of("tool", "args", "text", "shell", "read", "write", "edit", "mesh");
-    /** The runtime-neutral step kinds (issue 6, part 1). */
-    static final List<String> ACTIONS = List.of("shell", "read", "write", "edit", "mesh");
+    private static final Set<String> STEP_KEYS = Set.of("tool", "args", "text", "shell", "read", "write", "edit", "mesh", "team");
+    /** The runtime-neutral step kinds (issue 6, part 1; {@code team} is seeds/002's {@code agent_team}). */
+    static final List<String> ACTIONS = List.of("shell", "read", "write", "edit", "mesh", "team");
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     /** Copies {@code rules}; a null {@code defaultText} becomes {@link #BUILT_IN_DEFAULT}. No other check: use {@link #parse}. */
@@ -102,9 +119,9 @@ public record Script(String source, List<Rule> rules, String defaultText) {
     /**
      * A runtime-neutral step, played as the runtime's own tool call ({@link #toolCall}).
      *
-     * @param kind one of shell, read, write, edit, mesh
+     * @param kind one of shell, read, write, edit, mesh, team
      * @param args shell: {@code command}; read: {@code path}; write: {@code path, content}; edit: {@code path, old, new};
-     *             mesh: the {@code pi_messenger} arguments
+     *             mesh: the {@code pi_messenger} arguments; team: the {@code agent_team} arguments
      */
     public record Action(String kind, Map<String, Object> args) implements Step {
         /** Copies {@code args}, keeping their order (the order of the call's JSON). */
@@ -174,6 +191,10 @@ public record Script(String source, List<Rule> rules, String defaultText) {
                         call.put("old_string", args.get("old"));
                         call.put("new_string", args.get("new"));
                     }
+                }
+                case "team" -> {
+                    tool = dialect == Dialect.PI ? "agent_team" : "mcp__mesh__agent_team";
+                    call.putAll(args);
                 }
                 default -> {
                     tool = dialect == Dialect.PI ? "pi_messenger" : "mcp__mesh__pi_messenger";
@@ -422,9 +443,10 @@ public record Script(String source, List<Rule> rules, String defaultText) {
                 m.forEach((k, x) -> args.put((String) k, x));
             }
             default -> {
+                String tool = kind.equals("team") ? "agent_team" : "pi_messenger";
                 if (!(v instanceof Map<?, ?> m) || !(m.get("action") instanceof String)) {
-                    throw MeshException.invalidInput(where + ": 'mesh' must be a mapping of pi_messenger arguments with an 'action', not "
-                            + describe(v));
+                    throw MeshException.invalidInput(where + ": '" + kind + "' must be a mapping of " + tool
+                            + " arguments with an 'action', not " + describe(v));
                 }
                 m.forEach((k, x) -> args.put(String.valueOf(k), x));
             }

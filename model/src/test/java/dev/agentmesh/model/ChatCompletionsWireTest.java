@@ -26,6 +26,9 @@ class ChatCompletionsWireTest {
               - match: "[text]"
                 steps:
                   - text: "A longer final text that the server splits into several streamed pieces 👋 done."
+              - match: "[team]"
+                steps:
+                  - team: {action: step_result, runId: r1, stepId: inspect, preview: true}
             """;
 
     ScriptedModelServer server = ScriptedModelServer.start(Script.parse(SCRIPT, "wire.yaml"), 0);
@@ -51,6 +54,18 @@ class ChatCompletionsWireTest {
         JsonNode usage = answer.usage();
         assertThat(usage.get("total_tokens").intValue())
                 .isEqualTo(usage.get("prompt_tokens").intValue() + usage.get("completion_tokens").intValue()).isPositive();
+    }
+
+    @Test
+    void aTeamStepReachesPiAsItsAgentTeamTool() throws Exception {
+        HttpResponse<String> response = client.send("POST", "/chat/completions",
+                JSON.writeValueAsString(request(true, List.of("pi_messenger", "agent_team"), user("please [team]"))));
+        Answer answer = ModelClient.parseStream(response.body());
+
+        assertThat(answer.toolName()).isEqualTo("agent_team");
+        assertThat(JSON.readTree(answer.arguments())).isEqualTo(JSON.readTree("""
+                {"action": "step_result", "runId": "r1", "stepId": "inspect", "preview": true}"""));
+        assertThat(answer.finishReason()).isEqualTo("tool_calls");
     }
 
     @Test

@@ -41,6 +41,9 @@ class MessagesAndResponsesWireTest {
                   - tool: mcp__mesh__pi_messenger
                     args: {action: join}
                   - text: "joined"
+              - match: "[team]"
+                steps:
+                  - team: {action: run_status, runId: r1, waitSeconds: 30}
             """;
 
     ScriptedModelServer server = ScriptedModelServer.start(Script.parse(SCRIPT, "wire2.yaml"), 0);
@@ -153,6 +156,31 @@ class MessagesAndResponsesWireTest {
                 "response.output_item.added", "response.output_text.delta", "response.output_item.done", "response.completed");
         assertThat(events.getLast().at("/response/output/0/content/0/text").asString()).isEqualTo("joined");
         assertThat(events.getLast().at("/response/usage/total_tokens").asInt()).isPositive();
+    }
+
+    @Test
+    void aTeamStepReachesCodexAsAgentTeamInTheMeshNamespaceAndClaudeCodeAsItsMcpTool() throws Exception {
+        String responses = """
+                {"model": "scripted", "stream": false,
+                 "tools": [{"type": "function", "name": "exec_command"},
+                           {"type": "namespace", "name": "mcp__mesh", "tools": [{"type": "function", "name": "pi_messenger"},
+                                                                               {"type": "function", "name": "agent_team"}]}],
+                 "input": [{"type": "message", "role": "user", "content": [{"type": "input_text", "text": "go [team]"}]}]}""";
+        JsonNode call = JSON.readTree(client.send("POST", "/responses", responses).body()).at("/output/0");
+        assertThat(call.path("type").asString()).isEqualTo("function_call");
+        assertThat(call.path("namespace").asString()).isEqualTo("mcp__mesh");
+        assertThat(call.path("name").asString()).isEqualTo("agent_team");
+        assertThat(JSON.readTree(call.path("arguments").asString()))
+                .isEqualTo(JSON.readTree("{\"action\": \"run_status\", \"runId\": \"r1\", \"waitSeconds\": 30}"));
+
+        String messages = """
+                {"model": "scripted", "tools": [{"name": "mcp__mesh__pi_messenger", "input_schema": {}},
+                                                {"name": "mcp__mesh__agent_team", "input_schema": {}}],
+                 "messages": [{"role": "user", "content": "go [team]"}]}""";
+        JsonNode use = JSON.readTree(client.send("POST", "/messages", messages).body()).at("/content/0");
+        assertThat(use.path("type").asString()).isEqualTo("tool_use");
+        assertThat(use.path("name").asString()).isEqualTo("mcp__mesh__agent_team");
+        assertThat(use.path("input")).isEqualTo(JSON.readTree("{\"action\": \"run_status\", \"runId\": \"r1\", \"waitSeconds\": 30}"));
     }
 
     @Test

@@ -107,6 +107,38 @@ class ScriptLoadingTest {
         assertThat(play.apply(4, Script.Dialect.CODEX)).startsWith("mcp__mesh__pi_messenger {");
     }
 
+    @Test
+    void aTeamStepPlaysAsEachRuntimesAgentTeamToolWithItsArgumentsAsWritten() {
+        Script script = Script.parse("""
+                rules:
+                  - match: delegate
+                    steps:
+                      - team:
+                          action: start
+                          graph:
+                            objective: Answer one scoped local question.
+                            authority: {allowFilesystemRead: true}
+                            steps:
+                              - id: inspect
+                                agent: {ref: "package:scout"}
+                                task: Inspect relevant local files.
+                      - team: {action: run_status, runId: r1, waitSeconds: 30, preview: true}
+                      - team: {action: run}
+                """, "team.yaml");
+        List<Script.Step> steps = script.rules().getFirst().steps();
+        assertThat(steps).allSatisfy(s -> assertThat(((Script.Action) s).kind()).isEqualTo("team"));
+        java.util.function.BiFunction<Integer, Script.Dialect, Script.ToolCall> play = (i, d) -> ((Script.Action) steps.get(i)).toolCall(d, "/w");
+        String start = "{\"action\":\"start\",\"graph\":{\"objective\":\"Answer one scoped local question.\","
+                + "\"authority\":{\"allowFilesystemRead\":true},\"steps\":[{\"id\":\"inspect\",\"agent\":{\"ref\":\"package:scout\"},"
+                + "\"task\":\"Inspect relevant local files.\"}]}}";
+        assertThat(play.apply(0, Script.Dialect.PI)).isEqualTo(new Script.ToolCall("agent_team", start));
+        assertThat(play.apply(0, Script.Dialect.CLAUDE)).isEqualTo(new Script.ToolCall("mcp__mesh__agent_team", start));
+        assertThat(play.apply(0, Script.Dialect.CODEX)).isEqualTo(new Script.ToolCall("mcp__mesh__agent_team", start));
+        assertThat(play.apply(1, Script.Dialect.PI).arguments())
+                .isEqualTo("{\"action\":\"run_status\",\"runId\":\"r1\",\"waitSeconds\":30,\"preview\":true}");
+        assertThat(play.apply(2, Script.Dialect.CLAUDE).arguments()).as("a bad call is played as written").isEqualTo("{\"action\":\"run\"}");
+    }
+
     static Stream<Arguments> badScripts() {
         return Stream.of(
                 Arguments.of("", "s.yaml is empty; a script needs 'rules', a list of {match, steps}"),
@@ -135,7 +167,7 @@ class ScriptLoadingTest {
                 Arguments.of("rules:\n  - match: a\n    steps:\n      - tool: read\n        args: [x]\n",
                         "s.yaml: rule 1, step 1: 'args' must be a mapping of argument names to values, not a list"),
                 Arguments.of("rules:\n  - match: a\n    steps:\n      - tool: read\n        argz: {path: x}\n",
-                        "s.yaml: rule 1, step 1: unknown key 'argz'; the keys are args, edit, mesh, read, shell, text, tool, write"),
+                        "s.yaml: rule 1, step 1: unknown key 'argz'; the keys are args, edit, mesh, read, shell, team, text, tool, write"),
                 Arguments.of("rules:\n  - match: a\n    steps:\n      - {shell: ls, text: y}\n",
                         "s.yaml: rule 1, step 1: a 'shell' step has no other key; a step is one action"),
                 Arguments.of("rules:\n  - match: a\n    steps:\n      - shell: \"\"\n",
@@ -146,6 +178,12 @@ class ScriptLoadingTest {
                         "s.yaml: rule 1, step 1: 'edit' must be a mapping of path, old, new to texts, not a mapping"),
                 Arguments.of("rules:\n  - match: a\n    steps:\n      - mesh: {to: x}\n",
                         "s.yaml: rule 1, step 1: 'mesh' must be a mapping of pi_messenger arguments with an 'action', not a mapping"),
+                Arguments.of("rules:\n  - match: a\n    steps:\n      - team: {runId: r1}\n",
+                        "s.yaml: rule 1, step 1: 'team' must be a mapping of agent_team arguments with an 'action', not a mapping"),
+                Arguments.of("rules:\n  - match: a\n    steps:\n      - team: start\n",
+                        "s.yaml: rule 1, step 1: 'team' must be a mapping of agent_team arguments with an 'action', not the text 'start'"),
+                Arguments.of("rules:\n  - match: a\n    steps:\n      - {team: {action: start}, text: y}\n",
+                        "s.yaml: rule 1, step 1: a 'team' step has no other key; a step is one action"),
                 Arguments.of("rules:\n  - match: a\n    steps:\n      - text: 42\n",
                         "s.yaml: rule 1, step 1: 'text' must be a text (quote it), not the integer 42"),
                 Arguments.of("rules:\n  - match: a\n    steps: [{text: x}]\ndefault: [x]\n",

@@ -40,7 +40,8 @@ public final class RuntimeFactory {
                 agentEnv.put("MESH_CMD", dev.agentmesh.api.Json.MAPPER.writeValueAsString(selfCommand));
                 agentEnv.put("MESH_STORE", store.toString());
                 agentEnv.put("MESH_PROJECT", mesh.project().root().toString());
-                PiRuntime runtime = PiRuntime.create(pi, agentDir, mesh.project().meshDir().resolve("pi"), PiMessengerSchema.descriptor(), agentEnv);
+                PiRuntime runtime = PiRuntime.create(pi, agentDir, mesh.project().meshDir().resolve("pi"), PiMessengerSchema.descriptor(),
+                        dev.agentmesh.server.mcp.AgentTeamTool.descriptor(), agentEnv);
                 return sessions ? runtime.withSessions(mesh.project().meshDir().resolve("pi-sessions")) : runtime;
             }
             case "claude" -> {

@@ -20,8 +20,9 @@ import java.time.Duration;
 
 /**
  * {@link MeshApi} through a running supervisor ({@code POST /api/v1/call}): the same actions, texts and data as
- * in-process, and the same {@link MeshException} kinds (so exit codes and one-line messages do not change).
- * Thread-safe.
+ * in-process, and the same {@link MeshException} kinds (so exit codes and one-line messages do not change). An
+ * answer is waited for up to {@link #TIMEOUT}, that of an {@code agent_team} action ({@code team.*}) up to
+ * {@link #TEAM_TIMEOUT}, since a run_status wait alone takes up to 60 s. Thread-safe.
  */
 public final class RemoteMeshApi implements MeshApi {
     static {
@@ -31,6 +32,11 @@ public final class RemoteMeshApi implements MeshApi {
 
     /** Longest wait for one answer; a call waits at most this long for the store. */
     static final Duration TIMEOUT = Duration.ofSeconds(60);
+    /**
+     * Longest wait for the answer of an {@code agent_team} action ({@code team.*}): a {@code team.run_status} waits up
+     * to 60 s ({@code waitSeconds}) before it answers, and a start launches processes.
+     */
+    static final Duration TEAM_TIMEOUT = Duration.ofSeconds(90);
 
     private volatile RunFile server;
     private final Path projectRoot;
@@ -80,7 +86,7 @@ public final class RemoteMeshApi implements MeshApi {
         }
         body.set("args", args);
         boolean repeatable = "send".equals(args.path("action").asString(null)) && args.path("idempotencyKey").isString();
-        JsonNode answer = post("/api/v1/call", body.toString(), repeatable, true);
+        JsonNode answer = post("/api/v1/call", body.toString(), repeatable, true, timeout(args));
         if (answer.hasNonNull("token")) {
             caller.token(answer.get("token").asString());
         }
@@ -141,6 +147,11 @@ public final class RemoteMeshApi implements MeshApi {
                 // no supervisor yet: try again after the pause
             }
         }
+    }
+
+    /** @return how long to wait for the answer to {@code args}: {@link #TEAM_TIMEOUT} for a {@code team.*} action, else {@link #TIMEOUT} */
+    static Duration timeout(JsonNode args) {
+        return args.path("action").asString("").startsWith("team.") ? TEAM_TIMEOUT : TIMEOUT;
     }
 
     /** Reads a Server-Sent Events stream, handing the data of each {@code kind} event to {@code onData}. */
@@ -274,9 +285,14 @@ public final class RemoteMeshApi implements MeshApi {
      * @param restarts   whether a supervisor that is gone is found or started again for this request
      */
     private JsonNode post(String path, String body, boolean repeatable, boolean restarts) {
+        return post(path, body, repeatable, restarts, TIMEOUT);
+    }
+
+    /** As {@link #post(String, String, boolean, boolean)}, waiting up to {@code timeout} for the answer. */
+    private JsonNode post(String path, String body, boolean repeatable, boolean restarts, Duration timeout) {
         Answer r;
         try {
-            r = exchange("POST", path, body, TIMEOUT);
+            r = exchange("POST", path, body, timeout);
         } catch (IOException e) {
             // the supervisor went away (idle exit, a kill): sending again is safe when nothing reached it, or when
             // the request says so
@@ -285,7 +301,7 @@ public final class RemoteMeshApi implements MeshApi {
             }
             server = restart.get();
             try {
-                r = exchange("POST", path, body, TIMEOUT);
+                r = exchange("POST", path, body, timeout);
             } catch (IOException again) {
                 throw notAnswering(again);
             }

@@ -4,6 +4,7 @@ import dev.agentmesh.MeshException;
 import dev.agentmesh.api.ApiResult;
 import dev.agentmesh.api.Caller;
 import dev.agentmesh.api.MeshApi;
+import dev.agentmesh.server.mcp.AgentTeamTool;
 import dev.agentmesh.server.mcp.PiMessengerTool;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.TypeRef;
@@ -25,11 +26,12 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * The MCP server of {@code mesh mcp}: one tool, {@code pi_messenger}, served over stdio (newline-delimited
- * JSON-RPC, official MCP Java SDK) for one client connection.
+ * The MCP server of {@code mesh mcp}: the tools {@code pi_messenger} and {@code agent_team} (whose actions are the
+ * API's {@code team.*}, see {@link AgentTeamTool}), served over stdio (newline-delimited JSON-RPC, official MCP Java
+ * SDK) for one client connection.
  *
  * <p>Every call of the connection shares one {@link Caller}, so {@code join} and {@code rename} carry over
- * to later calls. Results and errors are mapped as {@link PiMessengerTool} says. Calls of the connection run one at
+ * to later calls. Results and errors are mapped as {@link PiMessengerTool} and {@link AgentTeamTool} say. Calls of the connection run one at
  * a time, in the order they arrive.
  */
 public final class MeshMcpServer {
@@ -76,7 +78,8 @@ public final class MeshMcpServer {
                 .validateToolInputs(false)
                 // Calls run in the order they arrive, so a pipelined join is done before the next call.
                 .immediateExecution(true)
-                .tools(PiMessengerTool.specification(mapper, (exchange, args) -> handler.call(args)))
+                .tools(PiMessengerTool.specification(mapper, (exchange, args) -> handler.call(args)),
+                        AgentTeamTool.specification(mapper, (exchange, args) -> handler.call(args)))
                 .build();
         try {
             closed.await();

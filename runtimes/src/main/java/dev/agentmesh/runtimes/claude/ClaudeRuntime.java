@@ -35,7 +35,7 @@ import java.util.function.Consumer;
  * <ul>
  *   <li>the allow-list: capabilities map to Claude's tools (read → {@code Read}, search → {@code Grep,Glob}, edit →
  *       {@code Edit,NotebookEdit}, write → {@code Write}, shell → {@code Bash}, mesh →
- *       {@code mcp__mesh__pi_messenger}); the built-in ones are the only tools it has ({@code --tools}) and all of them
+ *       {@code mcp__mesh__pi_messenger,mcp__mesh__agent_team}, the mesh server's two tools); the built-in ones are the only tools it has ({@code --tools}) and all of them
  *       run without asking ({@code --allowedTools}), so a tool outside the capabilities is neither offered nor run;</li>
  *   <li>the mesh: the supervisor's {@code /mcp} as its only MCP server ({@code --strict-mcp-config}), as the agent
  *       (its name and token in the headers), or the {@code mesh mcp} bridge when no supervisor runs; the
@@ -63,6 +63,8 @@ public final class ClaudeRuntime implements AgentRuntime {
     public static final String MCP_SERVER = "mesh";
     /** The mesh tool as Claude Code names it. */
     public static final String MESH_TOOL = "mcp__" + MCP_SERVER + "__pi_messenger";
+    /** The team tool (seeds/002) as Claude Code names it. */
+    public static final String TEAM_TOOL = "mcp__" + MCP_SERVER + "__agent_team";
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -146,7 +148,7 @@ public final class ClaudeRuntime implements AgentRuntime {
         }
     }
 
-    /** @return Claude Code's tool names for {@code capabilities} (built-in ones and the mesh tool), in a fixed order */
+    /** @return Claude Code's tool names for {@code capabilities} (built-in ones and the mesh server's tools), in a fixed order */
     public static List<String> tools(Set<Capability> capabilities) {
         Set<String> tools = new LinkedHashSet<>();
         for (Capability c : new TreeSet<>(capabilities)) {
@@ -156,7 +158,7 @@ public final class ClaudeRuntime implements AgentRuntime {
                 case EDIT -> tools.addAll(List.of("Edit", "NotebookEdit"));
                 case WRITE -> tools.add("Write");
                 case SHELL -> tools.add("Bash");
-                case MESH -> tools.add(MESH_TOOL);
+                case MESH -> tools.addAll(List.of(MESH_TOOL, TEAM_TOOL));
             }
         }
         return List.copyOf(tools);

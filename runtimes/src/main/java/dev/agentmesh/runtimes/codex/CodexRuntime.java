@@ -52,6 +52,11 @@ public final class CodexRuntime implements AgentRuntime {
     public static final String MCP_SERVER = "mesh";
     /** The environment variable carrying the supervisor's secret to Codex's MCP client. */
     static final String SECRET_ENV = "MESH_MCP_SECRET";
+    /**
+     * How long Codex waits for one call of a mesh tool, in seconds ({@code tool_timeout_sec}; Codex's default is
+     * 60): an {@code agent_team} run_status wait takes up to 60 s, plus the call around it.
+     */
+    public static final int MCP_TOOL_TIMEOUT_S = 120;
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -232,16 +237,17 @@ public final class CodexRuntime implements AgentRuntime {
     /** The {@code -c} overrides that add the mesh server; who the agent is comes from the environment. */
     private List<String> mcpConfig(AgentSpec spec) {
         String prefix = "mcp_servers." + MCP_SERVER + ".";
+        String timeout = prefix + "tool_timeout_sec=" + MCP_TOOL_TIMEOUT_S + ".0";
         if (mesh.mcpUrl() != null) {
             String url = mesh.mcpUrl() + "?project=" + URLEncoder.encode(mesh.project().toString(), StandardCharsets.UTF_8);
-            return List.of("-c", prefix + "url=" + tomlString(url),
+            return List.of("-c", prefix + "url=" + tomlString(url), "-c", timeout,
                     "-c", prefix + "bearer_token_env_var=" + tomlString(SECRET_ENV),
                     "-c", prefix + "env_http_headers={\"X-Mesh-Agent\"=\"MESH_AGENT\",\"X-Mesh-Token\"=\"MESH_AGENT_TOKEN\","
                             + "\"X-Mesh-Runtime\"=\"MESH_RUNTIME\",\"X-Mesh-Model\"=\"MESH_MODEL\"}");
         }
         List<String> args = new ArrayList<>(mesh.meshCommand().subList(1, mesh.meshCommand().size()));
         args.add("mcp");
-        return List.of("-c", prefix + "command=" + tomlString(mesh.meshCommand().getFirst()),
+        return List.of("-c", prefix + "command=" + tomlString(mesh.meshCommand().getFirst()), "-c", timeout,
                 "-c", prefix + "args=[" + String.join(",", args.stream().map(CodexRuntime::tomlString).toList()) + "]",
                 "-c", prefix + "env_vars=[\"MESH_AGENT\",\"MESH_AGENT_TOKEN\",\"MESH_STORE\",\"MESH_RUNTIME\"]");
     }

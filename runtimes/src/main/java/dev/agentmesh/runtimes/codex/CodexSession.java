@@ -304,7 +304,8 @@ final class CodexSession extends ProcessSession {
                     return;
                 }
                 case "mcpServer/elicitation/request" -> {
-                    // Codex asks before each MCP tool call; the mesh's own tool is the agent's by its capabilities
+                    // Codex asks before each MCP tool call; the mesh server's tools (pi_messenger, agent_team) are the
+                    // agent's by its capabilities, whichever of them it calls
                     boolean meshTool = CodexRuntime.MCP_SERVER.equals(params.path("serverName").asString(""))
                             && "mcp_tool_call".equals(params.path("_meta").path("codex_approval_kind").asString(""))
                             && capabilities.contains(Capability.MESH);

@@ -24,10 +24,11 @@ import java.util.function.Consumer;
 
 /**
  * The pi runtime: starts {@code pi --mode rpc} agents (reference/agent-cli-protocols.md) with a provider, model,
- * thinking level, tool allow-list and system prompt, plus agentmesh's {@code pi_messenger} extension so the
- * agent reaches the mesh from inside pi. Each agent runs in its own process group ({@code setsid}) so stopping
- * it leaves no orphan. Capabilities map to pi's tools: read → {@code read}, search → {@code grep,find,ls}, edit →
- * {@code edit}, write → {@code write}, shell → {@code bash}, mesh → {@code pi_messenger}; pi gets exactly those
+ * thinking level, tool allow-list and system prompt, plus agentmesh's extension (the tools {@code pi_messenger} and
+ * {@code agent_team}) so the agent reaches the mesh from inside pi. Each agent runs in its own process group
+ * ({@code setsid}) so stopping it leaves no orphan. Capabilities map to pi's tools: read → {@code read}, search →
+ * {@code grep,find,ls}, edit → {@code edit}, write → {@code write}, shell → {@code bash}, mesh →
+ * {@code pi_messenger,agent_team} (seeds/001 and 002); pi gets exactly those
  * ({@code --tools}). With a session folder, pi keeps its sessions there and {@link #resume} continues one by id;
  * without, it runs with {@code --no-session}. Thread-safe.
  */
@@ -36,8 +37,10 @@ public final class PiRuntime implements AgentRuntime {
     public static final String PACKAGE = "@mariozechner/pi-coding-agent";
     /** The pinned version installed when no pi is on PATH. */
     public static final String VERSION = "0.73.1";
-    /** Name of the tool the extension registers. */
+    /** Name of the mesh tool the extension registers. */
     public static final String MESH_TOOL = "pi_messenger";
+    /** Name of the team tool the extension registers (seeds/002); its actions are the API's {@code team.*}. */
+    public static final String TEAM_TOOL = "agent_team";
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -72,7 +75,7 @@ public final class PiRuntime implements AgentRuntime {
                 case EDIT -> tools.add("edit");
                 case WRITE -> tools.add("write");
                 case SHELL -> tools.add("bash");
-                case MESH -> tools.add(MESH_TOOL);
+                case MESH -> tools.addAll(List.of(MESH_TOOL, TEAM_TOOL));
             }
         }
         return List.copyOf(tools);
@@ -82,16 +85,19 @@ public final class PiRuntime implements AgentRuntime {
      * @param pi        the pi executable
      * @param agentDir  pi's config folder ({@code PI_CODING_AGENT_DIR}), or null for the user's own
      * @param workDir   folder where the extension file is written
-     * @param tool      the mesh tool the extension registers
+     * @param tool      the mesh tool the extension registers ({@value #MESH_TOOL})
+     * @param team      the team tool the extension registers ({@value #TEAM_TOOL})
      * @param meshEnv   environment the extension needs to reach the mesh: {@code MESH_CMD} (JSON array, the
      *                  mesh command line), {@code MESH_STORE}, {@code MESH_PROJECT}
      * @throws MeshException (unexpected state) if the extension cannot be written
+     * @throws IllegalArgumentException if a tool is not named as the extension names it
      */
-    public static PiRuntime create(Path pi, Path agentDir, Path workDir, ToolDescriptor tool, Map<String, String> meshEnv) {
+    public static PiRuntime create(Path pi, Path agentDir, Path workDir, ToolDescriptor tool, ToolDescriptor team,
+                                   Map<String, String> meshEnv) {
         try {
             Files.createDirectories(workDir);
             Path ext = workDir.resolve("agentmesh-pi-extension.ts");
-            byte[] bytes = extensionSource(tool, List.of("mesh")).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            byte[] bytes = extensionSource(tool, team, List.of("mesh")).getBytes(java.nio.charset.StandardCharsets.UTF_8);
             if (!Files.exists(ext) || !java.util.Arrays.equals(Files.readAllBytes(ext), bytes)) {
                 Files.write(ext, bytes);
             }
@@ -104,14 +110,23 @@ public final class PiRuntime implements AgentRuntime {
     /**
      * The source of agentmesh's pi extension (TypeScript, loaded by pi with {@code -e} or from its extensions folder).
      *
-     * @param tool       the mesh tool it registers (description and JSON Schema filled in)
+     * @param tool       the mesh tool it registers, {@value #MESH_TOOL} (description and JSON Schema filled in)
+     * @param team       the team tool it registers, {@value #TEAM_TOOL}; its schema's {@code action} enum is the
+     *                   list of actions the extension sends (as {@code team.ACTION})
      * @param defaultCmd the mesh command line it runs when {@code MESH_CMD} is unset and no supervisor answers
      * @return the file's text
      * @throws IOException if the bundled resource cannot be read
+     * @throws IllegalArgumentException if a tool is not named as the extension names it
      */
-    public static String extensionSource(ToolDescriptor tool, List<String> defaultCmd) throws IOException {
+    public static String extensionSource(ToolDescriptor tool, ToolDescriptor team, List<String> defaultCmd) throws IOException {
+        if (!MESH_TOOL.equals(tool.name()) || !TEAM_TOOL.equals(team.name())) {
+            throw new IllegalArgumentException("the pi extension registers " + MESH_TOOL + " and " + TEAM_TOOL + ", not "
+                    + tool.name() + " and " + team.name());
+        }
         try (InputStream in = PiRuntime.class.getResourceAsStream("agentmesh-pi-extension.ts")) {
             return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                    .replace("__TEAM_DESCRIPTION__", JSON.writeValueAsString(team.description()))
+                    .replace("__TEAM_PARAMETERS__", team.inputSchema())
                     .replace("__DESCRIPTION__", JSON.writeValueAsString(tool.description()))
                     .replace("__PARAMETERS__", tool.inputSchema())
                     .replace("process.env.MESH_CMD ?? '[\"mesh\"]'",

@@ -1,10 +1,13 @@
-// agentmesh extension for pi. It does three things:
+// agentmesh extension for pi. It does four things:
 //  1. registers the pi_messenger tool (description and parameters filled in by agentmesh from the schema of
 //     the MCP tool), which calls the supervisor's HTTP API (POST /api/v1/call) with no process per call;
 //  2. refuses write/edit tool calls on files another agent holds exclusively (tool_call hook, {block, reason});
 //  3. listens to the agent's event stream (GET /api/v1/events, SSE) and hands each new message to pi as a
 //     steering message, which wakes the agent when it is idle (triggerTurn) and reaches it after the running
-//     tool when it is busy. Messages are deduplicated by id (delivery is at-least-once).
+//     tool when it is busy. Messages are deduplicated by id (delivery is at-least-once);
+//  4. registers the agent_team tool (seeds/002; description and parameters from agentmesh's AgentTeamTool): its
+//     action X is the API action "team.X", sent the same way as pi_messenger's calls but allowed 90 s (a run_status
+//     wait takes up to 60 s); a failure is shown as the "# agent_team error" block and marked as a tool error.
 // The supervisor is found through the run file beside the store (MESH_STORE, else .mesh/config.json "store",
 // else ~/.mesh/mesh.db). With MESH_SERVE=off, or when no supervisor answers, calls run the mesh CLI instead
 // (MESH_CMD, a JSON array: `mesh tool pi_messenger JSON --result`), which also starts a supervisor if needed.
@@ -15,6 +18,11 @@ import { homedir } from "node:os";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 
 type Result = { text: string; data: any; agent?: string | null; token?: string | null };
+
+// how long a pi_messenger call may take (a hung supervisor must not hold an edit or a tool call for long), and an
+// agent_team call: a run_status wait takes up to 60 s, a start launches processes
+const CALL_TIMEOUT_MS = 10_000;
+const TEAM_TIMEOUT_MS = 90_000;
 
 export default function (pi: any) {
   const cmd: string[] = JSON.parse(process.env.MESH_CMD ?? '["mesh"]');
@@ -71,7 +79,7 @@ export default function (pi: any) {
     });
   }
 
-  async function call(cwd: string, args: any): Promise<Result> {
+  async function call(cwd: string, args: any, timeoutMs = CALL_TIMEOUT_MS, abort?: AbortSignal): Promise<Result> {
     const root = projectRoot(cwd);
     const srv = server(root);
     let r: Result;
@@ -80,8 +88,7 @@ export default function (pi: any) {
     } else {
       const res = await fetch(`${srv.url}/api/v1/call`, {
         method: "POST",
-        // a hung supervisor must not hold an edit or a tool call for long
-        signal: AbortSignal.timeout(10_000),
+        signal: abort ? AbortSignal.any([AbortSignal.timeout(timeoutMs), abort]) : AbortSignal.timeout(timeoutMs),
         headers: { Authorization: `Bearer ${srv.secret}`, "Content-Type": "application/json" },
         body: JSON.stringify({
           caller: { project: root, cwd, agent: agent ?? null, token: token ?? null, pid: process.pid, runtime: "pi", model: process.env.MESH_MODEL ?? null },
@@ -206,6 +213,60 @@ export default function (pi: any) {
     // committed (an inbox read marks the messages it returns as delivered).
     async execute(_toolCallId: string, params: any, _signal?: AbortSignal, _onUpdate?: any, ctx?: any) {
       const r = await call(ctx?.cwd ?? process.cwd(), params);
+      return { content: [{ type: "text", text: r.text }], details: {} };
+    },
+  });
+
+  // agent_team: the actions come from its schema (the action enum); each is the API action "team." + action
+  const teamParameters: any = __TEAM_PARAMETERS__;
+  const teamActions: string[] = teamParameters?.properties?.action?.enum ?? [];
+  const rejected = "agentmeshRejectedAction";
+
+  // the seed's error block, as agentmesh's TeamErrors.render writes it: heading, problem, and the repair on its own line
+  function teamError(message: string): Error {
+    const m = String(message ?? "").trim();
+    const at = m.indexOf(" Repair: ");
+    const problem = at < 0 ? m : m.slice(0, at);
+    const repair = at < 0 ? "" : `\n\nRepair: ${m.slice(at + " Repair: ".length)}`;
+    return new Error(`# agent_team error\n\n${problem}${repair}`);
+  }
+
+  function rejectedAction(action: unknown): string {
+    const choose = `use one of ${teamActions.join(", ")}`;
+    if (action === "run") return "run is intentionally absent Repair: use start, then run_status";
+    if (action === undefined || action === null || (typeof action === "string" && !action.trim())) {
+      return `agent_team needs an action Repair: ${choose}`;
+    }
+    const name = oneLine(typeof action === "string" ? action : JSON.stringify(action));
+    return `unknown agent_team action '${name.length > 60 ? name.slice(0, 57) + "..." : name}' Repair: ${choose}`;
+  }
+
+  pi.registerTool({
+    name: "agent_team",
+    label: "Team",
+    description: __TEAM_DESCRIPTION__,
+    promptSnippet: "agent_team: delegate scoped work to a graph of helper agents (start, then run_status and step_result).",
+    parameters: teamParameters,
+    // pi checks arguments against the schema before execute: an action it does not list (run, a typo) is let
+    // through marked, so the model gets agent_team's own error and repair instead of a schema message
+    prepareArguments(args: any) {
+      if (args && typeof args === "object" && !Array.isArray(args) && !teamActions.includes(args.action)) {
+        return { action: teamActions[0], [rejected]: args.action ?? null };
+      }
+      return args;
+    },
+    // pi's abort signal stops only the reads (a run_status wait); a start, message, cancel or cleanup half-way
+    // could leave the run in a state the caller did not see
+    async execute(_toolCallId: string, params: any, signal?: AbortSignal, _onUpdate?: any, ctx?: any) {
+      if (params && Object.prototype.hasOwnProperty.call(params, rejected)) throw teamError(rejectedAction(params[rejected]));
+      const { action, ...rest } = params ?? {};
+      const read = action === "run_status" || action === "step_result" || action === "catalog";
+      let r: Result;
+      try {
+        r = await call(ctx?.cwd ?? process.cwd(), { action: "team." + action, ...rest }, TEAM_TIMEOUT_MS, read ? signal : undefined);
+      } catch (e: any) {
+        throw teamError(e?.message ?? String(e));
+      }
       return { content: [{ type: "text", text: r.text }], details: {} };
     },
   });

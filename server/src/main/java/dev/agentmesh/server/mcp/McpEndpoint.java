@@ -42,8 +42,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * {@code /mcp} of the supervisor: MCP Streamable HTTP (official MCP Java SDK) with the {@code pi_messenger} tool,
- * each MCP session bound to one agent.
+ * {@code /mcp} of the supervisor: MCP Streamable HTTP (official MCP Java SDK) with the {@code pi_messenger} and
+ * {@code agent_team} tools ({@link PiMessengerTool}, {@link AgentTeamTool}), each MCP session bound to one agent.
  *
  * <p>A client names its project, and may name its agent and process, with headers or query parameters, read
  * when the session makes its first call: {@code X-Mesh-Project} / {@code ?project=} (an absolute folder; its git
@@ -52,7 +52,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code join} and {@code rename} in a session carry over to its later calls; calls of one session run one at a
  * time. While a session is connected it holds its agent's heartbeat lease: while its {@code GET} stream is open,
  * or, for a client that never opened one, until {@link #REQUEST_WINDOW} after its last request; so an agent
- * whose client was killed is gone once the lease runs out. A {@code DELETE} ends the session. Requests pass the same Host, Origin and
+ * whose client was killed is gone once the lease runs out; a call being answered (an {@code agent_team} wait of up to
+ * 60 s) counts as connected too, and its end as a request. A {@code DELETE} ends the session. Requests pass the same Host, Origin and
  * secret checks as the rest of the API (see {@code RequestGuard}), bodies are limited to
  * {@value #MAX_REQUEST_BYTES} bytes, and a malformed frame gets a JSON-RPC error without ending the session.
  */
@@ -76,6 +77,8 @@ public final class McpEndpoint {
         final LocalMeshApi api;
         final String problem;
         final AtomicInteger openStreams = new AtomicInteger();
+        /** Calls being answered: a long one (an agent_team run_status wait) keeps the session connected. */
+        final AtomicInteger calls = new AtomicInteger();
         volatile boolean streamed;
         volatile long lastRequest = System.currentTimeMillis();
         AutoCloseable lease;
@@ -87,6 +90,9 @@ public final class McpEndpoint {
         }
 
         boolean connected() {
+            if (calls.get() > 0) {
+                return true;
+            }
             if (streamed) {
                 return openStreams.get() > 0;
             }
@@ -113,7 +119,7 @@ public final class McpEndpoint {
                 .capabilities(ServerCapabilities.builder().tools(false).logging().build())
                 .validateToolInputs(false)
                 .immediateExecution(true)
-                .tools(PiMessengerTool.specification(mapper, this::call))
+                .tools(PiMessengerTool.specification(mapper, this::call), AgentTeamTool.specification(mapper, this::call))
                 .build();
     }
 
@@ -151,7 +157,7 @@ public final class McpEndpoint {
         int[] n = {0};
         sessions.entrySet().removeIf(e -> {
             Session s = e.getValue();
-            boolean stale = s.openStreams.get() == 0 && s.lastRequest < before;
+            boolean stale = s.openStreams.get() == 0 && s.calls.get() == 0 && s.lastRequest < before;
             if (stale) {
                 release(s);
                 n[0]++;
@@ -220,15 +226,21 @@ public final class McpEndpoint {
         if (s.problem != null) {
             throw MeshException.invalidInput(s.problem);
         }
-        synchronized (s) {
-            String before = s.caller.agent();
-            ApiResult r = s.api.call(s.caller, args);
-            String after = s.caller.agent();
-            if (after != null && !after.equals(before)) {
-                // joined or renamed: the lease starts now, not at the next renewal
-                s.api.mesh().presence().renewLeases(java.util.List.of(after), Connections.LEASE_TTL);
+        s.calls.incrementAndGet();
+        try {
+            synchronized (s) {
+                String before = s.caller.agent();
+                ApiResult r = s.api.call(s.caller, args);
+                String after = s.caller.agent();
+                if (after != null && !after.equals(before)) {
+                    // joined or renamed: the lease starts now, not at the next renewal
+                    s.api.mesh().presence().renewLeases(java.util.List.of(after), Connections.LEASE_TTL);
+                }
+                return r;
             }
-            return r;
+        } finally {
+            s.calls.decrementAndGet();
+            s.lastRequest = System.currentTimeMillis();
         }
     }
 

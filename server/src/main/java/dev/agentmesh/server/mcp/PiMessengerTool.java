@@ -70,9 +70,9 @@ public final class PiMessengerTool {
     /**
      * MCP's structuredContent is an object: an array result comes as {@code {"items": [...]}}. The unread notice of
      * the text goes along as {@code "notice"}, since some clients (Claude Code) show the model only the structured
-     * content.
+     * content. {@link AgentTeamTool} maps its results the same way.
      */
-    private static Map<String, Object> structured(ApiResult r) {
+    static Map<String, Object> structured(ApiResult r) {
         JsonNode data = r.data();
         tools.jackson.databind.node.ObjectNode obj = data.isObject() ? ((tools.jackson.databind.node.ObjectNode) data).deepCopy()
                 : JSON.createObjectNode().set("items", data);
