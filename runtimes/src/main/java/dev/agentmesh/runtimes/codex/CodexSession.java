@@ -25,7 +25,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * changes, MCP tool calls, agent messages), {@code thread/tokenUsage/updated} and {@code turn/completed}.
  *
  * <p>Codex asks before it acts ({@code approvalPolicy: untrusted}): {@code item/commandExecution/requestApproval}
- * is accepted when the agent has {@link Capability#SHELL}; {@code item/fileChange/requestApproval} when it has
+ * is accepted when the agent has {@link Capability#SHELL}, or read or search and the command only reads
+ * ({@link ReadOnlyCommands}); {@code item/fileChange/requestApproval} when it has
  * {@link Capability#EDIT} or {@link Capability#WRITE} and the {@link CodexRuntime.EditGuard} finds none of the
  * change's paths (known from its {@code item/started}) held by another agent. A refusal is declined and its reason
  * steered into the turn as a {@code [mesh]} notice, so the model learns who holds the file. A call of the mesh's
@@ -279,7 +280,9 @@ final class CodexSession extends ProcessSession {
             switch (method) {
                 case "item/commandExecution/requestApproval", "execCommandApproval" -> {
                     boolean v1 = method.equals("execCommandApproval"); // the older protocol answers approved/denied
-                    boolean ok = capabilities.contains(Capability.SHELL);
+                    // without the shell, a command that only reads is a read (Codex reads through commands)
+                    boolean ok = capabilities.contains(Capability.SHELL) || ReadOnlyCommands.allowed(params.get("command"),
+                            params.has("commandActions") ? params.get("commandActions") : params.get("parsedCmd"), capabilities);
                     reply.putObject("result").put("decision", ok ? (v1 ? "approved" : "accept") : (v1 ? "denied" : "decline"));
                 }
                 case "item/fileChange/requestApproval", "applyPatchApproval" -> {
