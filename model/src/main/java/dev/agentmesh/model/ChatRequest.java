@@ -24,7 +24,9 @@ record ChatRequest(String model, boolean stream, List<String> tools, String prom
     }
 
     /**
-     * Reads a request body.
+     * Reads a request body. The prompt is the last {@code user} message that is not a notice of the mesh steered into a
+     * running turn (text starting {@code [mesh] } right after a tool's result, e.g. an {@code agent_team} notice); the
+     * assistant messages after it count the step.
      *
      * @throws IllegalArgumentException with a message for the client when the body is not an object or
      *                                  {@code messages} is not an array
@@ -38,9 +40,18 @@ record ChatRequest(String model, boolean stream, List<String> tools, String prom
             throw new IllegalArgumentException("'messages' must be an array of chat messages");
         }
         int lastUser = -1;
+        boolean afterTool = false;
         for (int i = 0; i < messages.size(); i++) {
-            if ("user".equals(text(messages.get(i).get("role")))) {
-                lastUser = i;
+            String role = text(messages.get(i).get("role"));
+            if ("user".equals(role)) {
+                // a notice of the mesh steered into a running turn (after a tool's result) does not start a rule anew
+                boolean midTurnNotice = afterTool && content(messages.get(i).get("content")).strip().startsWith("[mesh] ");
+                if (!midTurnNotice) {
+                    lastUser = i;
+                    afterTool = false;
+                }
+            } else {
+                afterTool = "tool".equals(role);
             }
         }
         int step = 0;

@@ -46,15 +46,20 @@ record ResponsesApi(String id, String model, List<String> namespaces) implements
             throw new IllegalArgumentException("'input' must be a string or an array of input items");
         }
         int lastUser = -1;
+        boolean afterTool = false; // after a tool's output, or after mesh notices that followed one
         for (int i = 0; i < input.size(); i++) {
             JsonNode item = input.get(i);
-            if ("user".equals(item.path("role").asString(null)) && !"function_call_output".equals(item.path("type").asString(null))) {
+            String type = item.path("type").asString("");
+            if ("user".equals(item.path("role").asString(null)) && !type.equals("function_call_output")) {
                 String text = text(item.get("content")).strip();
-                boolean midTurnNotice = text.startsWith("[mesh] ") && i > 0
-                        && "function_call_output".equals(input.get(i - 1).path("type").asString(null));
+                boolean midTurnNotice = text.startsWith("[mesh] ") && afterTool;
                 if (!text.isEmpty() && !text.startsWith("<") && !midTurnNotice) {
                     lastUser = i;
+                    afterTool = false;
                 }
+            } else {
+                afterTool = type.equals("function_call_output") || type.equals("custom_tool_call_output")
+                        || type.equals("local_shell_call_output");
             }
         }
         int step = 0;

@@ -26,6 +26,10 @@ class ChatCompletionsWireTest {
               - match: "[text]"
                 steps:
                   - text: "A longer final text that the server splits into several streamed pieces 👋 done."
+              - match: "[two steps]"
+                steps:
+                  - tool: write
+                  - text: "the second step"
               - match: "[team]"
                 steps:
                   - team: {action: step_result, runId: r1, stepId: inspect, preview: true}
@@ -66,6 +70,23 @@ class ChatCompletionsWireTest {
         assertThat(JSON.readTree(answer.arguments())).isEqualTo(JSON.readTree("""
                 {"action": "step_result", "runId": "r1", "stepId": "inspect", "preview": true}"""));
         assertThat(answer.finishReason()).isEqualTo("tool_calls");
+    }
+
+    @Test
+    void aMeshNoticeSteeredInAfterAToolResultDoesNotRestartTheRule() throws Exception {
+        String body = """
+                {"model": "scripted", "stream": false, "tools": [{"type": "function", "function": {"name": "write"}}],
+                 "messages": [{"role": "user", "content": "go [two steps]"},
+                              {"role": "assistant", "tool_calls": [{"id": "c1", "type": "function", "function": {"name": "write", "arguments": "{}"}}]},
+                              {"role": "tool", "tool_call_id": "c1", "content": "ok"},
+                              {"role": "user", "content": "[mesh] message #1 from Lead: [agent_team r1] step inspect succeeded"}]}""";
+        JsonNode answer = JSON.readTree(client.send("POST", "/chat/completions", body).body());
+        assertThat(answer.at("/choices/0/message/content").asString()).isEqualTo("the second step");
+        String later = body.substring(0, body.length() - 2) + ", {\"role\": \"assistant\", \"content\": \"the second step\"},"
+                + " {\"role\": \"user\", \"content\": \"[mesh] message #2 from Lead: [two steps] again\"}]}";
+        JsonNode again = JSON.readTree(client.send("POST", "/chat/completions", later).body());
+        assertThat(again.at("/choices/0/message/tool_calls/0/function/name").asString())
+                .as("a message that wakes an idle agent is its prompt").isEqualTo("write");
     }
 
     @Test

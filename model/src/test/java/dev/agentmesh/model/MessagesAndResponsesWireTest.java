@@ -85,7 +85,8 @@ class MessagesAndResponsesWireTest {
                  "input": [{"type": "message", "role": "user", "content": [{"type": "input_text", "text": "go [two steps]"}]},
                            {"type": "function_call", "call_id": "c1", "name": "exec_command", "arguments": "{}"},
                            {"type": "function_call_output", "call_id": "c1", "output": "declined"},
-                           {"type": "message", "role": "user", "content": [{"type": "input_text", "text": "[mesh] a.txt is held by Bob"}]}]}""";
+                           {"type": "message", "role": "user", "content": [{"type": "input_text", "text": "[mesh] a.txt is held by Bob"}]},
+                           {"type": "message", "role": "user", "content": [{"type": "input_text", "text": "[mesh] 1 new message(s) for A"}]}]}""";
         JsonNode second = JSON.readTree(client.send("POST", "/responses", body).body()).at("/output/0");
         assertThat(second.at("/content/0/text").asString()).isEqualTo("the second step");
     }

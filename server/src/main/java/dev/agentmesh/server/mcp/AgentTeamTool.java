@@ -34,7 +34,9 @@ import java.util.function.BiFunction;
  * waitSeconds, ...) is checked by the backend, not here: the schema documents them, and the MCP servers keep input
  * validation off as for {@code pi_messenger}.
  *
- * <p>Results: as {@link PiMessengerTool} maps them (the text as text content, the data as {@code structuredContent}).
+ * <p>Results: as {@link PiMessengerTool} maps them (the text as text content, the data as {@code structuredContent}),
+ * the text also as the structured content's first field {@code text}: Claude Code and Codex show a model only the
+ * structured content, and the compact snapshot (steps, artifacts, the wait's receipt) is written for the model.
  * Errors: an error result ({@code isError: true}) whose text is the failure's one-line message rendered by
  * {@link TeamErrors#render} ({@code # agent_team error}, the problem, and the repair on its own line when the message
  * has one); a failure that is not a {@link MeshException} renders as {@code internal error: ...} and is logged.
@@ -223,8 +225,12 @@ public final class AgentTeamTool {
     static CallToolResult result(JsonNode args, java.util.function.Function<ObjectNode, ApiResult> call) {
         try {
             ApiResult r = call.apply(apiArgs(args));
-            return CallToolResult.builder().addTextContent(r.text()).structuredContent(PiMessengerTool.structured(r))
-                    .isError(false).build();
+            // the text goes first in the structured content too: some clients (Claude Code, Codex) show the model
+            // only that, and the run's compact snapshot is meant for it
+            java.util.Map<String, Object> structured = new java.util.LinkedHashMap<>();
+            structured.put("text", r.text());
+            structured.putAll(PiMessengerTool.structured(r));
+            return CallToolResult.builder().addTextContent(r.text()).structuredContent(structured).isError(false).build();
         } catch (MeshException e) {
             return error(TeamErrors.render(Texts.firstLine(e.getMessage())));
         } catch (RuntimeException e) {
