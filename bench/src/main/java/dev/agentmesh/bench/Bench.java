@@ -49,13 +49,32 @@ import java.nio.file.Path;
  *       {@code recall_at_3}, {@code false_recall_rate} (see {@code RecallSet.Result}), {@code recall_p50_ms} and
  *       {@code recall_p99_ms} (one recall: the query embedded, the workstream's memories read and ranked), then
  *       {@code remember_p50_ms} over 2,000 summaries in one workstream and {@code recall_p50_ms_2000_memories} on it.</li>
+ *   <li>{@code team}: {@code agent_team} runs (issue 7, seeds/002). In this process on a temporary store:
+ *       {@code wait_wakeup_p50_ms} and {@code wait_wakeup_p99_ms}, from appending a material event of a run to the
+ *       return of a {@code TeamRuns.await} parked on it (200 rounds after 20 warm-ups; target ≤ 10 ms). Through the
+ *       supervisor (the scripted model server behind pi, Claude Code and Codex; the command runtime runs
+ *       {@code sh -c "cat >/dev/null; sleep 0.2; echo done"}), 10 one-step runs per runtime (a runtime whose CLI is
+ *       not found is left out with {@code skipped_RUNTIME}): {@code start_call_p50_ms_RUNTIME} (the
+ *       {@code team.start} call; {@code start_call_p50_ms} over all of them) and
+ *       {@code start_to_first_child_running_p50_ms_RUNTIME} (the start call until {@code run_status}, polled every
+ *       20 ms, shows the step's {@code pid}), with the server's own split {@code created_to_launching_p50_ms_RUNTIME}
+ *       and {@code launching_to_pid_p50_ms_RUNTIME}. Then a chain of 16 steps, each needing the one before, on
+ *       command and pi: {@code overhead_16_steps_pct_RUNTIME} = (the start call to terminal, {@code run_wall_ms_RUNTIME},
+ *       minus the steps' own time from {@code startedAt} to {@code endedAt}, {@code children_ms_RUNTIME}) over the
+ *       steps' time, in percent (target &lt; 5 %), with {@code step_gap_p50_ms_RUNTIME} (a step's end to the next
+ *       one's launch); and {@code overhead_fanout_pct_pi}: 6 parallel lanes into one synthesis step, over the
+ *       critical path (the longest lane plus the synthesis). The other fields split those times up for diagnosis
+ *       (the wake-up's commit and its return after the signal; each step's launch, its program's own run time on the
+ *       command runtime from its transcript, the gap between steps). {@code -Dteam.parts=wakeup,start,chain,fanout}
+ *       and {@code -Dteam.runtimes=command,pi} run a part of it; {@code -Dteam.keep=true} leaves the runs and their
+ *       artifacts in the store for inspection.</li>
  * </ul>
- * The workloads are those of the issues that asked for them (issue 5, part 7; issue 6, benchmarks). {@code MESH_BENCH_SERVE_OPTS} gives the
+ * The workloads are those of the issues that asked for them (issue 5, part 7; issue 6, benchmarks; issue 7). {@code MESH_BENCH_SERVE_OPTS} gives the
  * supervisor JVM options of its own (e.g. {@code -XX:StartFlightRecording=filename=serve.jfr} to profile it).
  */
 public final class Bench {
     /** The benchmarks, as {@code bin/bench} names them. */
-    static final String NAMES = "delivery, latency, reservations, claims, toolcall, hook, startup, memory, spawn or recall";
+    static final String NAMES = "delivery, latency, reservations, claims, toolcall, hook, startup, memory, spawn, recall or team";
 
     private Bench() {
     }
@@ -73,6 +92,7 @@ public final class Bench {
             case "memory" -> ClientBenches.memory();
             case "spawn" -> AgentBenches.spawn();
             case "recall" -> MemoryBenches.recall();
+            case "team" -> TeamBenches.team();
             case "claimer" -> LeaseBenches.claimer(Path.of(args[1]), Path.of(args[2]), args[3], Integer.parseInt(args[4]),
                     Path.of(args[5]), Path.of(args[6]));
             case "sender" -> MessageBenches.sender(Path.of(args[1]), Path.of(args[2]), args[3], Long.parseLong(args[4]),
