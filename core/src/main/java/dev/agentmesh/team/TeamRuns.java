@@ -120,19 +120,15 @@ public final class TeamRuns {
         return store.read(tx -> TeamTable.of(tx).steps(project, runId));
     }
 
-    /** Marks a step launching: running from now (its launch time counts as its own), its process not yet there. */
-    public void launching(String runId, String stepId) {
-        store.write(tx -> {
-            TeamTable.of(tx).launching(project, runId, stepId, System.currentTimeMillis());
-            return null;
-        });
-    }
-
-    /** Marks a step launched (a material event). */
-    public void started(String runId, String stepId, Long pid, String sessionId, String model, String text) {
+    /**
+     * Marks a step launched (a material event).
+     *
+     * @param launchedAt epoch ms its launch began: its start, so the launch counts as the step's own time
+     */
+    public void started(String runId, String stepId, long launchedAt, Long pid, String sessionId, String model, String text) {
         store.write(tx -> {
             long now = System.currentTimeMillis();
-            TeamTable.of(tx).started(project, runId, stepId, pid, sessionId, model, now);
+            TeamTable.of(tx).started(project, runId, stepId, pid, sessionId, model, launchedAt);
             event(tx, runId, stepId, "step.started", true, text, now);
             return null;
         });
@@ -266,18 +262,18 @@ public final class TeamRuns {
             boolean first = true;
             long deadline = begin + wait.toNanos();
             while (true) {
-                TeamRun run = get(runId);
-                if (run.terminal()) {
-                    return new Wait("terminal", cursor(runId), waited(begin));
+                String[] p = pulse(runId, from, stepId);
+                if (TeamRun.TERMINAL.contains(p[0])) {
+                    return new Wait("terminal", Long.parseLong(p[2]), waited(begin));
                 }
-                if (!events(runId, from, stepId, true, 1).isEmpty()) {
-                    return new Wait(first && cursor != null ? "already-material" : "material", cursor(runId), waited(begin));
+                if (p[1].equals("1")) {
+                    return new Wait(first && cursor != null ? "already-material" : "material", Long.parseLong(p[2]), waited(begin));
                 }
                 first = false;
                 long left = deadline - System.nanoTime();
                 if (left <= 0 || !signal.tryAcquire(left, TimeUnit.NANOSECONDS)) {
-                    TeamRun after = get(runId);
-                    return new Wait(after.terminal() ? "terminal" : "timeout", cursor(runId), waited(begin));
+                    String[] last = pulse(runId, from, stepId);
+                    return new Wait(TeamRun.TERMINAL.contains(last[0]) ? "terminal" : "timeout", Long.parseLong(last[2]), waited(begin));
                 }
                 signal.drainPermits();
             }
@@ -287,6 +283,11 @@ public final class TeamRuns {
         } catch (Exception e) {
             throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
         }
+    }
+
+    /** @return {status, material-after "1"/"0", last seq} in one read */
+    private String[] pulse(String runId, long after, String stepId) {
+        return store.read(tx -> TeamTable.of(tx).pulse(project, runId, after, stepId)).orElseThrow(() -> notFound(runId));
     }
 
     private static long waited(long begin) {

@@ -139,17 +139,9 @@ public final class TeamTable {
     public void started(String project, String runId, String stepId, Long pid, String sessionId, String model, long now) {
         h.createUpdate("""
                         UPDATE team_steps SET status = 'running', pid = :pid, session_id = :sid, model = COALESCE(:m, model),
-                          started_at = COALESCE(started_at, :now) WHERE project = :p AND run_id = :r AND step_id = :s""")
+                          started_at = :now WHERE project = :p AND run_id = :r AND step_id = :s""")
                 .bind("p", project).bind("r", runId).bind("s", stepId).bind("pid", pid).bind("sid", sessionId).bind("m", model)
                 .bind("now", now).execute();
-    }
-
-    /** Marks a step launching: running from now, its process not yet started. */
-    public void launching(String project, String runId, String stepId, long now) {
-        h.createUpdate("""
-                        UPDATE team_steps SET status = 'running', started_at = :now
-                        WHERE project = :p AND run_id = :r AND step_id = :s AND status = 'pending'""")
-                .bind("p", project).bind("r", runId).bind("s", stepId).bind("now", now).execute();
     }
 
     /** @return whether it ended the step (false when it had ended already) */
@@ -227,6 +219,23 @@ public final class TeamTable {
                 .bind("p", project).bind("r", runId).bind("after", afterSeq).bind("s", stepId).bind("mo", materialOnly ? 1 : 0)
                 .bind("l", limit).map((rs, ctx) -> new TeamEvent(rs.getLong("seq"), rs.getLong("at"), rs.getString("step_id"),
                         rs.getString("kind"), rs.getInt("material") == 1, rs.getString("text"))).list();
+    }
+
+    /**
+     * What a {@code run_status} wait checks, in one query: the run's status, whether a material event (of
+     * {@code stepId} or the run's own, when given) follows {@code afterSeq}, and the last seq.
+     *
+     * @return {status, "1" or "0", last seq}, or empty for an unknown run
+     */
+    public Optional<String[]> pulse(String project, String runId, long afterSeq, String stepId) {
+        return h.createQuery("""
+                        SELECT r.status AS status,
+                          EXISTS (SELECT 1 FROM team_events e WHERE e.project = r.project AND e.run_id = r.run_id AND e.seq > :after
+                                  AND e.material = 1 AND (:s IS NULL OR e.step_id = :s OR e.step_id IS NULL)) AS material,
+                          (SELECT COALESCE(MAX(seq), 0) FROM team_events e WHERE e.project = r.project AND e.run_id = r.run_id) AS last
+                        FROM team_runs r WHERE r.project = :p AND r.run_id = :r""")
+                .bind("p", project).bind("r", runId).bind("after", afterSeq).bind("s", stepId)
+                .map((rs, ctx) -> new String[] {rs.getString("status"), rs.getString("material"), rs.getString("last")}).findOne();
     }
 
     /** @return the run's last event seq, 0 for none */

@@ -277,6 +277,10 @@ public final class TeamRunner implements AutoCloseable {
         final Map<String, Step> live = new ConcurrentHashMap<>();
         final Semaphore wake = new Semaphore(0);
         final java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
+        /** writes the manifest and sends notices in order, off the steps' and the driver's path */
+        final java.util.concurrent.ExecutorService side = java.util.concurrent.Executors.newSingleThreadExecutor(
+                Thread.ofVirtual().name("team-side").factory());
+        final java.util.concurrent.atomic.AtomicBoolean manifestQueued = new java.util.concurrent.atomic.AtomicBoolean();
         volatile boolean cancelled;
         volatile boolean halted;
 
@@ -355,11 +359,31 @@ public final class TeamRunner implements AutoCloseable {
                 live.values().forEach(Step::stop);
                 runs.endRun(run.runId(), TeamRun.FAILED, "internal error: " + Texts.firstLine(String.valueOf(e.getMessage())));
             } finally {
+                side.shutdown();
+                try {
+                    side.awaitTermination(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
                 if (!halted) {
-                    teams.drivers.remove(run.runId());
                     writeManifest();
+                    teams.drivers.remove(run.runId());
                 }
                 ended.countDown();
+            }
+        }
+
+        /** Queues a rewrite of the manifest (one at a time; a rewrite queued already covers this change). */
+        void manifestLater() {
+            if (manifestQueued.compareAndSet(false, true)) {
+                try {
+                    side.execute(() -> {
+                        manifestQueued.set(false);
+                        writeManifest();
+                    });
+                } catch (java.util.concurrent.RejectedExecutionException ended) {
+                    manifestQueued.set(false); // the run has ended: its last manifest is written at the end
+                }
             }
         }
 
@@ -426,6 +450,14 @@ public final class TeamRunner implements AutoCloseable {
         }
 
         private void terminalNotice() {
+            try {
+                side.execute(this::sendTerminalNotice); // after the milestones queued before it
+            } catch (java.util.concurrent.RejectedExecutionException ended) {
+                sendTerminalNotice();
+            }
+        }
+
+        private void sendTerminalNotice() {
             TeamRun r = runs.get(run.runId());
             StringBuilder sb = new StringBuilder("run " + r.status() + (r.diagnostic() == null ? "" : ": " + r.diagnostic()));
             for (TeamStep st : runs.steps(r.runId())) {
@@ -441,9 +473,19 @@ public final class TeamRunner implements AutoCloseable {
             teams.notice(r, sb.toString());
         }
 
+        /** Sends a milestone notice, off the caller's path, when the run's notice limits allow one. */
         void milestone(String text) {
-            if (runs.takeNotice(run.runId())) {
-                teams.notice(run, text);
+            if (!"milestones".equals(run.noticeMode()) || run.owner() == null) {
+                return;
+            }
+            try {
+                side.execute(() -> {
+                    if (runs.takeNotice(run.runId())) {
+                        teams.notice(run, text);
+                    }
+                });
+            } catch (java.util.concurrent.RejectedExecutionException ended) {
+                // the run has ended: its terminal notice says it all
             }
         }
 
@@ -457,7 +499,10 @@ public final class TeamRunner implements AutoCloseable {
                 m.set("authority", Json.MAPPER.valueToTree(r.plan().authority()));
                 m.set("limits", Json.MAPPER.valueToTree(r.plan().limits()));
                 ArrayNode steps = m.putArray("steps");
-                for (TeamStep st : runs.steps(r.runId())) {
+                List<TeamStep> all = runs.steps(r.runId());
+                Map<String, String> artifacts = new java.util.HashMap<>();
+                all.forEach(st -> artifacts.put(st.stepId(), st.artifact()));
+                for (TeamStep st : all) {
                     TeamPlan.StepPlan p = r.plan().step(st.stepId());
                     ObjectNode o = steps.addObject().put("stepId", st.stepId()).put("status", st.status()).put("failure", st.failure())
                             .put("agent", p.agentRef() == null ? "inline" : p.agentRef()).put("agentSha", p.agentSha())
@@ -467,8 +512,7 @@ public final class TeamRunner implements AutoCloseable {
                     ArrayNode up = o.putArray("upstream");
                     for (String dep : p.dependencies()) {
                         up.addObject().put("stepId", dep).put("kind", p.needs().contains(dep) ? "needs" : "after")
-                                .put("artifact", runs.steps(r.runId()).stream().filter(x -> x.stepId().equals(dep)).findFirst()
-                                        .map(TeamStep::artifact).orElse(null));
+                                .put("artifact", artifacts.get(dep));
                     }
                     o.put("pid", st.pid());
                     o.put("startedAt", st.startedAt());
@@ -544,7 +588,7 @@ public final class TeamRunner implements AutoCloseable {
             Presence.Joined joined = null;
             String agentName = runId + "-" + plan.id();
             try {
-                runs.launching(runId, plan.id());
+                long launchAt = System.currentTimeMillis(); // its launch counts as its own time
                 Path cwd = TeamPlanner.resolveCwd(run.cwd(), plan.cwd());
                 if (plan.capabilities().contains(Capability.SHELL)) {
                     TeamPlanner.checkSettingsTree(run.cwd(), cwd, plan.runtime());
@@ -575,9 +619,9 @@ public final class TeamRunner implements AutoCloseable {
                     throw new Stopped();
                 }
                 s.subscribe(this::onEvent);
-                runs.started(runId, plan.id(), s.pid(), s.sessionId(), model == null ? null : model.toString(),
+                runs.started(runId, plan.id(), launchAt, s.pid(), s.sessionId(), model == null ? null : model.toString(),
                         plan.runtime() + (model == null ? "" : " " + model) + ", tools " + String.join(",", plan.tools()) + ", pid " + s.pid());
-                driver.writeManifest();
+                driver.manifestLater();
                 long stepDeadline = System.currentTimeMillis() + run.plan().limits().timeoutSecondsPerStep() * 1000L;
                 String prompt = prompt(run);
                 s.prompt(prompt);
@@ -648,11 +692,11 @@ public final class TeamRunner implements AutoCloseable {
             runs.ended(runId, plan.id(), status, failure, ok ? finalText.length() : null, artifact,
                     ok ? finalText.length() + " chars" : null);
             driver.live.remove(plan.id());
-            driver.writeManifest();
-            long ended = runs.steps(runId).stream().filter(TeamStep::terminal).count();
-            driver.milestone("step " + plan.id() + " " + status + (failure == null ? "" : " (" + failure + ")") + " · " + ended + "/"
-                    + run.plan().steps().size() + " steps ended" + (artifact == null ? "" : " · " + artifact));
             driver.wake.release();
+            driver.manifestLater();
+            String milestone = "step " + plan.id() + " " + status + (failure == null ? "" : " (" + failure + ")")
+                    + (artifact == null ? "" : " · " + artifact);
+            driver.milestone(milestone);
         }
 
         /** Writes the step's final, or its non-final evidence marked as such; @return the file, or null when there is nothing */
