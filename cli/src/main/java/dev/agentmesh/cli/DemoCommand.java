@@ -49,8 +49,15 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--runtime", defaultValue = "pi", paramLabel = "NAME", description = "The agents' runtime: pi, claude or codex (default ${DEFAULT-VALUE}).")
     String runtime;
 
+    @Option(names = "--team", description = "Run the agent_team demo instead: a lead agent starts the bundled fan-out/fan-in graph"
+            + " examples/graphs/textkit-review.json through its own agent_team tool (seed 002).")
+    boolean team;
+
     @Override
     public Integer call() throws Exception {
+        if (team) {
+            return new TeamDemo(runtime, dir, json.json).run();
+        }
         // with --json, stdout carries the JSON only: progress goes to stderr
         var out = json.json ? Cli.err() : Cli.out();
         Path home = home();
@@ -123,7 +130,7 @@ final class DemoCommand implements Callable<Integer> {
                 runtime, Map.of());
     }
 
-    private static Path home() {
+    static Path home() {
         String h = System.getProperty("mesh.home");
         Path home = h == null ? null : Path.of(h);
         if (home == null || !Files.isDirectory(home.resolve("examples/textkit"))) {
@@ -155,7 +162,7 @@ final class DemoCommand implements Callable<Integer> {
         return Files.createDirectories(d).toRealPath();
     }
 
-    private static void copy(Path from, Path to) throws IOException {
+    static void copy(Path from, Path to) throws IOException {
         try (Stream<Path> files = Files.walk(from)) {
             for (Path p : files.toList()) {
                 Path dest = to.resolve(from.relativize(p).toString());
@@ -179,7 +186,7 @@ final class DemoCommand implements Callable<Integer> {
         return counts;
     }
 
-    private static void run(Path dir, String... cmd) {
+    static void run(Path dir, String... cmd) {
         Commands.Output out = Commands.run(dir, Duration.ofMinutes(2), List.of(cmd));
         if (!out.ok()) {
             throw MeshException.unexpectedState(String.join(" ", cmd) + " failed in " + dir + ": " + out.lastLine());

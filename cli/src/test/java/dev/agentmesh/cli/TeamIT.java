@@ -184,6 +184,13 @@ class TeamIT {
 
     static Map<String, String> runtimeEnv(String runtime, ScriptedModelServer server) throws Exception {
         Map<String, String> serveEnv = new HashMap<>(Map.of("MESH_MODEL_URL", server.baseUrl()));
+        serveEnv.putAll(cliEnv(runtime));
+        return serveEnv;
+    }
+
+    /** @return MESH_CLAUDE or MESH_CODEX pointing at the pinned CLI of the test cache, for {@code runtime} */
+    static Map<String, String> cliEnv(String runtime) throws Exception {
+        Map<String, String> serveEnv = new HashMap<>();
         if (runtime.equals("claude")) {
             serveEnv.put("MESH_CLAUDE", ItSupport.npmTool("@anthropic-ai/claude-code", ClaudeOnTheMeshIT.CLAUDE_CODE, "claude").toString());
         }
