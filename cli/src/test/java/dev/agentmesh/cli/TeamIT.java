@@ -51,6 +51,20 @@ class TeamIT {
                 steps:
                   - shell: "sleep 120"
                   - text: "slept"
+              - match: "[steer] wrap up now"
+                steps:
+                  - text: "steered: wrapped up."
+              - match: "[follow] one more thing"
+                steps:
+                  - text: "follow-up: answered."
+              - match: "[steered] work"
+                steps:
+                  - shell: "sleep 12"
+                  - text: "unsteered"
+              - match: "[followed] work"
+                steps:
+                  - shell: "sleep 3"
+                  - text: "first answer"
               - match: "[after] report"
                 steps:
                   - text: "after: the slow step was lost to a restart."
@@ -154,6 +168,43 @@ class TeamIT {
                     "{\"action\":\"team.run_status\",\"runId\":\"" + r1 + "\"}");
             assertThat(gone.exitCode()).isEqualTo(2);
             assertThat(gone.err()).contains("is not a run of this project");
+        }
+    }
+
+    /** message: a steer reaches the running step's next model call, a follow-up its next turn; keys and the budget hold. */
+    @Test
+    void messagesSteerAndFollowUpLiveSteps() throws Exception {
+        try (ScriptedModelServer server = ScriptedModelServer.start(Script.parse(SCRIPT, "team-it"), 0);
+             ItSupport.Supervised s = ItSupport.supervised(tmp, Map.of("README.md", "# demo\n"), Map.of("MESH_MODEL_URL", server.baseUrl()))) {
+            Map<String, String> env = lead(s);
+            String graph = "{\"objective\": \"Take messages.\", \"authority\": {\"allowFilesystemRead\": true, \"allowShellTools\": true},"
+                    + " \"steps\": [{\"id\": \"steered\", \"agent\": {\"system\": \"You work.\", \"tools\": [\"bash\"]}, \"task\": \"[steered] work\"},"
+                    + " {\"id\": \"followed\", \"agent\": {\"system\": \"You work.\", \"tools\": [\"bash\"]}, \"task\": \"[followed] work\"}]}";
+            String run = team(s, env, "{\"action\":\"team.start\",\"graph\":" + graph + ",\"notices\":\"none\"}").at("/data/runId").asString();
+            await().atMost(Duration.ofSeconds(60)).until(() -> ItSupport.processesIn(s.repo()).stream().filter(p -> p.contains("sleep ")).count() == 2);
+            String steer = "{\"action\":\"team.message\",\"runId\":\"" + run + "\",\"stepId\":\"steered\",\"mode\":\"steer\","
+                    + "\"message\":\"[steer] wrap up now\",\"key\":\"KEY\"}";
+            JsonNode first = team(s, env, steer.replace("KEY", "k1"));
+            assertThat(first.at("/data/status").asString()).as(first.toString()).isEqualTo("accepted");
+            JsonNode again = team(s, env, steer.replace("KEY", "k1"));
+            assertThat(again.at("/data/duplicate").asBoolean()).as("an exact duplicate key reuses the receipt").isTrue();
+            assertThat(again.at("/data/status").asString()).isEqualTo("accepted");
+            JsonNode follow = team(s, env, "{\"action\":\"team.message\",\"runId\":\"" + run + "\",\"stepId\":\"followed\","
+                    + "\"mode\":\"follow_up\",\"message\":\"[follow] one more thing\"}");
+            assertThat(follow.at("/data/status").asString()).isEqualTo("accepted");
+            for (int i = 2; i <= 16; i++) {
+                assertThat(team(s, env, steer.replace("KEY", "k" + i)).at("/data/status").asString()).as("attempt " + i).isEqualTo("accepted");
+            }
+            JsonNode spent = team(s, env, steer.replace("KEY", "k17"));
+            assertThat(spent.at("/data/status").asString()).isEqualTo("denied");
+            assertThat(spent.at("/data/reason").asString()).contains("budget is spent").contains("16 of 16");
+
+            JsonNode status = awaitTerminal(s, env, run);
+            assertThat(status.at("/data/status").asString()).as(status.toString()).isEqualTo("succeeded");
+            assertThat(Files.readString(s.repo().resolve(".mesh/team/" + run + "/steered.md"))).isEqualTo("steered: wrapped up.");
+            assertThat(Files.readString(s.repo().resolve(".mesh/team/" + run + "/followed.md"))).isEqualTo("follow-up: answered.");
+            JsonNode late = team(s, env, steer.replace("KEY", "k18"));
+            assertThat(late.at("/data/status").asString()).as("message is not post-terminal chat").isEqualTo("denied");
         }
     }
 

@@ -184,7 +184,8 @@ export default function (pi: any) {
   }
 
   pi.on("session_start", (_e: any, ctx: any) => {
-    if (agent) listen(ctx?.cwd ?? process.cwd());
+    // only an agent that holds its token can read its inbox: an agent_team child without the mesh tool has none
+    if (agent && token) listen(ctx?.cwd ?? process.cwd());
   });
   pi.on("session_shutdown", () => listening?.stop.abort());
 
