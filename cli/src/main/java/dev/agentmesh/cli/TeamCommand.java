@@ -63,14 +63,15 @@ final class TeamCommand {
     }
 
     @Command(mixinStandardHelpOptions = true, name = "status", description = "A run's compact state: steps, diagnostics, artifact paths; --wait for the next material event.")
-    int status(@Parameters(paramLabel = "RUN") String run,
+    int status(@Parameters(arity = "0..1", paramLabel = "RUN", description = "The run, e.g. r1; without it, the project's runs.") String run,
                @Option(names = "--wait", paramLabel = "S", description = "Wait up to S seconds (at most 60) for a material event.") Integer wait,
                @Option(names = "--cursor", paramLabel = "C", description = "Only events after this cursor (the one the last status printed).") String cursor,
                @Option(names = "--step", paramLabel = "ID", description = "Only this step's events.") String step,
                @Option(names = "--preview", description = "Include assistant text previews.") boolean preview,
                @Option(names = "--debug-events", description = "Include the raw retained events.") boolean debugEvents,
                @Mixin Options.As as, @Mixin Options.Json json) {
-        ObjectNode args = Cli.args("team.run_status").put("runId", run);
+        ObjectNode args = Cli.args("team.run_status");
+        put(args, "runId", run);
         if (wait != null) {
             args.put("waitSeconds", wait);
         }
