@@ -9,7 +9,6 @@ import dev.agentmesh.runtimes.ProcessGroups;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -490,8 +489,14 @@ public abstract class ProcessSession implements AgentSession {
     }
 
     private void readStdout() {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line; (line = r.readLine()) != null; ) {
+        try (InputStreamReader r = new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)) {
+            BoundedLines lines = new BoundedLines(r, BoundedLines.MAX_RECORD_CHARS);
+            for (String line; (line = lines.next()) != null; ) {
+                if (line == BoundedLines.OVERSIZED) {
+                    emit(new AgentEvent.Error(System.currentTimeMillis(), "agentmesh dropped a " + runtime + " record over "
+                            + BoundedLines.MAX_RECORD_CHARS + " characters (the 8 MiB JSONL record cap)"));
+                    continue;
+                }
                 if (line.isBlank()) {
                     continue;
                 }
@@ -521,8 +526,9 @@ public abstract class ProcessSession implements AgentSession {
     }
 
     private void readStderr() {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
-            for (String line; (line = r.readLine()) != null; ) {
+        try (InputStreamReader r = new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8)) {
+            BoundedLines lines = new BoundedLines(r, 64 * 1024); // a tail of stderr for diagnostics; a longer line is dropped
+            for (String line; (line = lines.next()) != null; ) {
                 synchronized (stderrTail) {
                     stderrTail.addLast(line);
                     if (stderrTail.size() > STDERR_LINES) {
