@@ -162,6 +162,38 @@ final class DemoCommand implements Callable<Integer> {
         return Files.createDirectories(d).toRealPath();
     }
 
+    /**
+     * Gives {@code target} a store of its own ({@code .mesh/mesh.db}, written to its {@code .mesh/config.json}) whatever
+     * {@code MESH_STORE} says, so the supervisor a demo or a smoke test starts there is its own and is stopped at the end.
+     *
+     * @return this CLI's environment for that store, without an agent identity or a project override
+     */
+    static Map<String, String> ownStore(Path target) throws IOException {
+        Files.writeString(target.resolve(".mesh/config.json"), "{\"store\": \".mesh/mesh.db\"}\n");
+        Map<String, String> env = new HashMap<>(Cli.env());
+        env.remove("MESH_PROJECT");
+        env.remove("MESH_AGENT");
+        env.remove("MESH_AGENT_TOKEN");
+        env.put("MESH_STORE", target.resolve(".mesh/mesh.db").toString());
+        return env;
+    }
+
+    /** Stops the agents of the supervisor {@link #ownStore} gave {@code target}, then the supervisor (SIGTERM, 10 s); null: nothing. */
+    static void stopOwnSupervisor(RemoteMeshApi api, Path target) {
+        if (api == null) {
+            return;
+        }
+        try {
+            api.call(new dev.agentmesh.api.Caller(null, target, null, "cli", null), Cli.JSON.readTree("{\"action\":\"agents.killall\"}"));
+        } catch (RuntimeException e) {
+            // the supervisor is going anyway
+        }
+        ProcessHandle.of(api.server().pid()).ifPresent(h -> {
+            h.destroy();
+            h.onExit().completeOnTimeout(h, 10, java.util.concurrent.TimeUnit.SECONDS).join();
+        });
+    }
+
     static void copy(Path from, Path to) throws IOException {
         try (Stream<Path> files = Files.walk(from)) {
             for (Path p : files.toList()) {

@@ -77,13 +77,7 @@ final class SmokeCommand implements Callable<Integer> {
             throw MeshException.unexpectedState("git init failed in " + target + ": " + init.lastLine());
         }
         Project.locate(target).ensureMeshDir();
-        Files.writeString(target.resolve(".mesh/config.json"), "{\"store\": \".mesh/mesh.db\"}\n");
-        Map<String, String> env = new HashMap<>(Cli.env());
-        env.remove("MESH_PROJECT");
-        // the new folder's own store, whatever MESH_STORE says: its supervisor is started here and stopped at the end
-        env.put("MESH_STORE", target.resolve(".mesh/mesh.db").toString());
-        env.remove("MESH_AGENT");
-        env.remove("MESH_AGENT_TOKEN");
+        Map<String, String> env = DemoCommand.ownStore(target);
         MeshEnv meshEnv = MeshEnv.resolve(target, env);
         Script script = Script.parse(bundledScript(), SCRIPT);
         RemoteMeshApi api = null;
@@ -94,17 +88,7 @@ final class SmokeCommand implements Callable<Integer> {
             api = SupervisorClient.findOrStart(meshEnv.storePath(), meshEnv.project().root(), Cli.selfCommand(), env);
             run(api, target, out);
         } finally {
-            if (api != null) {
-                try {
-                    api.call(new Caller(null, target, null, "cli", null), Cli.JSON.readTree("{\"action\":\"agents.killall\"}"));
-                } catch (RuntimeException e) {
-                    // the supervisor is going anyway
-                }
-                ProcessHandle.of(api.server().pid()).ifPresent(h -> {
-                    h.destroy();
-                    h.onExit().completeOnTimeout(h, 10, java.util.concurrent.TimeUnit.SECONDS).join();
-                });
-            }
+            DemoCommand.stopOwnSupervisor(api, target);
         }
         long failed = outcomes.stream().filter(o -> !o[0].equals("ok")).count();
         if (json.json) {

@@ -62,13 +62,7 @@ final class TeamDemo {
         DemoCommand.run(target, "git", "add", "-A");
         DemoCommand.run(target, "git", "-c", "user.name=agentmesh demo", "-c", "user.email=demo@agentmesh.invalid", "commit", "-q", "-m", "textkit and its review graph");
         Project.locate(target).ensureMeshDir();
-        Files.writeString(target.resolve(".mesh/config.json"), "{\"store\": \".mesh/mesh.db\"}\n");
-        Map<String, String> env = new HashMap<>(Cli.env());
-        env.remove("MESH_PROJECT");
-        env.remove("MESH_AGENT");
-        env.remove("MESH_AGENT_TOKEN");
-        // the new folder's own store, whatever MESH_STORE says: its supervisor is started here and stopped at the end
-        env.put("MESH_STORE", target.resolve(".mesh/mesh.db").toString());
+        Map<String, String> env = DemoCommand.ownStore(target);
         MeshEnv meshEnv = MeshEnv.resolve(target, env);
         RemoteMeshApi api = null;
         ObjectNode summary = Cli.JSON.createObjectNode();
@@ -81,17 +75,7 @@ final class TeamDemo {
             api = SupervisorClient.findOrStart(meshEnv.storePath(), meshEnv.project().root(), Cli.selfCommand(), env);
             drive(api, target, out, summary);
         } finally {
-            if (api != null) {
-                try {
-                    api.call(new Caller(null, target, null, "cli", null), Cli.JSON.readTree("{\"action\":\"agents.killall\"}"));
-                } catch (RuntimeException e) {
-                    // the supervisor is going anyway
-                }
-                ProcessHandle.of(api.server().pid()).ifPresent(h -> {
-                    h.destroy();
-                    h.onExit().completeOnTimeout(h, 10, java.util.concurrent.TimeUnit.SECONDS).join();
-                });
-            }
+            DemoCommand.stopOwnSupervisor(api, target);
         }
         long failed = checks.stream().filter(c -> !c[0].equals("ok")).count();
         if (json) {

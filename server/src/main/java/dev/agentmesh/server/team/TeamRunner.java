@@ -534,6 +534,9 @@ public final class TeamRunner implements AutoCloseable {
         final Map<String, TeamStep> upstream;
         final Deque<String> followUps = new ArrayDeque<>();
         final List<String> texts = new ArrayList<>();
+        /** records the step's activity in the store in the order it happened, off the session's reader */
+        final java.util.concurrent.ExecutorService recorder = java.util.concurrent.Executors.newSingleThreadExecutor(
+                Thread.ofVirtual().name("team-step-record").factory());
         long textBytes;
         volatile AgentSession session;
         volatile boolean finishing;
@@ -681,10 +684,17 @@ public final class TeamRunner implements AutoCloseable {
                 }
             }
             if (driver.halted) {
+                recorder.shutdownNow();
                 // the supervisor stops: the step stays running in the store and the next supervisor fails it with a diagnostic
                 driver.live.remove(plan.id());
                 driver.wake.release();
                 return;
+            }
+            recorder.shutdown();
+            try {
+                recorder.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
             record("step.usage", null);
             String artifact = writeArtifact(run, status, failure, finalText);
@@ -768,7 +778,11 @@ public final class TeamRunner implements AutoCloseable {
                 // the listener runs under the session's lock: hand the store write to another thread
                 String k = kind;
                 String t = text;
-                Thread.ofVirtual().start(() -> record(k, t));
+                try {
+                    recorder.execute(() -> record(k, t));
+                } catch (java.util.concurrent.RejectedExecutionException late) {
+                    // the step has ended: its counters are recorded with its end
+                }
             }
         }
 
