@@ -65,6 +65,10 @@ class TeamIT {
                 steps:
                   - shell: "sleep 3"
                   - text: "first answer"
+              - match: "[meshy] tell the lead"
+                steps:
+                  - mesh: {action: send, to: Lead, message: "hello from a team step"}
+                  - text: "meshy: told the lead."
               - match: "[after] report"
                 steps:
                   - text: "after: the slow step was lost to a restart."
@@ -205,6 +209,24 @@ class TeamIT {
             assertThat(Files.readString(s.repo().resolve(".mesh/team/" + run + "/followed.md"))).isEqualTo("follow-up: answered.");
             JsonNode late = team(s, env, steer.replace("KEY", "k18"));
             assertThat(late.at("/data/status").asString()).as("message is not post-terminal chat").isEqualTo("denied");
+        }
+    }
+
+    /** The mesh tool is an extension tool: granted by name with allowExtensionCode, the step acts as its own mesh agent. */
+    @Test
+    void aGrantedMeshToolActsAsTheStepsOwnAgent() throws Exception {
+        try (ScriptedModelServer server = ScriptedModelServer.start(Script.parse(SCRIPT, "team-it"), 0);
+             ItSupport.Supervised s = ItSupport.supervised(tmp, Map.of("README.md", "# demo\n"), Map.of("MESH_MODEL_URL", server.baseUrl()))) {
+            Map<String, String> env = lead(s);
+            String graph = "{\"objective\": \"Talk.\", \"authority\": {\"allowFilesystemRead\": true, \"allowExtensionCode\": true},"
+                    + " \"steps\": [{\"id\": \"meshy\", \"agent\": {\"system\": \"You talk.\", \"extensionTools\": [\"pi_messenger\"]},"
+                    + " \"task\": \"[meshy] tell the lead\"}]}";
+            String run = team(s, env, "{\"action\":\"team.start\",\"graph\":" + graph + ",\"notices\":\"none\"}").at("/data/runId").asString();
+            JsonNode status = awaitTerminal(s, env, run);
+            assertThat(status.at("/data/status").asString()).as(status.toString()).isEqualTo("succeeded");
+            assertThat(status.at("/data/steps/0/tools").toString()).isEqualTo("[\"read\",\"grep\",\"find\",\"ls\",\"pi_messenger\"]");
+            assertThat(mesh(s, env, "inbox", "--peek")).contains(run + "-meshy: hello from a team step");
+            assertThat(mesh(s, env, "list")).as("the step's agent left with its step").doesNotContain(run + "-meshy");
         }
     }
 
