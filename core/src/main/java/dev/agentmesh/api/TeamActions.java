@@ -23,7 +23,6 @@ import tools.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -224,34 +223,10 @@ final class TeamActions {
     private ApiResult cleanup(Caller s, JsonNode a) {
         TeamRun r = runs.cleanup(runId(a));
         Path dir = r.artifacts();
-        int deleted = deleteArtifacts(dir);
+        int deleted = TeamRuns.deleteArtifacts(project.meshDir().resolve("team"), r);
         return new ApiResult("cleaned up run " + r.runId() + " (" + r.status() + "): its state and " + deleted + " artifact file(s) in "
                 + rel(dir) + " are deleted", Json.MAPPER.createObjectNode().put("runId", r.runId()).put("status", r.status())
                 .put("deletedFiles", deleted).put("artifacts", dir.toString()));
-    }
-
-    /** Deletes the run's artifact folder, only if it is {@code .mesh/team/RUNID} of this project and no symlink. */
-    private int deleteArtifacts(Path dir) {
-        Path team = project.meshDir().resolve("team").toAbsolutePath().normalize();
-        Path d = dir.toAbsolutePath().normalize();
-        if (!d.getParent().equals(team) || Files.isSymbolicLink(d) || !Files.isDirectory(d, LinkOption.NOFOLLOW_LINKS)) {
-            return 0;
-        }
-        int[] n = {0};
-        try (var walk = Files.walk(d)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    if (Files.deleteIfExists(p) && !p.equals(d)) {
-                        n[0]++;
-                    }
-                } catch (IOException e) {
-                    throw MeshException.unexpectedState("cannot delete " + p + ": " + e.getMessage(), e);
-                }
-            });
-        } catch (IOException e) {
-            throw MeshException.unexpectedState("cannot delete " + d + ": " + e.getMessage(), e);
-        }
-        return n[0];
     }
 
     private static String runId(JsonNode a) {

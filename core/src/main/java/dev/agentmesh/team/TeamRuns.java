@@ -1,11 +1,18 @@
 package dev.agentmesh.team;
 
+import dev.agentmesh.MeshException;
 import dev.agentmesh.Texts;
 import dev.agentmesh.store.Store;
 import dev.agentmesh.team.internal.TeamTable;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
@@ -19,6 +26,7 @@ import java.util.concurrent.TimeUnit;
  * Thread-safe.
  */
 public final class TeamRuns {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TeamRuns.class);
     private final Store store;
     private final String project;
 
@@ -42,7 +50,8 @@ public final class TeamRuns {
     }
 
     /**
-     * Registers a new run of {@code plan}, its steps pending, and drops runs whose retention ended.
+     * Registers a new run of {@code plan}, its steps pending, and drops runs whose retention ended, their artifact
+     * folders too.
      *
      * @param owner         the agent that starts it (notices go to it), or null
      * @param noticeMode    {@code none}, {@code final} or {@code milestones}
@@ -57,10 +66,15 @@ public final class TeamRuns {
      */
     public TeamRun create(TeamPlan plan, String owner, String noticeMode, int maxNotices, int interval, Path cwd, Path meshDir,
                           long supervisorPid) {
-        return store.write(tx -> {
+        List<TeamRun> expired = new ArrayList<>();
+        TeamRun created = store.write(tx -> {
             TeamTable t = TeamTable.of(tx);
             long now = System.currentTimeMillis();
-            t.expired(project, now).forEach(r -> t.delete(project, r.runId()));
+            expired.clear();
+            for (TeamRun r : t.expired(project, now)) {
+                t.delete(project, r.runId());
+                expired.add(r);
+            }
             int[] counts = t.counts(project);
             if (counts[0] >= TeamLimits.MAX_LIVE_RUNS) {
                 throw TeamErrors.state(counts[0] + " agent_team runs are live in this project; the limit is " + TeamLimits.MAX_LIVE_RUNS + ".",
@@ -89,6 +103,48 @@ public final class TeamRuns {
             tx.signalAfterCommit(topic(project, runId));
             return run;
         });
+        // their retention ended: their artifacts go with their rows (seeds/002: retained until expiry or cleanup)
+        Path team = meshDir.resolve("team");
+        for (TeamRun r : expired) {
+            try {
+                deleteArtifacts(team, r);
+            } catch (RuntimeException e) {
+                LOG.warn("agent_team {}: expired, but its artifacts stay: {}", r.runId(), e.getMessage());
+            }
+        }
+        return created;
+    }
+
+    /**
+     * Deletes a run's artifact folder, only when it is {@code teamFolder/RUNID} and no symlink; symlinks inside are
+     * deleted, not followed.
+     *
+     * @param teamFolder the project's {@code .mesh/team}
+     * @param run        the run, as the store held it
+     * @return how many files and folders inside it were deleted (0 when it is not there or not the run's own)
+     * @throws MeshException (unexpected state) when something in it cannot be deleted
+     */
+    public static int deleteArtifacts(Path teamFolder, TeamRun run) {
+        Path d = run.artifacts().toAbsolutePath().normalize();
+        if (!d.equals(teamFolder.toAbsolutePath().normalize().resolve(run.runId())) || Files.isSymbolicLink(d)
+                || !Files.isDirectory(d, LinkOption.NOFOLLOW_LINKS)) {
+            return 0;
+        }
+        int[] n = {0};
+        try (var walk = Files.walk(d)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    if (Files.deleteIfExists(p) && !p.equals(d)) {
+                        n[0]++;
+                    }
+                } catch (IOException e) {
+                    throw MeshException.unexpectedState("cannot delete " + p + ": " + e.getMessage(), e);
+                }
+            });
+        } catch (IOException | UncheckedIOException e) {
+            throw MeshException.unexpectedState("cannot delete " + d + ": " + e.getMessage(), e);
+        }
+        return n[0];
     }
 
     /** @return the run, if this project has it */
