@@ -78,8 +78,9 @@ final class TeamActions {
     private TeamHost host(String action) {
         TeamHost h = host.get();
         if (h == null) {
-            throw TeamErrors.state("agent_team " + action + " needs the supervisor, which runs the steps' agents; this call runs"
-                    + " without one (MESH_SERVE=off).", "unset MESH_SERVE, or start it with mesh serve.");
+            throw TeamErrors.invalid("agent_team " + action + " needs the supervisor, which runs the steps' agents; this call runs"
+                    + " without one (MESH_SERVE=off).", "unset MESH_SERVE: the CLI, MCP and the pi extension then reach the supervisor,"
+                    + " starting it when none runs.");
         }
         return h;
     }
@@ -203,10 +204,11 @@ final class TeamActions {
         if (!mode.equals("steer") && !mode.equals("follow_up")) {
             throw TeamErrors.invalid("mode '" + Texts.quote(mode, 40) + "' is not a message mode.", "use steer or follow_up.");
         }
-        String text = str(a, "message", true);
-        if (text.isBlank() || text.length() > TeamLimits.MAX_MESSAGE_CHARS_PER_STEP) {
-            throw TeamErrors.invalid("message has " + text.length() + " characters; it must have 1.." + TeamLimits.MAX_MESSAGE_CHARS_PER_STEP + ".",
-                    "send a shorter, concrete clarification.");
+        String text = str(a, "message", false);
+        if (text == null || text.isBlank() || text.length() > TeamLimits.MAX_MESSAGE_CHARS_PER_STEP) {
+            throw TeamErrors.invalid("'message' " + (text == null ? "is empty" : text.isBlank() ? "is blank" : "has " + text.length()
+                    + " characters") + "; it must have 1.." + TeamLimits.MAX_MESSAGE_CHARS_PER_STEP + " characters.",
+                    "send one concrete clarification for the running step.");
         }
         String key = str(a, "key", false);
         if (key != null && (key.isEmpty() || key.length() > 200 || key.codePoints().anyMatch(Character::isISOControl))) {
@@ -244,7 +246,7 @@ final class TeamActions {
         }
         String text = c.isNumber() ? c.asString() : c.isString() ? c.asString() : "";
         if (!text.matches("[0-9]{1,18}")) {
-            throw TeamErrors.invalid("cursor '" + Texts.quote(c.toString(), 40) + "' is not a cursor.",
+            throw TeamErrors.invalid("cursor '" + Texts.quote(c.isString() ? c.asString() : c.toString(), 40) + "' is not a cursor.",
                     "pass back the Cursor value run_status returned, or omit it.");
         }
         return Long.parseLong(text);

@@ -191,8 +191,9 @@ public final class TeamRunner implements AutoCloseable {
             return n;
         }
 
+        /** One message at a time per project: a duplicate key or the budget is checked and counted as one step. */
         @Override
-        public ObjectNode message(String runId, String stepId, String mode, String text, String key) {
+        public synchronized ObjectNode message(String runId, String stepId, String mode, String text, String key) {
             TeamRun run = runs.get(runId);
             ObjectNode receipt = Json.MAPPER.createObjectNode().put("runId", runId).put("stepId", stepId).put("mode", mode).put("key", key);
             if (key != null) {

@@ -113,13 +113,15 @@ class AgentTeamToolTest {
                 "{\"action\":\"start\",\"graph\":{\"objective\":\"o\",\"steps\":[{\"id\":\"inspect\"}]},\"notices\":\"final\"}");
         assertThat(started.isError()).isFalse();
         assertThat(text(started)).isEqualTo("started r1 (1 step)");
-        assertThat(started.structuredContent()).isEqualTo(Map.of("runId", "r1", "status", "running"));
+        assertThat(started.structuredContent()).as("the text goes first: Claude Code and Codex show a model only this")
+                .isEqualTo(Map.of("text", "started r1 (1 step)", "runId", "r1", "status", "running"));
         assertThat(calls.getFirst().toString()).isEqualTo("{\"action\":\"team.start\",\"graph\":{\"objective\":\"o\","
                 + "\"steps\":[{\"id\":\"inspect\"}]},\"notices\":\"final\"}");
 
         CallToolResult listed = call(tool(a -> new ApiResult("2 profiles", JSON.createArrayNode().add("package:scout").add("package:critic"))),
                 "{\"action\":\"catalog\",\"library\":{\"query\":\"review\"}}");
-        assertThat(listed.structuredContent()).as("an array comes as items").isEqualTo(Map.of("items", List.of("package:scout", "package:critic")));
+        assertThat(listed.structuredContent()).as("an array comes as items")
+                .isEqualTo(Map.of("text", "2 profiles", "items", List.of("package:scout", "package:critic")));
     }
 
     @Test
