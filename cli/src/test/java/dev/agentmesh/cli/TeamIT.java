@@ -212,6 +212,28 @@ class TeamIT {
         }
     }
 
+    /** A step past limits.timeoutSecondsPerStep times out, its process stops, and the step that needs it is blocked. */
+    @Test
+    void aStepPastItsTimeoutTimesOutAndWhatNeedsItIsBlocked() throws Exception {
+        try (ScriptedModelServer server = ScriptedModelServer.start(Script.parse(SCRIPT, "team-it"), 0);
+             ItSupport.Supervised s = ItSupport.supervised(tmp, Map.of("README.md", "# demo\n"), Map.of("MESH_MODEL_URL", server.baseUrl()))) {
+            Map<String, String> env = lead(s);
+            String graph = "{\"objective\": \"Run out of time.\", \"authority\": {\"allowFilesystemRead\": true, \"allowShellTools\": true},"
+                    + " \"limits\": {\"timeoutSecondsPerStep\": 3},"
+                    + " \"steps\": [{\"id\": \"slow\", \"agent\": {\"system\": \"You sleep.\", \"tools\": [\"bash\"]}, \"task\": \"[slow] sleep\"},"
+                    + " {\"id\": \"next\", \"agent\": {\"system\": \"You report.\"}, \"needs\": [\"slow\"], \"task\": \"[after] report\"}]}";
+            String run = team(s, env, "{\"action\":\"team.start\",\"graph\":" + graph + ",\"notices\":\"none\"}").at("/data/runId").asString();
+            JsonNode status = awaitTerminal(s, env, run);
+            assertThat(status.at("/data/status").asString()).as(status.toString()).isEqualTo("failed");
+            assertThat(status.at("/data/steps/0/status").asString()).isEqualTo("timed_out");
+            assertThat(status.at("/data/steps/0/failure").asString()).contains("limits.timeoutSecondsPerStep (3 s)");
+            assertThat(status.at("/data/steps/1/status").asString()).isEqualTo("blocked");
+            assertThat(status.at("/data/steps/1/failure").asString()).isEqualTo("blocked: needs slow, which timed_out");
+            assertThat(status.at("/data/diagnostic").asString()).contains("next blocked");
+            await().atMost(Duration.ofSeconds(10)).until(() -> ItSupport.processesIn(s.repo()).stream().noneMatch(p -> p.contains("sleep 120")));
+        }
+    }
+
     /** The mesh tool is an extension tool: granted by name with allowExtensionCode, the step acts as its own mesh agent. */
     @Test
     void aGrantedMeshToolActsAsTheStepsOwnAgent() throws Exception {

@@ -357,8 +357,13 @@ public final class TeamRunner implements AutoCloseable {
                 Thread.currentThread().interrupt();
             } catch (RuntimeException e) {
                 LOG.warn("agent_team {} driver failed", run.runId(), e);
-                live.values().forEach(Step::stop);
-                runs.endRun(run.runId(), TeamRun.FAILED, "internal error: " + Texts.firstLine(String.valueOf(e.getMessage())));
+                String why = "internal error: " + Texts.firstLine(String.valueOf(e.getMessage()));
+                try {
+                    finish(List.of(), TeamRun.FAILED, why, TeamStep.FAILED, why);
+                } catch (RuntimeException again) {
+                    live.values().forEach(Step::stop);
+                    runs.endRun(run.runId(), TeamRun.FAILED, why);
+                }
             } finally {
                 side.shutdown();
                 try {
@@ -626,11 +631,13 @@ public final class TeamRunner implements AutoCloseable {
                 runs.started(runId, plan.id(), launchAt, s.pid(), s.sessionId(), model == null ? null : model.toString(),
                         plan.runtime() + (model == null ? "" : " " + model) + ", tools " + String.join(",", plan.tools()) + ", pid " + s.pid());
                 driver.manifestLater();
-                long stepDeadline = System.currentTimeMillis() + run.plan().limits().timeoutSecondsPerStep() * 1000L;
+                long runDeadline = run.createdAt() + run.plan().limits().maxRunSeconds() * 1000L;
+                long stepDeadline = Math.min(System.currentTimeMillis() + run.plan().limits().timeoutSecondsPerStep() * 1000L, runDeadline);
+                boolean runLimit = stepDeadline == runDeadline;
                 String prompt = prompt(run);
                 s.prompt(prompt);
                 while (true) {
-                    long left = Math.min(stepDeadline, run.createdAt() + run.plan().limits().maxRunSeconds() * 1000L) - System.currentTimeMillis();
+                    long left = stepDeadline - System.currentTimeMillis();
                     var result = s.awaitEnd(Duration.ofMillis(Math.max(1, left)));
                     String next;
                     synchronized (this) {
@@ -649,7 +656,8 @@ public final class TeamRunner implements AutoCloseable {
                         failure = driver.cancelled ? "cancelled" : "stopped: the supervisor is stopping";
                     } else if (System.currentTimeMillis() >= stepDeadline - 5 && !result.ok()) {
                         status = TeamStep.TIMED_OUT;
-                        failure = "timeout: no final within limits.timeoutSecondsPerStep (" + run.plan().limits().timeoutSecondsPerStep() + " s)";
+                        failure = runLimit ? "run-timeout: the run passed limits.maxRunSeconds (" + run.plan().limits().maxRunSeconds() + " s)"
+                                : "timeout: no final within limits.timeoutSecondsPerStep (" + run.plan().limits().timeoutSecondsPerStep() + " s)";
                     } else if (!result.ok()) {
                         status = TeamStep.FAILED;
                         failure = "runtime-error: " + Texts.oneLine(String.valueOf(result.error()), 400);
