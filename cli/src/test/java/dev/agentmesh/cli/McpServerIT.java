@@ -73,16 +73,20 @@ class McpServerIT {
     }
 
     @Test
-    void toolsListShowsPiMessengerWithADescriptionAndAPortableSchema() throws Exception {
+    void toolsListShowsPiMessengerAndAgentTeamWithADescriptionAndAPortableSchema() throws Exception {
         long start = System.nanoTime();
         Result r = inspect(null, null, "--method", "tools/list", "--strict");
         System.out.printf("inspector tools/list: %d ms%n", (System.nanoTime() - start) / 1_000_000);
 
         assertThat(r.code).as(r.err).isZero();
         JsonNode tools = JSON.readTree(r.out).get("result").get("tools");
-        assertThat(tools).hasSize(1);
-        JsonNode tool = tools.get(0);
-        assertThat(tool.get("name").asString()).isEqualTo("pi_messenger");
+        assertThat(tools).extracting(t -> t.get("name").asString()).containsExactlyInAnyOrder("pi_messenger", "agent_team");
+        JsonNode tool = java.util.stream.StreamSupport.stream(tools.spliterator(), false)
+                .filter(t -> t.get("name").asString().equals("pi_messenger")).findFirst().orElseThrow();
+        JsonNode team = java.util.stream.StreamSupport.stream(tools.spliterator(), false)
+                .filter(t -> t.get("name").asString().equals("agent_team")).findFirst().orElseThrow();
+        assertThat(team.at("/inputSchema/properties/action/enum")).extracting(JsonNode::asString)
+                .containsExactly("catalog", "start", "run_status", "step_result", "message", "cancel", "cleanup");
         assertThat(tool.get("description").asString()).contains("agents").hasSizeGreaterThan(100);
         JsonNode schema = tool.get("inputSchema");
         assertThat(schema.at("/required/0").asString()).isEqualTo("action");

@@ -25,13 +25,20 @@ record ChatRequest(String model, boolean stream, List<String> tools, String prom
 
     /**
      * Reads a request body. The prompt is the last {@code user} message that is not a notice of the mesh steered into a
-     * running turn (text starting {@code [mesh] } right after a tool's result, e.g. an {@code agent_team} notice); the
-     * assistant messages after it count the step.
+     * running turn (text starting {@code [mesh] } right after a tool's result, e.g. an {@code agent_team} notice) that
+     * no rule answers; the assistant messages after it count the step. A steered message a rule answers (a change of
+     * plan) is the prompt.
      *
+     * @param answered whether the script has a rule for a text
      * @throws IllegalArgumentException with a message for the client when the body is not an object or
      *                                  {@code messages} is not an array
      */
     static ChatRequest of(JsonNode body, int bodyChars) {
+        return of(body, bodyChars, text -> false);
+    }
+
+    /** As {@link #of(JsonNode, int)}, a steered {@code [mesh]} message the script {@code answered} being a prompt. */
+    static ChatRequest of(JsonNode body, int bodyChars, java.util.function.Predicate<String> answered) {
         if (body == null || !body.isObject()) {
             throw new IllegalArgumentException("the request body must be a JSON object with 'messages'");
         }
@@ -45,7 +52,8 @@ record ChatRequest(String model, boolean stream, List<String> tools, String prom
             String role = text(messages.get(i).get("role"));
             if ("user".equals(role)) {
                 // a notice of the mesh steered into a running turn (after a tool's result) does not start a rule anew
-                boolean midTurnNotice = afterTool && content(messages.get(i).get("content")).strip().startsWith("[mesh] ");
+                String text = content(messages.get(i).get("content")).strip();
+                boolean midTurnNotice = afterTool && text.startsWith("[mesh] ") && !answered.test(text);
                 if (!midTurnNotice) {
                     lastUser = i;
                     afterTool = false;

@@ -28,13 +28,19 @@ record ResponsesApi(String id, String model, List<String> namespaces) implements
      * Reads a request body. The "real" user message is the last {@code input} item of type {@code message} and
      * role {@code user} whose text is not context Codex adds ({@code <environment_context>},
      * {@code <user_instructions>}, ...) nor a notice of the mesh steered into a running turn (text starting
-     * {@code [mesh] } right after a tool's output, e.g. an edit agentmesh refused); the function calls and assistant
-     * messages after it count the step.
+     * {@code [mesh] } right after a tool's output, e.g. an edit agentmesh refused, an {@code agent_team} notice) that
+     * no rule answers (a steered message a rule answers is a change of plan: the prompt); the function calls and
+     * assistant messages after it count the step.
      *
      * @throws IllegalArgumentException with a message for the client when the body is not an object or
      *                                  {@code input} is not an array
      */
     static ChatRequest request(JsonNode body, int bodyChars) {
+        return request(body, bodyChars, text -> false);
+    }
+
+    /** As {@link #request(JsonNode, int)}, a steered {@code [mesh]} message the script {@code answered} being a prompt. */
+    static ChatRequest request(JsonNode body, int bodyChars, java.util.function.Predicate<String> answered) {
         if (body == null || !body.isObject()) {
             throw new IllegalArgumentException("the request body must be a JSON object with 'input'");
         }
@@ -52,7 +58,7 @@ record ResponsesApi(String id, String model, List<String> namespaces) implements
             String type = item.path("type").asString("");
             if ("user".equals(item.path("role").asString(null)) && !type.equals("function_call_output")) {
                 String text = text(item.get("content")).strip();
-                boolean midTurnNotice = text.startsWith("[mesh] ") && afterTool;
+                boolean midTurnNotice = text.startsWith("[mesh] ") && afterTool && !answered.test(text);
                 if (!text.isEmpty() && !text.startsWith("<") && !midTurnNotice) {
                     lastUser = i;
                     afterTool = false;

@@ -142,6 +142,11 @@ public final class ScriptedModelServer implements AutoCloseable {
         }
     }
 
+    /** @return whether a rule of the script matches {@code text} */
+    private boolean answered(String text) {
+        return script.ruleFor(text).isPresent();
+    }
+
     /** Picks the answer to a request: a step of the matched rule, or one of the fixed texts. */
     Script.Answer answer(ChatRequest request, Script.Dialect dialect) {
         if (!request.hasTools()) {
@@ -281,7 +286,7 @@ public final class ScriptedModelServer implements AutoCloseable {
     }
 
     private void responses(HttpExchange exchange) throws IOException {
-        play(exchange, ResponsesApi::request, Script.Dialect.CODEX, "call_", (parsed, n) -> new ResponsesApi("resp_" + idPrefix + "_" + n,
+        play(exchange, (body, n) -> ResponsesApi.request(body, n, this::answered), Script.Dialect.CODEX, "call_", (parsed, n) -> new ResponsesApi("resp_" + idPrefix + "_" + n,
                 parsed.request().model(), ResponsesApi.namespaces(parsed.json())));
     }
 
@@ -322,7 +327,7 @@ public final class ScriptedModelServer implements AutoCloseable {
     }
 
     private void complete(HttpExchange exchange) throws IOException {
-        Parsed parsed = read(exchange, ChatRequest::of);
+        Parsed parsed = read(exchange, (body, n) -> ChatRequest.of(body, n, this::answered));
         if (parsed == null) {
             return;
         }

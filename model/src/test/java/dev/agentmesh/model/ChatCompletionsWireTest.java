@@ -87,6 +87,10 @@ class ChatCompletionsWireTest {
         JsonNode again = JSON.readTree(client.send("POST", "/chat/completions", later).body());
         assertThat(again.at("/choices/0/message/tool_calls/0/function/name").asString())
                 .as("a message that wakes an idle agent is its prompt").isEqualTo("write");
+        String answered = body.replace("[agent_team r1] step inspect succeeded", "change of plan: [text]");
+        JsonNode plan = JSON.readTree(client.send("POST", "/chat/completions", answered).body());
+        assertThat(plan.at("/choices/0/message/content").asString()).as("a steered message the script answers is a new plan")
+                .startsWith("A longer final text");
     }
 
     @Test
