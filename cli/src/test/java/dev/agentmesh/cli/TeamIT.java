@@ -268,8 +268,9 @@ class TeamIT {
             assertThat(status.at("/data/status").asString()).as(status.toString()).isEqualTo("succeeded");
             assertThat(status.at("/data/steps/0/runtime").asString()).isEqualTo(runtime);
             assertThat(Files.readString(s.repo().resolve(".mesh/team/" + run + "/inspect.md"))).isEqualTo("inspect: README.md says the answer is 42.");
-            String scoutRequest = server.recentRequests().stream().filter(q -> q.contains("Inspect relevant local files")).reduce((a, b) -> b).orElseThrow();
-            assertThat(scoutRequest).as("the scout's read reached the model").contains("The answer is 42.");
+            // Claude Code also sends side requests (a title) holding the task; one of the scout's requests holds what it read
+            assertThat(server.recentRequests().stream().filter(q -> q.contains("Inspect relevant local files")))
+                    .as("the scout's read reached the model").anyMatch(q -> q.contains("The answer is 42."));
             assertThat(s.repo().resolve("forbidden-by-shell.txt")).as("no command ran").doesNotExist();
             assertThat(s.repo().resolve("forbidden-by-write.txt")).as("no file was written").doesNotExist();
             assertThat(Files.readString(s.repo().resolve(".mesh/team/" + run + "/rogue.md"))).isEqualTo("rogue: I could not run a command or write a file.");
