@@ -408,7 +408,7 @@ public final class TeamRunner implements AutoCloseable {
                     TeamStep up = byId.get(failedNeed.get());
                     if (runs.ended(run.runId(), st.stepId(), TeamStep.BLOCKED, "blocked: needs " + up.stepId() + ", which " + up.status(),
                             null, null, null)) {
-                        byId.put(st.stepId(), runs.steps(run.runId()).stream().filter(x -> x.stepId().equals(st.stepId())).findFirst().orElseThrow());
+                        // the steps that need this one are blocked on the next pass, which the release below starts
                         milestone("step " + st.stepId() + " blocked: needs " + up.stepId() + ", which " + up.status());
                         wake.release();
                     }
@@ -416,7 +416,7 @@ public final class TeamRunner implements AutoCloseable {
                 }
                 boolean ready = p.dependencies().stream().allMatch(d -> byId.get(d).terminal());
                 if (ready && live.size() < run.plan().limits().concurrency()) {
-                    Step s = new Step(this, p, byId);
+                    Step s = new Step(this, p);
                     live.put(p.id(), s);
                     Thread.ofVirtual().name("team-" + run.runId() + "-" + p.id()).start(s);
                 }
@@ -537,7 +537,6 @@ public final class TeamRunner implements AutoCloseable {
     private final class Step implements Runnable {
         final Driver driver;
         final TeamPlan.StepPlan plan;
-        final Map<String, TeamStep> upstream;
         final Deque<String> followUps = new ArrayDeque<>();
         final List<String> texts = new ArrayList<>();
         /** records the step's activity in the store in the order it happened, off the session's reader */
@@ -552,12 +551,10 @@ public final class TeamRunner implements AutoCloseable {
         double usd;
         int toolCalls;
         String last;
-        long lastFlush;
 
-        Step(Driver driver, TeamPlan.StepPlan plan, Map<String, TeamStep> upstream) {
+        Step(Driver driver, TeamPlan.StepPlan plan) {
             this.driver = driver;
             this.plan = plan;
-            this.upstream = Map.copyOf(upstream);
         }
 
         void stop() {
