@@ -63,6 +63,9 @@ public final class LocalMeshApi implements MeshApi, AutoCloseable {
     private final dev.agentmesh.corpus.Corpus corpus;
     private final dev.agentmesh.team.TeamRuns teamRuns;
     private volatile dev.agentmesh.team.TeamHost teamHost;
+    private final dev.agentmesh.orchestrator.Asks asks;
+    private final dev.agentmesh.orchestrator.Jobs jobs;
+    private final dev.agentmesh.orchestrator.Schedules schedules;
 
     /**
      * Opens the store of {@code env} and the services of its project; {@link #close} closes the store.
@@ -89,6 +92,9 @@ public final class LocalMeshApi implements MeshApi, AutoCloseable {
         this.budgets = new dev.agentmesh.agents.Budgets(store, project.key());
         this.corpus = new dev.agentmesh.corpus.Corpus(store, project.key(), dataPolicy(project));
         this.teamRuns = new dev.agentmesh.team.TeamRuns(store, project.key());
+        this.asks = new dev.agentmesh.orchestrator.Asks(store, project.key());
+        this.jobs = new dev.agentmesh.orchestrator.Jobs(store, project.key());
+        this.schedules = new dev.agentmesh.orchestrator.Schedules(store, project.key());
         actions.put("join", this::join);
         actions.put("leave", (s, a) -> {
             int n = mesh.presence().leave(me(s));
@@ -280,6 +286,7 @@ public final class LocalMeshApi implements MeshApi, AutoCloseable {
         });
         new DataActions(memory, corpus, project).register(actions);
         new TeamActions(project, teamRuns, () -> teamHost).register(actions);
+        new OrchestratorActions(asks, jobs, schedules).register(actions);
         if (!List.copyOf(actions.keySet()).equals(ACTIONS)) {
             throw new IllegalStateException("ACTIONS is out of step with the handlers: " + actions.keySet());
         }
@@ -344,9 +351,20 @@ public final class LocalMeshApi implements MeshApi, AutoCloseable {
             boolean changed = action.equals("rename") || action.equals("inbox.ack")
                     || (action.equals("send") && strList(args, "to", false).contains(session.agent()));
             int unread = who != null && !changed ? who.unread() : unreadOf(session.agent());
-            if (unread > 0 && (!open || (who != null ? who.authenticated() : mesh.presence().authenticates(session.agent(), session.token())))) {
-                return new ApiResult(r.text() + "\n\n" + NOTICE + unread + " unread message(s) for " + session.agent()
-                        + ": call pi_messenger with action \"inbox\" to read them.", r.data());
+            boolean itself = !open || (who != null ? who.authenticated() : mesh.presence().authenticates(session.agent(), session.token()));
+            String notice = "";
+            if (unread > 0 && itself) {
+                notice = "\n\n" + NOTICE + unread + " unread message(s) for " + session.agent()
+                        + ": call pi_messenger with action \"inbox\" to read them.";
+            }
+            int owed = itself && !action.equals("ask_list") ? asks.openCount(session.agent()) : 0;
+            if (owed > 0) {
+                // an open ask is re-surfaced until it is really acked (seeds/004)
+                notice += "\n\n" + ASK_NOTICE + owed + " open ask(s) owed by " + session.agent()
+                        + ": ask_list shows them; close each with ack {\"id\": ID, \"message\": \"your reply\"}.";
+            }
+            if (!notice.isEmpty()) {
+                return new ApiResult(r.text() + notice, r.data());
             }
         }
         return r;
@@ -363,6 +381,21 @@ public final class LocalMeshApi implements MeshApi, AutoCloseable {
     /** Lets {@code team.start}, {@code team.message} and {@code team.cancel} reach the supervisor's team runner. */
     public void teamHost(dev.agentmesh.team.TeamHost host) {
         this.teamHost = host;
+    }
+
+    /** @return the project's asks (seeds/004) */
+    public dev.agentmesh.orchestrator.Asks asks() {
+        return asks;
+    }
+
+    /** @return the project's durable jobs (seeds/004) */
+    public dev.agentmesh.orchestrator.Jobs jobs() {
+        return jobs;
+    }
+
+    /** @return the project's schedules (seeds/004) */
+    public dev.agentmesh.orchestrator.Schedules schedules() {
+        return schedules;
     }
 
     /** @return the project's {@code agent_team} runs in the store */
@@ -470,6 +503,9 @@ public final class LocalMeshApi implements MeshApi, AutoCloseable {
      */
     private static final java.util.Set<String> OPERATOR_ACTIONS = java.util.Set.of("agents.budget", "agents.delete",
             "agents.killall", "agents.memory.reset", "data.session", "data.export", "data.retention");
+
+    /** How the open-asks notice appended to a result's text begins. */
+    public static final String ASK_NOTICE = "[mesh] ";
 
     /** How the unread notice appended to a result's text begins. */
     public static final String NOTICE = "[mesh] ";

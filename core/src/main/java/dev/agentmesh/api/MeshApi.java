@@ -23,7 +23,9 @@ public interface MeshApi {
             "crew.validate", "spawn", "agents.assign", "agents.check", "agents.list", "agents.logs", "agents.attach", "agents.kill",
             "agents.killall", "agents.done", "agents.budget", "agents.resume", "agents.delete", "agents.export", "agents.memory.stats", "agents.memory.reset", "data.session", "data.stats",
             "data.export", "data.retention", "team.catalog", "team.start", "team.run_status", "team.step_result", "team.message",
-            "team.cancel", "team.cleanup");
+            "team.cancel", "team.cleanup", "ask", "ack", "wait_on_ack", "notify_peer", "ask_many", "ask_list", "job_create",
+            "job_list", "job_status", "job_update", "job_result", "job_cancel", "job_retry", "schedule_create", "schedule_cron",
+            "schedule_self", "schedule_list", "schedule_delete");
 
     /**
      * Runs one action.

@@ -66,27 +66,56 @@ public final class Messenger {
         }
         checkKey(idempotencyKey);
         return store.write(tx -> {
-            Agent sender = Presence.requirePresent(tx, project, from);
-            List<Long> ids = new ArrayList<>();
-            for (String n : names) {
-                ids.add(Presence.requireKnown(tx, project, n).id());
-            }
             if (idempotencyKey != null) {
+                Agent sender = Presence.requirePresent(tx, project, from);
                 java.util.Optional<Message> first = MessageTable.of(tx).byIdempotencyKey(project, sender.name(), idempotencyKey);
                 if (first.isPresent()) {
+                    names.forEach(n -> Presence.requireKnown(tx, project, n));
                     return sameSend(first.get(), names, body, replyTo, idempotencyKey);
                 }
             }
-            if (replyTo != null && !MessageTable.of(tx).exists(project, replyTo)) {
-                throw MeshException.invalidInput("replyTo " + replyTo + " is not a message of this project");
-            }
-            long now = System.currentTimeMillis();
-            long id = MessageTable.of(tx).insert(project, sender.name(), body, replyTo, false, now, ids, idempotencyKey);
-            ids.forEach(r -> tx.signalAfterCommit(Notifier.inbox(r)));
-            AgentTable.of(tx).touch(sender.id(), now);
-            Feed.append(tx, project, now, sender.name(), "message", String.join(",", names), preview(body));
-            return new Message(id, sender.name(), names, body, replyTo, false, now);
+            return sendIn(tx, project, from, true, names, body, replyTo, idempotencyKey);
         });
+    }
+
+    /**
+     * Sends a direct message inside the caller's write transaction, for services that commit a message together with
+     * their own rows (an ask and the message that carries it, seeds/004). Checks as {@link #send}; the recipients'
+     * inbox topics are signalled after the commit and a {@code message} feed event is appended.
+     *
+     * @param tx             an open write transaction
+     * @param project        the project key
+     * @param from           the sender: a present agent, or with {@code fromMustBePresent} false any known agent (a
+     *                       schedule fires for an owner that has left)
+     * @param to             1..{@value #MAX_RECIPIENTS} known agents, without duplicates
+     * @param body           1..{@value #MAX_BODY_CHARS} characters
+     * @param replyTo        id of a message of this project, or null
+     * @param idempotencyKey stored with the message, or null (the caller checked it is new)
+     * @return the message, committed with the transaction
+     * @throws MeshException (invalid input) as {@link #send}
+     */
+    public static Message sendIn(dev.agentmesh.store.StoreTx tx, String project, String from, boolean fromMustBePresent,
+                                 List<String> to, String body, Long replyTo, String idempotencyKey) {
+        checkBody(body);
+        if (to == null || to.isEmpty()) {
+            throw MeshException.invalidInput("send needs at least one recipient ('to')");
+        }
+        Agent sender = fromMustBePresent ? Presence.requirePresent(tx, project, from) : Presence.requireKnown(tx, project, from);
+        List<Long> ids = new ArrayList<>();
+        for (String n : to) {
+            ids.add(Presence.requireKnown(tx, project, n).id());
+        }
+        if (replyTo != null && !MessageTable.of(tx).exists(project, replyTo)) {
+            throw MeshException.invalidInput("replyTo " + replyTo + " is not a message of this project");
+        }
+        long now = System.currentTimeMillis();
+        long id = MessageTable.of(tx).insert(project, sender.name(), body, replyTo, false, now, ids, idempotencyKey);
+        ids.forEach(r -> tx.signalAfterCommit(Notifier.inbox(r)));
+        if (sender.present()) {
+            AgentTable.of(tx).touch(sender.id(), now);
+        }
+        Feed.append(tx, project, now, sender.name(), "message", String.join(",", to), preview(body));
+        return new Message(id, sender.name(), to, body, replyTo, false, now);
     }
 
     /** @return {@code first} when the retried send asks for the same message; else refuses the reused key */

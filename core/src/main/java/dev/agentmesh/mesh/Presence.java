@@ -409,7 +409,11 @@ public final class Presence {
         return released;
     }
 
-    static Agent requireKnown(StoreTx tx, String project, String name) {
+    /**
+     * @return the agent named {@code name} in {@code project}, present or left, read in {@code tx}
+     * @throws MeshException (invalid input) for a blank or unknown name
+     */
+    public static Agent requireKnown(StoreTx tx, String project, String name) {
         if (name == null || name.isBlank()) {
             throw MeshException.invalidInput("no agent name given");
         }
@@ -417,7 +421,11 @@ public final class Presence {
                 "unknown agent '" + dev.agentmesh.Texts.quote(name, 80) + "' in project " + project + " (mesh list shows who is here)"));
     }
 
-    static Agent requirePresent(StoreTx tx, String project, String name) {
+    /**
+     * @return the present agent named {@code name} in {@code project}, read in {@code tx}
+     * @throws MeshException (invalid input) for a blank or unknown name, or an agent that has left
+     */
+    public static Agent requirePresent(StoreTx tx, String project, String name) {
         Agent a = requireKnown(tx, project, name);
         if (!a.present()) {
             throw MeshException.invalidInput("agent '" + dev.agentmesh.Texts.quote(name, 80) + "' has left the mesh; join again first");

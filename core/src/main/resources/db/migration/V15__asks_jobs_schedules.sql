@@ -1,0 +1,80 @@
+-- agentmesh schema v15: the orchestrator's asks, durable jobs and schedules (issue 8, seeds/004), kept in the store so
+-- they survive supervisor restarts. Ids are global (AUTOINCREMENT: never reused); every row carries its project.
+
+CREATE TABLE asks (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    project     TEXT    NOT NULL,
+    sender      TEXT    NOT NULL,   -- the asker's agent name
+    recipient   TEXT    NOT NULL,   -- the peer that owes the ack
+    brief       TEXT    NOT NULL,
+    status      TEXT    NOT NULL,   -- open, acked
+    reply       TEXT,               -- the ack's message; null for a bare ack (seen)
+    reply_to    INTEGER,            -- an ask this one answers, or null
+    circle      TEXT,
+    group_id    INTEGER,            -- the ask_many group, or null
+    job_id      INTEGER,            -- the job this ask dispatches, or null
+    message_id  INTEGER NOT NULL,   -- the mesh message that carried it
+    created_at  INTEGER NOT NULL,
+    acked_at    INTEGER,
+    surfaced_at INTEGER             -- when it was last re-surfaced to the recipient
+);
+CREATE INDEX asks_open ON asks (project, recipient, status);
+CREATE INDEX asks_group ON asks (group_id);
+
+CREATE TABLE ask_groups (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    project     TEXT    NOT NULL,
+    sender      TEXT    NOT NULL,
+    query       TEXT    NOT NULL,
+    failed      TEXT    NOT NULL,   -- JSON array of {"peer", "error"}: peers no ask could be opened for
+    created_at  INTEGER NOT NULL
+);
+
+CREATE TABLE jobs (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    project         TEXT    NOT NULL,
+    owner           TEXT    NOT NULL,
+    assignee        TEXT,
+    title           TEXT    NOT NULL,
+    kind            TEXT    NOT NULL,
+    request         TEXT    NOT NULL,
+    state           TEXT    NOT NULL,  -- queued dispatching delivered running awaiting_input blocked completed failed cancelled expired unavailable
+    phase           TEXT,
+    progress        INTEGER,           -- 0..100, or null
+    result          TEXT,
+    error           TEXT,
+    artifacts       TEXT    NOT NULL DEFAULT '[]',  -- JSON array of strings
+    attempts        INTEGER NOT NULL DEFAULT 0,     -- dispatch attempts made
+    max_attempts    INTEGER NOT NULL,
+    next_attempt_at INTEGER,           -- when a queued job is dispatched (due_at, or a retry's backoff)
+    dead_lettered   INTEGER NOT NULL DEFAULT 0,
+    ask_id          INTEGER,           -- the ask of the current dispatch
+    dispatched_at   INTEGER,
+    due_at          INTEGER,
+    cron            TEXT,              -- a recurring template: each fire creates a job with parent_id set
+    parent_id       INTEGER,
+    deadline        INTEGER,           -- a job not terminal by then expires
+    created_at      INTEGER NOT NULL,
+    updated_at      INTEGER NOT NULL
+);
+CREATE INDEX jobs_due ON jobs (state, next_attempt_at);
+CREATE INDEX jobs_project ON jobs (project, id);
+
+CREATE TABLE schedules (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    project      TEXT    NOT NULL,
+    owner        TEXT    NOT NULL,
+    to_peer      TEXT    NOT NULL,
+    text         TEXT    NOT NULL,
+    kind         TEXT    NOT NULL,   -- notify, ask
+    fire_at      INTEGER,            -- a one-shot's time
+    cron         TEXT,               -- a recurring schedule's expression
+    next_fire_at INTEGER,            -- the next fire or retry; null when not active
+    attempts     INTEGER NOT NULL DEFAULT 0,  -- failed attempts of the current fire
+    state        TEXT    NOT NULL,   -- active, done, dead_letter, deleted
+    last_error   TEXT,
+    fired_count  INTEGER NOT NULL DEFAULT 0,
+    last_fired_at INTEGER,
+    created_at   INTEGER NOT NULL
+);
+CREATE INDEX schedules_due ON schedules (state, next_fire_at);
