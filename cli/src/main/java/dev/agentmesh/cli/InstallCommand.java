@@ -34,7 +34,7 @@ import java.util.concurrent.Callable;
  *       hooks run {@code sh STORE_DIR/clients/agentmesh-claude-hook.sh STORE}, which hands the event to the
  *       supervisor with {@code curl} (or node) in one HTTP call.</li>
  *   <li>{@code codex}: {@code $CODEX_HOME/config.toml} (default {@code ~/.codex}) gets a marked
- *       {@code [mcp_servers.mesh]} block ({@code required = true}, {@code tool_timeout_sec} 120 for agent_team waits); Codex has no hooks for edits or prompts, so
+ *       {@code [mcp_servers.mesh]} block ({@code required = true}, {@code tool_timeout_sec} 660 for the orchestrator's waits); Codex has no hooks for edits or prompts, so
  *       its agent learns of messages from the notice on each tool result, and the git guard stops commits.</li>
  *   <li>{@code pi}: agentmesh's extension goes to {@code $PI_CODING_AGENT_DIR/extensions/agentmesh.ts}
  *       (default {@code ~/.pi/agent}), where pi loads it in every session.</li>

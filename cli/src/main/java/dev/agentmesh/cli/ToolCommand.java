@@ -17,11 +17,12 @@ import java.util.concurrent.Callable;
  * says ({@code start} is the API's {@code team.start}; {@code run} and unknown actions are refused in the
  * {@code PROBLEM Repair: REPAIR} form, printed on one line as every error of the CLI).
  */
-@Command(name = "tool", description = {"Run a pi_messenger or agent_team action given as JSON, as the MCP tool would.",
+@Command(name = "tool", description = {"Run a pi_messenger, agent_team or orchestrator tool (ask, job_create, ...) given as JSON, as the MCP tool would.",
         "Example: mesh tool pi_messenger '{\"action\":\"send\",\"to\":\"GoldFalcon\",\"message\":\"done\"}'",
-        "         mesh tool agent_team '{\"action\":\"run_status\",\"runId\":\"r1\",\"waitSeconds\":30}'"})
+        "         mesh tool agent_team '{\"action\":\"run_status\",\"runId\":\"r1\",\"waitSeconds\":30}'",
+        "         mesh tool ask '{\"peer\":\"GoldFalcon\",\"brief\":\"review the branch fix-1\"}'"})
 final class ToolCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "TOOL", description = "The tool: pi_messenger or agent_team.")
+    @Parameters(index = "0", paramLabel = "TOOL", description = "The tool: pi_messenger, agent_team, or an orchestrator tool (ask, ack, wait_on_ack, job_create, schedule_self, ...).")
     String tool;
     @Parameters(index = "1", paramLabel = "JSON", description = "The arguments: a JSON object with an action.")
     String json;
@@ -35,12 +36,16 @@ final class ToolCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         boolean team = AgentTeamTool.NAME.equals(tool);
-        if (!team && !MeshApi.TOOL.equals(tool)) {
-            throw MeshException.invalidInput("unknown tool '" + tool + "'; the tools are " + MeshApi.TOOL + " and " + AgentTeamTool.NAME);
+        boolean orchestrator = dev.agentmesh.api.OrchestratorTools.find(tool) != null;
+        if (!team && !orchestrator && !MeshApi.TOOL.equals(tool)) {
+            throw MeshException.invalidInput("unknown tool '" + dev.agentmesh.Texts.quote(tool, 60) + "'; the tools are " + MeshApi.TOOL + ", "
+                    + AgentTeamTool.NAME + " and " + String.join(", ", dev.agentmesh.api.OrchestratorTools.ALL.stream().map(t -> t.name()).toList()));
         }
         ObjectNode obj = Json.parseObject(json, "the arguments");
         if (team) {
             obj = AgentTeamTool.apiArgs(obj);
+        } else if (orchestrator) {
+            obj = dev.agentmesh.server.mcp.OrchestratorTool.apiArgs(tool, obj);
         }
         if (!result) {
             return Cli.action(as.as, asJson.json, Cli.out(), obj);

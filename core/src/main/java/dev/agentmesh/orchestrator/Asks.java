@@ -286,7 +286,16 @@ public final class Asks {
      * @return the reminder, or empty when it owes none
      */
     public Optional<String> reminder(String recipient) {
-        List<Ask> open = store.read(tx -> AskTable.of(tx).openFor(project, recipient, REMINDER_LIMIT + 1));
+        return reminder(recipient, List.of());
+    }
+
+    /**
+     * {@link #reminder(String)} leaving out the asks carried by {@code handedMessages} (messages handed over in the same
+     * prompt show those asks already).
+     */
+    public Optional<String> reminder(String recipient, List<Long> handedMessages) {
+        List<Ask> open = store.read(tx -> AskTable.of(tx).openFor(project, recipient, REMINDER_LIMIT + 1 + handedMessages.size()))
+                .stream().filter(a -> !handedMessages.contains(a.messageId())).limit(REMINDER_LIMIT + 1).toList();
         if (open.isEmpty()) {
             return Optional.empty();
         }

@@ -301,6 +301,61 @@ public final class Jobs {
     }
 
     /**
+     * Arms the jobs whose asks were just handed to {@code assignee} as a new turn (the supervisor's own delivery to a
+     * spawned agent): each is {@code delivered} and then {@code running}, in one transaction per job (seeds/004: "the
+     * assignee's next turn arms and completes it").
+     *
+     * @param messageIds the mesh messages handed over
+     * @return the ids of the jobs armed (to complete with {@link #completeArmed} when the turn ends)
+     */
+    public List<Long> armDelivered(String assignee, List<Long> messageIds) {
+        if (messageIds.isEmpty()) {
+            return List.of();
+        }
+        return store.write(tx -> {
+            List<Long> armed = new ArrayList<>();
+            for (Ask a : AskTable.of(tx).openFor(project, assignee, 1000)) {
+                if (a.jobId() == null || !messageIds.contains(a.messageId())) {
+                    continue;
+                }
+                Job j = JobTable.of(tx).get(project, a.jobId()).orElse(null);
+                if (j == null || !Long.valueOf(a.id()).equals(j.askId()) || !List.of("dispatching", "delivered").contains(j.state())) {
+                    continue;
+                }
+                if (j.state().equals("dispatching")) {
+                    j = transition(tx, project, j, "delivered", new LinkedHashMap<>(), assignee, null);
+                }
+                transition(tx, project, j, "running", new LinkedHashMap<>(), assignee, "armed by its turn");
+                armed.add(j.id());
+            }
+            return armed;
+        });
+    }
+
+    /**
+     * Completes the jobs a turn armed that are still {@code running} when the turn ends, with the turn's final text as
+     * the result; a job the assignee moved on itself (completed, blocked, awaiting_input, failed) is left as it is.
+     *
+     * @param finalText the turn's final assistant text; an empty one fails the job instead ({@code no result})
+     */
+    public void completeArmed(String assignee, java.util.Collection<Long> jobIds, String finalText) {
+        for (long id : jobIds) {
+            store.write(tx -> {
+                Job j = JobTable.of(tx).get(project, id).orElse(null);
+                if (j == null || !j.state().equals("running") || !assignee.equals(j.assignee())) {
+                    return null;
+                }
+                Map<String, Object> set = new LinkedHashMap<>();
+                boolean empty = finalText == null || finalText.isBlank();
+                String text = empty ? null : finalText.length() > MAX_RESULT_CHARS ? finalText.substring(0, MAX_RESULT_CHARS) : finalText;
+                set.put(empty ? "error" : "result", empty ? "the assignee's turn ended with no result" : text);
+                transition(tx, project, j, empty ? "failed" : "completed", set, assignee, "its turn ended");
+                return null;
+            });
+        }
+    }
+
+    /**
      * Moves a job to {@code to} (or only writes {@code set} when {@code to} is null), compare-and-set on its state,
      * with the feed event, the topic signal and the owner's message.
      */

@@ -88,6 +88,8 @@ public final class Supervisor implements AutoCloseable {
     private final dev.agentmesh.server.agents.AgentHosting agents;
     private final dev.agentmesh.server.team.TeamRunner teams;
     private final Map<String, LocalMeshApi> projects = new ConcurrentHashMap<>();
+    /** Dispatches durable jobs and fires schedules (seeds/004); started with the HTTP server. */
+    private volatile dev.agentmesh.server.orchestrator.OrchestratorClock clock;
     private final String secret;
     private final Connections connections = new Connections();
     private final AtomicLong lastActivity = new AtomicLong(System.currentTimeMillis());
@@ -191,6 +193,7 @@ public final class Supervisor implements AutoCloseable {
         runFile.write(options.store());
         agents.adoptAfterRestart();
         teams.adoptAfterRestart(this::project);
+        this.clock = new dev.agentmesh.server.orchestrator.OrchestratorClock(store);
         for (PeriodicTask task : List.<PeriodicTask>of(new ReapDeadAgents(this), new RenewLeases(this), new SweepMcpSessions(mcp),
                 new RecoverCrashedRuns(this))) {
             scheduler.scheduleWithFixedDelay(() -> runTask(task), task.initialDelay().toMillis(), task.period().toMillis(),
@@ -212,7 +215,8 @@ public final class Supervisor implements AutoCloseable {
 
     private void exitWhenIdle() {
         long idleMs = System.currentTimeMillis() - lastActivity.get();
-        if (openStreams.get() == 0 && !crews.anyRunning() && !agents.anyRunning() && !teams.anyRunning() && idleMs > options.idleExit().toMillis()) {
+        if (openStreams.get() == 0 && !crews.anyRunning() && !agents.anyRunning() && !teams.anyRunning() && idleMs > options.idleExit().toMillis()
+                && !dev.agentmesh.orchestrator.Dispatcher.anyPending(store)) { // a job or schedule pending keeps it up
             LOG.info("no request for {} s: stopping", idleMs / 1000);
             Thread.ofPlatform().name("mesh-idle-stop").start(this::close);
         }
@@ -300,6 +304,9 @@ public final class Supervisor implements AutoCloseable {
         crews.stopAll(java.time.Duration.ofSeconds(25));
         agents.close();
         teams.close();
+        if (clock != null) {
+            clock.close();
+        }
         scheduler.shutdownNow();
         if (http != null) {
             try {

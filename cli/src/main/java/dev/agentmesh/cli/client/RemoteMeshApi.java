@@ -37,6 +37,9 @@ public final class RemoteMeshApi implements MeshApi {
      * to 60 s ({@code waitSeconds}) before it answers, and a start launches processes.
      */
     static final Duration TEAM_TIMEOUT = Duration.ofSeconds(90);
+    /** How long a waiting orchestrator action may take: its wait (at most 600 s, seeds/004) and the call around it. */
+    static final Duration WAIT_TIMEOUT = Duration.ofSeconds(660);
+    private static final java.util.Set<String> WAITS = java.util.Set.of("wait_on_ack", "ask_many", "job_result");
 
     private volatile RunFile server;
     private final Path projectRoot;
@@ -149,9 +152,13 @@ public final class RemoteMeshApi implements MeshApi {
         }
     }
 
-    /** @return how long to wait for the answer to {@code args}: {@link #TEAM_TIMEOUT} for a {@code team.*} action, else {@link #TIMEOUT} */
+    /**
+     * @return how long to wait for the answer to {@code args}: {@link #WAIT_TIMEOUT} for the waiting orchestrator actions,
+     *         {@link #TEAM_TIMEOUT} for a {@code team.*} action, else {@link #TIMEOUT}
+     */
     static Duration timeout(JsonNode args) {
-        return args.path("action").asString("").startsWith("team.") ? TEAM_TIMEOUT : TIMEOUT;
+        String action = args.path("action").asString("");
+        return WAITS.contains(action) ? WAIT_TIMEOUT : action.startsWith("team.") ? TEAM_TIMEOUT : TIMEOUT;
     }
 
     /** Reads a Server-Sent Events stream, handing the data of each {@code kind} event to {@code onData}. */

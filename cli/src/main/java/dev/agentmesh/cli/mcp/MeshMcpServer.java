@@ -78,8 +78,10 @@ public final class MeshMcpServer {
                 .validateToolInputs(false)
                 // Calls run in the order they arrive, so a pipelined join is done before the next call.
                 .immediateExecution(true)
-                .tools(PiMessengerTool.specification(mapper, (exchange, args) -> handler.call(args)),
-                        AgentTeamTool.specification(mapper, (exchange, args) -> handler.call(args)))
+                .tools(java.util.stream.Stream.concat(java.util.stream.Stream.of(
+                        PiMessengerTool.specification(mapper, (exchange, args) -> handler.call(args)),
+                        AgentTeamTool.specification(mapper, (exchange, args) -> handler.call(args))),
+                        dev.agentmesh.server.mcp.OrchestratorTool.specifications(mapper, (exchange, args) -> handler.call(args)).stream()).toList())
                 .build();
         try {
             closed.await();

@@ -101,9 +101,9 @@ public final class JobTable {
                 .mapTo(Long.class).findOne().orElse(null);
     }
 
-    /** @return whether any job is not terminal, across projects (the supervisor then stays up) */
+    /** @return whether any assigned job is not terminal, across projects (the supervisor then stays up) */
     public boolean anyLive() {
-        return h.createQuery("SELECT EXISTS (SELECT 1 FROM jobs WHERE state NOT IN ('completed', 'failed', 'cancelled', 'expired', 'unavailable'))")
+        return h.createQuery("SELECT EXISTS (SELECT 1 FROM jobs WHERE assignee IS NOT NULL AND state NOT IN ('completed', 'failed', 'cancelled', 'expired', 'unavailable'))")
                 .mapTo(Boolean.class).one();
     }
 

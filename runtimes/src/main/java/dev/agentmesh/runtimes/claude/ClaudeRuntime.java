@@ -158,7 +158,10 @@ public final class ClaudeRuntime implements AgentRuntime {
                 case EDIT -> tools.addAll(List.of("Edit", "NotebookEdit"));
                 case WRITE -> tools.add("Write");
                 case SHELL -> tools.add("Bash");
-                case MESH -> tools.addAll(List.of(MESH_TOOL, TEAM_TOOL));
+                case MESH -> {
+                    tools.addAll(List.of(MESH_TOOL, TEAM_TOOL));
+                    dev.agentmesh.api.OrchestratorTools.ALL.forEach(t -> tools.add("mcp__" + MCP_SERVER + "__" + t.name()));
+                }
             }
         }
         return List.copyOf(tools);

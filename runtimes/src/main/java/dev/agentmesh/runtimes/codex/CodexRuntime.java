@@ -54,9 +54,10 @@ public final class CodexRuntime implements AgentRuntime {
     static final String SECRET_ENV = "MESH_MCP_SECRET";
     /**
      * How long Codex waits for one call of a mesh tool, in seconds ({@code tool_timeout_sec}; Codex's default is
-     * 60): an {@code agent_team} run_status wait takes up to 60 s, plus the call around it.
+     * 60): a {@code wait_on_ack}, {@code ask_many} or {@code job_result} wait takes up to 600 s (seeds/004), plus the
+     * call around it.
      */
-    public static final int MCP_TOOL_TIMEOUT_S = 120;
+    public static final int MCP_TOOL_TIMEOUT_S = 660;
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 

@@ -75,7 +75,10 @@ public final class PiRuntime implements AgentRuntime {
                 case EDIT -> tools.add("edit");
                 case WRITE -> tools.add("write");
                 case SHELL -> tools.add("bash");
-                case MESH -> tools.addAll(List.of(MESH_TOOL, TEAM_TOOL));
+                case MESH -> {
+                    tools.addAll(List.of(MESH_TOOL, TEAM_TOOL));
+                    dev.agentmesh.api.OrchestratorTools.ALL.forEach(t -> tools.add(t.name()));
+                }
             }
         }
         return List.copyOf(tools);
@@ -125,6 +128,7 @@ public final class PiRuntime implements AgentRuntime {
         }
         try (InputStream in = PiRuntime.class.getResourceAsStream("agentmesh-pi-extension.ts")) {
             return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                    .replace("__ORCHESTRATOR_TOOLS__", orchestratorTools())
                     .replace("__TEAM_DESCRIPTION__", JSON.writeValueAsString(team.description()))
                     .replace("__TEAM_PARAMETERS__", team.inputSchema())
                     .replace("__DESCRIPTION__", JSON.writeValueAsString(tool.description()))
@@ -132,6 +136,15 @@ public final class PiRuntime implements AgentRuntime {
                     .replace("process.env.MESH_CMD ?? '[\"mesh\"]'",
                             "process.env.MESH_CMD ?? " + JSON.writeValueAsString(JSON.writeValueAsString(defaultCmd)));
         }
+    }
+
+    /** @return the orchestrator tools (seeds/004) as a JSON array of {name, description, parameters}, for the extension */
+    private static String orchestratorTools() {
+        tools.jackson.databind.node.ArrayNode a = JSON.createArrayNode();
+        for (dev.agentmesh.api.ToolSpec t : dev.agentmesh.api.OrchestratorTools.ALL) {
+            a.addObject().put("name", t.name()).put("description", t.description()).set("parameters", t.inputSchema());
+        }
+        return a.toString();
     }
 
     /**

@@ -1,4 +1,4 @@
-// agentmesh extension for pi. It does four things:
+// agentmesh extension for pi. It does five things:
 //  1. registers the pi_messenger tool (description and parameters filled in by agentmesh from the schema of
 //     the MCP tool), which calls the supervisor's HTTP API (POST /api/v1/call) with no process per call;
 //  2. refuses write/edit tool calls on files another agent holds exclusively (tool_call hook, {block, reason});
@@ -7,7 +7,9 @@
 //     tool when it is busy. Messages are deduplicated by id (delivery is at-least-once);
 //  4. registers the agent_team tool (seeds/002; description and parameters from agentmesh's AgentTeamTool): its
 //     action X is the API action "team.X", sent the same way as pi_messenger's calls but allowed 90 s (a run_status
-//     wait takes up to 60 s); a failure is shown as the "# agent_team error" block and marked as a tool error.
+//     wait takes up to 60 s); a failure is shown as the "# agent_team error" block and marked as a tool error;
+//  5. registers the orchestrator tools (seeds/004: ask, ack, wait_on_ack, job_*, schedule_*, ...), each the API
+//     action of its name; a wait is allowed 660 s.
 // The supervisor is found through the run file beside the store (MESH_STORE, else .mesh/config.json "store",
 // else ~/.mesh/mesh.db). With MESH_SERVE=off, or when no supervisor answers, calls run the mesh CLI instead
 // (MESH_CMD, a JSON array: `mesh tool pi_messenger JSON --result`), which also starts a supervisor if needed.
@@ -23,6 +25,8 @@ type Result = { text: string; data: any; agent?: string | null; token?: string |
 // agent_team call: a run_status wait takes up to 60 s, a start launches processes
 const CALL_TIMEOUT_MS = 10_000;
 const TEAM_TIMEOUT_MS = 90_000;
+// an orchestrator wait (wait_on_ack, ask_many, job_result) takes up to 600 s (seeds/004)
+const WAIT_TIMEOUT_MS = 660_000;
 
 export default function (pi: any) {
   const cmd: string[] = JSON.parse(process.env.MESH_CMD ?? '["mesh"]');
@@ -271,4 +275,24 @@ export default function (pi: any) {
       return { content: [{ type: "text", text: r.text }], details: {} };
     },
   });
+
+  // the orchestrator tools (seeds/004: ask, ack, wait_on_ack, job_create, schedule_self, ...): each tool's name is its
+  // API action, its arguments go to the mesh unchanged; the list comes from agentmesh's OrchestratorTools
+  const orchestratorTools: any[] = __ORCHESTRATOR_TOOLS__;
+  const waits = new Set(["wait_on_ack", "ask_many", "job_result"]);
+  for (const t of orchestratorTools) {
+    pi.registerTool({
+      name: t.name,
+      label: t.name,
+      description: t.description,
+      parameters: t.parameters,
+      // only a wait is stopped by pi's abort signal: a write half-way could commit what the caller never saw
+      async execute(_toolCallId: string, params: any, signal?: AbortSignal, _onUpdate?: any, ctx?: any) {
+        const wait = waits.has(t.name);
+        const r = await call(ctx?.cwd ?? process.cwd(), { ...(params ?? {}), action: t.name },
+          wait ? WAIT_TIMEOUT_MS : CALL_TIMEOUT_MS, wait ? signal : undefined);
+        return { content: [{ type: "text", text: r.text }], details: {} };
+      },
+    });
+  }
 }

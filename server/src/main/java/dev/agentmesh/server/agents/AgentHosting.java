@@ -124,6 +124,8 @@ public final class AgentHosting implements AutoCloseable {
         long turnIn;
         long turnOut;
         double turnUsd;
+        /** durable jobs the messages handed over as this turn armed (seeds/004): completed when the turn ends */
+        final java.util.Set<Long> armedJobs = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
         Live(AgentSession session, boolean autoKillOnDone, String systemPrompt) {
             this.session = session;
@@ -352,9 +354,10 @@ public final class AgentHosting implements AutoCloseable {
                 LOG.warn("agent {}: no recall for its assignment: {}", name, Texts.firstLine(String.valueOf(e.getMessage())));
             }
             String memory = api.memory().formatRecalled(recalled);
+            String owed = api.asks().reminder(name).map(r -> "\n\n" + r).orElse("");
             String text = "[assignment" + (workstream == null ? "" : " " + workstream) + "] " + task
                     + (memory.isEmpty() ? "" : "\n\n" + memory)
-                    + "\n\nWhen it is done, call pi_messenger with action \"agents.done\" and a summary.";
+                    + "\n\nWhen it is done, call pi_messenger with action \"agents.done\" and a summary." + owed;
             SpawnedAgent a0 = agents.get(name);
             // the conversation begins before the turn, so the turn's events (captured in order) land in it
             capture(l, () -> {
@@ -447,6 +450,17 @@ public final class AgentHosting implements AutoCloseable {
                 });
             }
             if (e instanceof AgentEvent.TurnEnded t) {
+                if (!l.armedJobs.isEmpty()) {
+                    List<Long> armed = List.copyOf(l.armedJobs);
+                    l.armedJobs.clear();
+                    Thread.ofVirtual().start(() -> {
+                        try {
+                            api.jobs().completeArmed(name, armed, t.ok() ? t.finalText() : null);
+                        } catch (MeshException ex) {
+                            LOG.warn("agent {}: cannot complete its jobs {}: {}", name, armed, ex.getMessage());
+                        }
+                    });
+                }
                 if (!t.ok() && !l.killed.get()) {
                     Thread.ofVirtual().start(() -> {
                         try {
@@ -627,6 +641,8 @@ public final class AgentHosting implements AutoCloseable {
                     text.append("\n[mesh] message #").append(m.id()).append(" from ").append(Texts.escape(m.sender())).append(": ")
                             .append(Texts.escape(m.body()));
                 }
+                // open asks owed from before are re-surfaced on every turn until acked (seeds/004)
+                api.asks().reminder(name, ids).ifPresent(r -> text.append("\n").append(r));
                 // handed over first, acknowledged after: a crash in between shows them again, never loses them
                 String prompt = text + "\n(answer with pi_messenger action \"send\")";
                 if (steer) {
@@ -635,6 +651,8 @@ public final class AgentHosting implements AutoCloseable {
                     l.session.prompt(prompt);
                 }
                 api.mesh().messenger().markDelivered(name, ids);
+                // a durable job's ask handed over as this turn arms the job; the turn's end completes it
+                l.armedJobs.addAll(api.jobs().armDelivered(name, ids));
                 capture(l, () -> {
                     if (l.conversation >= 0) {
                         api.corpus().user(l.conversation, prompt);

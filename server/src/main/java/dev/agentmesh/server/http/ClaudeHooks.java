@@ -32,6 +32,8 @@ import java.util.Optional;
  *       when;</li>
  *   <li>{@code UserPromptSubmit}, {@code PostToolUse}: the agent's new messages as {@code additionalContext};</li>
  *   <li>{@code Stop} (unless {@code stop_hook_active}): {@code decision: "block"} with the messages as the reason;</li>
+ *   <li>{@code UserPromptSubmit} and {@code Stop} with no new message: the open asks the agent still owes
+ *       ({@link dev.agentmesh.orchestrator.Asks#reminder}), re-surfaced on every turn until acked (seeds/004);</li>
  *   <li>otherwise, or when nothing waits: 204 and no body (the hook says nothing).</li>
  * </ul>
  *
@@ -115,7 +117,9 @@ final class ClaudeHooks {
             } catch (IOException e) {
                 return;
             }
-            api.call(me.get(), Json.MAPPER.createObjectNode().put("action", "inbox.ack").set("ids", handed));
+            if (!handed.isEmpty()) {
+                api.call(me.get(), Json.MAPPER.createObjectNode().put("action", "inbox.ack").set("ids", handed));
+            }
         }
     }
 
@@ -148,7 +152,23 @@ final class ClaudeHooks {
     private static ObjectNode messages(LocalMeshApi api, Caller me, String event) {
         ApiResult r = api.call(me, Json.MAPPER.createObjectNode().put("action", "inbox").put("peek", true));
         if (!(r.data() instanceof ArrayNode pending) || pending.isEmpty()) {
-            return null;
+            // no new message: the asks it still owes are re-surfaced when a turn begins and when it would stop
+            // (seeds/004: an open ask is shown on every turn until it is really acked)
+            if (event.equals("PostToolUse")) {
+                return null;
+            }
+            String owed = api.asks().reminder(me.agent()).orElse(null);
+            if (owed == null) {
+                return null;
+            }
+            ObjectNode out = Json.MAPPER.createObjectNode();
+            if (event.equals("Stop")) {
+                out.put("decision", "block").put("reason", owed);
+            } else {
+                out.putObject("hookSpecificOutput").put("hookEventName", event).put("additionalContext", owed);
+            }
+            out.set("handed", Json.MAPPER.createArrayNode());
+            return out;
         }
         List<String> lines = new ArrayList<>();
         ArrayNode ids = Json.MAPPER.createArrayNode();

@@ -119,7 +119,8 @@ public final class McpEndpoint {
                 .capabilities(ServerCapabilities.builder().tools(false).logging().build())
                 .validateToolInputs(false)
                 .immediateExecution(true)
-                .tools(PiMessengerTool.specification(mapper, this::call), AgentTeamTool.specification(mapper, this::call))
+                .tools(java.util.stream.Stream.concat(java.util.stream.Stream.of(PiMessengerTool.specification(mapper, this::call),
+                        AgentTeamTool.specification(mapper, this::call)), OrchestratorTool.specifications(mapper, this::call).stream()).toList())
                 .build();
     }
 
