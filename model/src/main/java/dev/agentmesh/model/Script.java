@@ -36,6 +36,7 @@ import java.util.Set;
  *       - edit: {path: a.txt, old: hi, new: ho}  # mcp__mesh__agent_team; Codex: exec_command (read is cat, write
  *       - mesh: {action: status}                 # and edit are apply_patch: edit's old and new are whole lines
  *       - team: {action: run_status, runId: r1}  # there), mcp__mesh__pi_messenger, mcp__mesh__agent_team
+ *       - call: {tool: ask, peer: Scout, brief: hi}  # another mesh tool: pi: ask; Claude Code, Codex: mcp__mesh__ask
  * default: "No script rule matches."      # optional; the text for prompts no rule matches
  * }</pre>
  *
@@ -52,6 +53,8 @@ import java.util.Set;
  *   <tr><td>{@code team}</td><td>{@code agent_team} arguments (seeds/002), with {@code action}, e.g.
  *       {@code {action: start, graph: {...}}}</td><td>{@code agent_team}</td><td>{@code mcp__mesh__agent_team}</td>
  *       <td>{@code agent_team} in namespace {@code mcp__mesh}</td></tr>
+ *   <tr><td>{@code call}</td><td>{@code tool} (a mesh tool's name, e.g. {@code ask}, {@code job_update}) and its
+ *       arguments</td><td>the tool</td><td>{@code mcp__mesh__TOOL}</td><td>{@code TOOL} in namespace {@code mcp__mesh}</td></tr>
  * </table>
  * A {@code mesh} or {@code team} step's arguments go into the call as written (nested mappings and lists too); the
  * tool, not the script, checks them, so a script can play a bad call on purpose.
@@ -68,9 +71,12 @@ public record Script(String source, List<Rule> rules, String defaultText) {
 
     private static final Set<String> TOP_KEYS = Set.of("rules", "default");
     private static final Set<String> RULE_KEYS = Set.of("match", "steps");
-    private static final Set<String> STEP_KEYS = Set.of("tool", "args", "text", "shell", "read", "write", "edit", "mesh", "team");
-    /** The runtime-neutral step kinds (issue 6, part 1; {@code team} is seeds/002's {@code agent_team}). */
-    static final List<String> ACTIONS = List.of("shell", "read", "write", "edit", "mesh", "team");
+    private static final Set<String> STEP_KEYS = Set.of("tool", "args", "text", "shell", "read", "write", "edit", "mesh", "team", "call");
+    /**
+     * The runtime-neutral step kinds (issue 6, part 1; {@code team} is seeds/002's {@code agent_team}; {@code call} is one
+     * of the mesh server's other tools, e.g. the orchestrator's {@code ask} of seeds/004).
+     */
+    static final List<String> ACTIONS = List.of("shell", "read", "write", "edit", "mesh", "team", "call");
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     /** Copies {@code rules}; a null {@code defaultText} becomes {@link #BUILT_IN_DEFAULT}. No other check: use {@link #parse}. */
@@ -119,9 +125,10 @@ public record Script(String source, List<Rule> rules, String defaultText) {
     /**
      * A runtime-neutral step, played as the runtime's own tool call ({@link #toolCall}).
      *
-     * @param kind one of shell, read, write, edit, mesh, team
+     * @param kind one of shell, read, write, edit, mesh, team, call
      * @param args shell: {@code command}; read: {@code path}; write: {@code path, content}; edit: {@code path, old, new};
-     *             mesh: the {@code pi_messenger} arguments; team: the {@code agent_team} arguments
+     *             mesh: the {@code pi_messenger} arguments; team: the {@code agent_team} arguments; call: {@code tool}
+     *             (the mesh tool's name) and its arguments
      */
     public record Action(String kind, Map<String, Object> args) implements Step {
         /** Copies {@code args}, keeping their order (the order of the call's JSON). */
@@ -195,6 +202,15 @@ public record Script(String source, List<Rule> rules, String defaultText) {
                 case "team" -> {
                     tool = dialect == Dialect.PI ? "agent_team" : "mcp__mesh__agent_team";
                     call.putAll(args);
+                }
+                case "call" -> {
+                    String name = (String) args.get("tool");
+                    tool = dialect == Dialect.PI ? name : "mcp__mesh__" + name;
+                    args.forEach((k, v) -> {
+                        if (!k.equals("tool")) {
+                            call.put(k, v);
+                        }
+                    });
                 }
                 default -> {
                     tool = dialect == Dialect.PI ? "pi_messenger" : "mcp__mesh__pi_messenger";
@@ -441,6 +457,13 @@ public record Script(String source, List<Rule> rules, String defaultText) {
                             + " to texts, not " + describe(v));
                 }
                 m.forEach((k, x) -> args.put((String) k, x));
+            }
+            case "call" -> {
+                if (!(v instanceof Map<?, ?> m) || !(m.get("tool") instanceof String t) || !t.matches("[a-z][a-z0-9_]{0,63}")) {
+                    throw MeshException.invalidInput(where + ": 'call' must be a mapping with a 'tool' (a mesh tool's name, e.g. ask)"
+                            + " and its arguments, not " + describe(v));
+                }
+                m.forEach((k, x) -> args.put(String.valueOf(k), x));
             }
             default -> {
                 String tool = kind.equals("team") ? "agent_team" : "pi_messenger";

@@ -239,6 +239,8 @@ public final class AgentHosting implements AutoCloseable {
             agents.save(idle);
             if (!runtimeName.equals("pi")) {
                 watchInbox(name, l); // pi's extension delivers its messages; Claude Code and Codex idle are woken here
+            } else if (api.mesh().messenger().unread(name) == 0) {
+                remindOfOpenAsks(name, l); // with messages waiting, pi's extension starts its turn with them
             }
             warmMemory();
             agents.event(name, "spawn", runtimeName + (idle.model() == null ? "" : " " + idle.model()) + (resume != null ? ", resumed" : ""));
@@ -612,6 +614,33 @@ public final class AgentHosting implements AutoCloseable {
             Agent agent = api.mesh().presence().whois(name);
             l.watch = db.notifier().subscribe(Notifier.inbox(agent.id()), () -> Thread.ofVirtual().start(() -> deliver(name, l)));
             deliver(name, l);
+            remindOfOpenAsks(name, l);
+        }
+
+        /**
+         * An agent (re)started idle with no new message but with asks it still owes (their messages reached its earlier
+         * process, which a crash or a kill ended) gets them as its first turn: an open ask is never lost (seeds/004).
+         */
+        private synchronized void remindOfOpenAsks(String name, Live l) {
+            if (l.killed.get() || live.get(name) != l || l.session.state() != AgentSession.State.IDLE || !l.queue.isEmpty()) {
+                return;
+            }
+            try {
+                if (api.budgets().reached(name).isPresent()) {
+                    return;
+                }
+                Optional<String> owed = api.asks().reminder(name);
+                if (owed.isPresent()) {
+                    l.session.prompt(owed.get());
+                    capture(l, () -> {
+                        if (l.conversation >= 0) {
+                            api.corpus().user(l.conversation, owed.get());
+                        }
+                    });
+                }
+            } catch (MeshException ex) {
+                LOG.warn("agent {}: cannot remind it of its open asks: {}", name, ex.getMessage());
+            }
         }
 
         /**
