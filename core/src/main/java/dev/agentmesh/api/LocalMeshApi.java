@@ -280,6 +280,7 @@ public final class LocalMeshApi implements MeshApi, AutoCloseable {
         });
         new DataActions(memory, corpus, project).register(actions);
         new TeamActions(project, teamRuns, () -> teamHost).register(actions);
+        new ReviewActions(new dev.agentmesh.orchestrator.ReviewQueue(store, project, mesh.presence()), new dev.agentmesh.orchestrator.Timeline(store, project.key())).register(actions);
         if (!List.copyOf(actions.keySet()).equals(ACTIONS)) {
             throw new IllegalStateException("ACTIONS is out of step with the handlers: " + actions.keySet());
         }
