@@ -92,7 +92,7 @@ public final class Timeline {
     public static long parseTime(String param, String value) {
         String v = value == null ? "" : value.strip();
         long ms;
-        if (v.matches("\\d{1,16}")) {
+        if (v.matches("-?\\d{1,16}")) {
             ms = Long.parseLong(v);
         } else {
             ms = iso(v);
