@@ -78,3 +78,41 @@ CREATE TABLE schedules (
     created_at   INTEGER NOT NULL
 );
 CREATE INDEX schedules_due ON schedules (state, next_fire_at);
+
+-- The timeline (V13) indexes asks (rowid id * 4 + 1: the brief and, once acked, the reply) and jobs (id * 4 + 2: the
+-- title, request, state, result and error), kept in step as they change.
+CREATE TRIGGER timeline_ask_insert AFTER INSERT ON asks
+BEGIN
+    INSERT INTO timeline (rowid, body, actor, project, kind, ref, at)
+    VALUES (new.id * 4 + 1, 'ask to ' || new.recipient || ': ' || new.brief, new.sender, new.project, 'ask', CAST(new.id AS TEXT), new.created_at);
+END;
+
+CREATE TRIGGER timeline_ask_update AFTER UPDATE OF status, reply ON asks
+BEGIN
+    UPDATE timeline SET body = 'ask to ' || new.recipient || ': ' || new.brief || COALESCE(' | reply: ' || new.reply, '')
+    WHERE rowid = new.id * 4 + 1;
+END;
+
+CREATE TRIGGER timeline_ask_delete AFTER DELETE ON asks
+BEGIN
+    DELETE FROM timeline WHERE rowid = old.id * 4 + 1;
+END;
+
+CREATE TRIGGER timeline_job_insert AFTER INSERT ON jobs
+BEGIN
+    INSERT INTO timeline (rowid, body, actor, project, kind, ref, at)
+    VALUES (new.id * 4 + 2, 'job ' || new.state || ' for ' || COALESCE(new.assignee, 'nobody') || ': ' || new.title || ' | ' || new.request,
+            new.owner, new.project, 'job', CAST(new.id AS TEXT), new.created_at);
+END;
+
+CREATE TRIGGER timeline_job_update AFTER UPDATE OF state, result, error, assignee ON jobs
+BEGIN
+    UPDATE timeline SET body = 'job ' || new.state || ' for ' || COALESCE(new.assignee, 'nobody') || ': ' || new.title || ' | '
+        || new.request || COALESCE(' | result: ' || new.result, '') || COALESCE(' | error: ' || new.error, '')
+    WHERE rowid = new.id * 4 + 2;
+END;
+
+CREATE TRIGGER timeline_job_delete AFTER DELETE ON jobs
+BEGIN
+    DELETE FROM timeline WHERE rowid = old.id * 4 + 2;
+END;

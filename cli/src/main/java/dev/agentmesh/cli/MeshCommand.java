@@ -29,7 +29,7 @@ public final class MeshCommand implements Callable<Integer> {
             picocli.AutoComplete.GenerateCompletion.class};
     /** One class per command group; their commands are static methods, so picocli can invoke them on any object. */
     private static final Class<?>[] GROUPS = {PresenceCommands.class, MessageCommands.class, ReservationCommands.class,
-            SwarmCommands.class, OrchestratorCommands.class};
+            SwarmCommands.class, OrchestratorCommands.class, ReviewCommands.class};
 
     @Option(names = {"-x", "--trace"}, description = "Print the stack trace of an error (anywhere before a --: mesh -x send ..., mesh send ... -x).")
     boolean trace;

@@ -66,6 +66,7 @@ public final class LocalMeshApi implements MeshApi, AutoCloseable {
     private final dev.agentmesh.orchestrator.Asks asks;
     private final dev.agentmesh.orchestrator.Jobs jobs;
     private final dev.agentmesh.orchestrator.Schedules schedules;
+    private final dev.agentmesh.orchestrator.ReviewQueue reviews;
 
     /**
      * Opens the store of {@code env} and the services of its project; {@link #close} closes the store.
@@ -286,7 +287,9 @@ public final class LocalMeshApi implements MeshApi, AutoCloseable {
         });
         new DataActions(memory, corpus, project).register(actions);
         new TeamActions(project, teamRuns, () -> teamHost).register(actions);
-        new OrchestratorActions(asks, jobs, schedules).register(actions);
+        this.reviews = new dev.agentmesh.orchestrator.ReviewQueue(store, project, mesh.presence());
+        new OrchestratorActions(asks, jobs, schedules, reviews).register(actions);
+        new ReviewActions(reviews, new dev.agentmesh.orchestrator.Timeline(store, project.key())).register(actions);
         if (!List.copyOf(actions.keySet()).equals(ACTIONS)) {
             throw new IllegalStateException("ACTIONS is out of step with the handlers: " + actions.keySet());
         }

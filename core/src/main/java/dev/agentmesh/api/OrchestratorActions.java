@@ -40,11 +40,13 @@ final class OrchestratorActions {
     private final Asks asks;
     private final Jobs jobs;
     private final Schedules schedules;
+    private final dev.agentmesh.orchestrator.ReviewQueue reviews;
 
-    OrchestratorActions(Asks asks, Jobs jobs, Schedules schedules) {
+    OrchestratorActions(Asks asks, Jobs jobs, Schedules schedules, dev.agentmesh.orchestrator.ReviewQueue reviews) {
         this.asks = asks;
         this.jobs = jobs;
         this.schedules = schedules;
+        this.reviews = reviews;
     }
 
     /** The tools, in documentation order; each tool's name is its action. */
@@ -209,6 +211,10 @@ final class OrchestratorActions {
             Integer progress = a.has("progress") && !a.get("progress").isNull() ? integer(a, "progress", 0) : null;
             Job j = jobs.update(me(s), id(a, "id", true), new Jobs.Update(str(a, "state", false), str(a, "phase", false), progress,
                     str(a, "result", false), str(a, "error", false), artifacts, str(a, "assignee", false)));
+            if (artifacts != null && j.assignee() != null) {
+                // an artifact that is a git ref of the project is work the assignee touched: the review queue shows it
+                artifacts.forEach(ref -> reviews.touch(j.assignee(), ref));
+            }
             return jobResult(j);
         });
         put(actions, "job_result", (s, a) -> jobResult(jobs.result(id(a, "id", true), seconds(a, "wait_seconds", 0))));
