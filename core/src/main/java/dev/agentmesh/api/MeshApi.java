@@ -23,7 +23,8 @@ public interface MeshApi {
             "crew.validate", "spawn", "agents.assign", "agents.check", "agents.list", "agents.logs", "agents.attach", "agents.kill",
             "agents.killall", "agents.done", "agents.budget", "agents.resume", "agents.delete", "agents.export", "agents.memory.stats", "agents.memory.reset", "data.session", "data.stats",
             "data.export", "data.retention", "team.catalog", "team.start", "team.run_status", "team.step_result", "team.message",
-            "team.cancel", "team.cleanup");
+            "team.cancel", "team.cleanup",
+            "claim_orchestrator_role", "orchestrator_status", "set_description", "set_circle");
 
     /**
      * Runs one action.
