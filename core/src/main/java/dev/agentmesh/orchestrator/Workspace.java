@@ -303,10 +303,4 @@ public final class Workspace {
             throw MeshException.internal("cannot read the orchestrator template " + resource, e);
         }
     }
-
-    /** @return the template's files as a readable list, for help texts */
-    public static String describe() {
-        return String.join(", ", FILES) + ", SOUL.md -> personas/" + DEFAULT_PERSONA + ".md, .claude/skills/{"
-                + String.join(",", SKILLS) + "} -> .agents/skills/";
-    }
 }
