@@ -13,10 +13,15 @@ final class PresenceCommands {
             "A name is generated when none is given. Later commands of the same shell or agent process act as it;",
             "--json prints its token, for MESH_AGENT_TOKEN in another process."})
     static int join(@Option(names = "--name", paramLabel = "NAME", description = "Wanted name (default: $MESH_AGENT or a generated one).") String name,
+             @Option(names = "--circle", paramLabel = "C", description = "Join in a circle: see and reach it and the agents in none (default: $MESH_CIRCLE, else none: the whole project).") String circle,
              @Mixin Options.As as, @Mixin Options.Json json) {
         var args = Cli.args("join");
         if (name != null) {
             args.put("name", name);
+        }
+        String inCircle = circle != null ? circle : Cli.env().get("MESH_CIRCLE");
+        if (inCircle != null && !inCircle.isBlank()) {
+            args.put("circle", inCircle);
         }
         int rc = Cli.action(as.as, json.json, Cli.out(), args);
         if (!json.json && as.as == null && Cli.env().get("MESH_AGENT") == null && name == null) {

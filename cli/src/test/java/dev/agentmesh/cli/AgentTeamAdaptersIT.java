@@ -144,7 +144,7 @@ class AgentTeamAdaptersIT {
                 .build();
         try (McpSyncClient client = McpClient.sync(transport).requestTimeout(Duration.ofSeconds(90)).build()) {
             client.initialize();
-            assertThat(client.listTools().tools()).extracting(McpSchema.Tool::name).containsExactly("pi_messenger", "agent_team");
+            assertThat(client.listTools().tools()).extracting(McpSchema.Tool::name).containsExactlyElementsOf(java.util.stream.Stream.concat(java.util.stream.Stream.of("pi_messenger", "agent_team"), dev.agentmesh.api.OrchestratorTools.ALL.stream().map(dev.agentmesh.api.ToolSpec::name)).toList());
             McpSchema.CallToolResult run = client.callTool(new McpSchema.CallToolRequest("agent_team", Map.of("action", "run")));
             assertThat(run.isError()).isTrue();
             assertThat(((McpSchema.TextContent) run.content().getFirst()).text()).isEqualTo(RUN_REFUSED);

@@ -56,7 +56,7 @@ class AgentTeamMcpTest {
         JsonNode tools = out.get(1).at("/result/tools");
         List<String> names = new ArrayList<>();
         tools.forEach(t -> names.add(t.path("name").asString()));
-        assertThat(names).containsExactly("pi_messenger", "agent_team");
+        assertThat(names).containsExactlyElementsOf(java.util.stream.Stream.concat(java.util.stream.Stream.of("pi_messenger", "agent_team"), dev.agentmesh.api.OrchestratorTools.ALL.stream().map(dev.agentmesh.api.ToolSpec::name)).toList());
         JsonNode team = tools.get(1);
         assertThat(team.at("/inputSchema/properties/action/enum").toString())
                 .isEqualTo("[\"catalog\",\"start\",\"run_status\",\"step_result\",\"message\",\"cancel\",\"cleanup\"]");

@@ -80,7 +80,7 @@ class McpServerIT {
 
         assertThat(r.code).as(r.err).isZero();
         JsonNode tools = JSON.readTree(r.out).get("result").get("tools");
-        assertThat(tools).extracting(t -> t.get("name").asString()).containsExactlyInAnyOrder("pi_messenger", "agent_team");
+        assertThat(tools).extracting(t -> t.get("name").asString()).containsExactlyInAnyOrderElementsOf(java.util.stream.Stream.concat(java.util.stream.Stream.of("pi_messenger", "agent_team"), dev.agentmesh.api.OrchestratorTools.ALL.stream().map(dev.agentmesh.api.ToolSpec::name)).toList());
         JsonNode tool = java.util.stream.StreamSupport.stream(tools.spliterator(), false)
                 .filter(t -> t.get("name").asString().equals("pi_messenger")).findFirst().orElseThrow();
         JsonNode team = java.util.stream.StreamSupport.stream(tools.spliterator(), false)

@@ -101,8 +101,11 @@ public final class LocalMeshApi implements MeshApi, AutoCloseable {
             int n = mesh.presence().leave(me(s));
             return result(me(s) + " left the mesh; " + n + " reservation(s) released", obj().put("released", n));
         });
-        actions.put("list", (s, a) -> agents(mesh.presence().list(bool(a, "all")),
-                s.agent() != null && mesh.presence().authenticates(s.agent(), s.token()) ? s.agent() : null));
+        actions.put("list", (s, a) -> {
+            String circle = listCircle(s, a); // issue 8: the caller's circle unless circle names one ("*": every one)
+            return agents(mesh.presence().list(bool(a, "all"), circle),
+                    s.agent() != null && mesh.presence().authenticates(s.agent(), s.token()) ? s.agent() : null, circle);
+        });
         actions.put("status", this::status);
         actions.put("whois", (s, a) -> whois(str(a, "name", true)));
         actions.put("feed", (s, a) -> feed(mesh.feed().latest(integer(a, "limit", Feed.DEFAULT_LIMIT))));
@@ -290,6 +293,7 @@ public final class LocalMeshApi implements MeshApi, AutoCloseable {
         this.reviews = new dev.agentmesh.orchestrator.ReviewQueue(store, project, mesh.presence());
         new OrchestratorActions(asks, jobs, schedules, reviews).register(actions);
         new ReviewActions(reviews, new dev.agentmesh.orchestrator.Timeline(store, project.key())).register(actions);
+        new RoleActions(store, mesh).register(actions);
         if (!List.copyOf(actions.keySet()).equals(ACTIONS)) {
             throw new IllegalStateException("ACTIONS is out of step with the handlers: " + actions.keySet());
         }
@@ -538,7 +542,7 @@ public final class LocalMeshApi implements MeshApi, AutoCloseable {
         // the caller's token counts only for the name it belongs to
         String presented = joining != null && joining.equals(s.agent()) ? s.token() : null;
         Presence.Joined j = mesh.presence().joinWithToken(new Presence.JoinRequest(joining, s.pid(),
-                s.cwd().toString(), s.runtime(), s.model(), mesh.project().branch()), presented);
+                s.cwd().toString(), s.runtime(), s.model(), mesh.project().branch(), str(a, "circle", false)), presented);
         Agent ag = j.agent();
         s.agent(ag.name());
         s.token(j.token());
@@ -575,18 +579,26 @@ public final class LocalMeshApi implements MeshApi, AutoCloseable {
                 + ", branch " + nz(a.branch()) + ", pid " + nz(a.pid()) + " on " + nz(a.host())
                 + "\n  cwd " + nz(a.cwd())
                 + (a.statusMessage() == null ? "" : "\n  status: " + Texts.escape(a.statusMessage()))
+                + (a.circle() == null ? "" : "\n  circle " + a.circle())
+                + RoleActions.describing(a, "\n  working on: ")
                 + "\n  reservations: " + (r.isEmpty() ? "none" : String.join(", ", r.stream().map(Reservation::pattern).toList()));
         return result(text, data);
     }
 
-    /** The roster; {@code me} (the authenticated caller, or null) is marked "(you)". */
-    private static ApiResult agents(List<Agent> list, String me) {
-        StringBuilder sb = new StringBuilder(list.size() + " agent(s)");
+    /**
+     * The roster; {@code me} (the authenticated caller, or null) is marked "(you)"; {@code circle} the circle it is
+     * scoped to, or null for none.
+     */
+    private static ApiResult agents(List<Agent> list, String me, String circle) {
+        StringBuilder sb = new StringBuilder(list.size() + " agent(s)" + (circle == null ? ""
+                : " in circle " + circle + " or in none (circle: \"*\" lists every circle)"));
         for (Agent a : list) {
             sb.append("\n  ").append(a.name()).append(a.name().equals(me) ? " (you)" : "").append(a.present() ? "" : " (left)").append("  ").append(nz(a.runtime()))
                     .append(a.model() == null ? "" : " " + a.model())
                     .append(a.branch() == null ? "" : " @" + a.branch())
-                    .append(a.statusMessage() == null ? "" : "  \"" + Texts.escape(a.statusMessage()) + "\"");
+                    .append(a.statusMessage() == null ? "" : "  \"" + Texts.escape(a.statusMessage()) + "\"")
+                    .append(a.circle() == null ? "" : "  [" + a.circle() + "]")
+                    .append(RoleActions.describing(a, "  working on: "));
         }
         return result(sb.toString(), tree(list.stream().map(Wire.AgentWire::of).toList()));
     }
@@ -695,6 +707,20 @@ public final class LocalMeshApi implements MeshApi, AutoCloseable {
                         : " (" + Texts.oneLine(Texts.escape(a.statusMessage()), 80) + ")")).toList()));
         data.set("agentsPresent", tree(present.stream().map(Agent::name).toList()));
         return result(text.toString(), data);
+    }
+
+    /** @return the circle {@code list} is scoped to: parameter {@code circle} ("*" for none), else the caller's */
+    private String listCircle(Caller s, JsonNode a) {
+        String c = str(a, "circle", false);
+        if (c != null) {
+            if (c.equals(Presence.EVERY_CIRCLE)) {
+                return null;
+            }
+            Presence.checkCircle(c);
+            return c;
+        }
+        return s.agent() == null ? null : mesh.presence().list(false).stream().filter(x -> x.name().equals(s.agent()))
+                .findFirst().map(Agent::circle).orElse(null);
     }
 
     private static String me(Caller s) {

@@ -25,7 +25,8 @@ public interface MeshApi {
             "data.export", "data.retention", "team.catalog", "team.start", "team.run_status", "team.step_result", "team.message",
             "team.cancel", "team.cleanup", "ask", "ack", "wait_on_ack", "notify_peer", "ask_many", "ask_list", "job_create",
             "job_list", "job_status", "job_update", "job_result", "job_cancel", "job_retry", "schedule_create", "schedule_cron",
-            "schedule_self", "schedule_list", "schedule_delete", "review_queue", "mark_reviewed", "timeline_search");
+            "schedule_self", "schedule_list", "schedule_delete", "review_queue", "mark_reviewed", "timeline_search",
+            "claim_orchestrator_role", "orchestrator_status", "set_description", "set_circle");
 
     /**
      * Runs one action.

@@ -94,6 +94,8 @@ public final class PiMessengerSchema {
         bool(props, "autoKillOnDone", "spawn: stop the agent once it reports agents.done.");
         stringOrList(props, "ids", "inbox.ack: ids of the messages taken from the event stream.");
         bool(props, "all", "list: include agents who left; data.export: also conversations not eligible for training.");
+        string(props, "circle", "join: the circle to be in (default none: the whole project); list: the circle to show (default "
+                + "yours, \"*\" for every circle); set_circle, claim_orchestrator_role, orchestrator_status: see those tools.");
         schema.putArray("required").add("action");
         return json.writeValueAsString(schema);
     }

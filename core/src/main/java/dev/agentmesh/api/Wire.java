@@ -26,13 +26,19 @@ public final class Wire {
     private Wire() {
     }
 
-    /** An agent: {@code name} unique in the project; {@code present} false once it left. */
+    /**
+     * An agent: {@code name} unique in the project; {@code present} false once it left; {@code circle} null for none
+     * (the whole project); {@code description} and {@code descriptionExpiresAt} null unless a description is fresh.
+     */
     public record AgentWire(String name, boolean present, String runtime, String model, String branch, Long pid,
-                            String host, String cwd, String statusMessage, long joinedAt, long lastSeen, Long leftAt) {
-        /** @return the wire form of the domain value */
+                            String host, String cwd, String statusMessage, long joinedAt, long lastSeen, Long leftAt,
+                            String circle, String description, Long descriptionExpiresAt) {
+        /** @return the wire form of the domain value, its description as fresh now */
         public static AgentWire of(Agent a) {
+            String description = a.freshDescription(System.currentTimeMillis());
             return new AgentWire(a.name(), a.present(), a.runtime(), a.model(), a.branch(), a.pid(), a.host(), a.cwd(),
-                    a.statusMessage(), a.joinedAt(), a.lastSeen(), a.leftAt());
+                    a.statusMessage(), a.joinedAt(), a.lastSeen(), a.leftAt(), a.circle(), description,
+                    description == null ? null : a.descriptionExpiresAt());
         }
     }
 

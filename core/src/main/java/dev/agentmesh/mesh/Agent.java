@@ -17,13 +17,23 @@ package dev.agentmesh.mesh;
  * @param leftAt        epoch ms of leaving, or null while present
  * @param leaseUntil    epoch ms until which a connection of the agent (an MCP session, an event stream) keeps it
  *                      present, renewed by the supervisor while the connection is open; null if none ever did
+ * @param circle        the circle the agent is in ({@code join} with {@code circle}, {@code set_circle}), or null for
+ *                      none: the whole project (issue 8; {@link Presence#sees} says who sees whom)
+ * @param description   what the agent says it is working on ({@code set_description}), or null; see
+ *                      {@link #freshDescription(long)} for whether it is still fresh
+ * @param descriptionExpiresAt epoch ms after which {@code description} is stale and no longer shown, or null
  */
 public record Agent(long id, String name, Long pid, String host, String cwd, String runtime, String model,
                     String branch, String statusMessage, long joinedAt, long lastSeen, Long leftAt,
-                    Long leaseUntil) {
+                    Long leaseUntil, String circle, String description, Long descriptionExpiresAt) {
 
     /** @return true while the agent has not left */
     public boolean present() {
         return leftAt == null;
+    }
+
+    /** @return the description while it is fresh at epoch ms {@code now} (its TTL not run out), else null */
+    public String freshDescription(long now) {
+        return description != null && descriptionExpiresAt != null && descriptionExpiresAt > now ? description : null;
     }
 }

@@ -51,7 +51,8 @@ public final class Messenger {
      *                       (issue 5, part 3). A key belongs to the sender's name: a retry after the sender
      *                       renamed itself sends again
      * @return the committed message
-     * @throws MeshException (invalid input) for an unknown sender or recipient, an empty or too long body, an
+     * @throws MeshException (invalid input) for an unknown sender or recipient, a recipient in another circle than
+     *                       the sender's (both in one, see {@link Presence#sees}), an empty or too long body, an
      *                       unknown replyTo, a bad key, or a key the sender already used for another body or other
      *                       recipients
      */
@@ -103,7 +104,11 @@ public final class Messenger {
         Agent sender = fromMustBePresent ? Presence.requirePresent(tx, project, from) : Presence.requireKnown(tx, project, from);
         List<Long> ids = new ArrayList<>();
         for (String n : to) {
-            ids.add(Presence.requireKnown(tx, project, n).id());
+            Agent recipient = Presence.requireKnown(tx, project, n);
+            if (!Presence.sees(sender.circle(), recipient.circle())) {
+                throw acrossCircles(sender, recipient);
+            }
+            ids.add(recipient.id());
         }
         if (replyTo != null && !MessageTable.of(tx).exists(project, replyTo)) {
             throw MeshException.invalidInput("replyTo " + replyTo + " is not a message of this project");
@@ -116,6 +121,12 @@ public final class Messenger {
         }
         Feed.append(tx, project, now, sender.name(), "message", String.join(",", to), preview(body));
         return new Message(id, sender.name(), to, body, replyTo, false, now);
+    }
+
+    private static MeshException acrossCircles(Agent sender, Agent to) {
+        return MeshException.invalidInput(to.name() + " is in circle '" + to.circle() + "' and " + sender.name()
+                + " in circle '" + sender.circle() + "'; circles scope who reaches whom: send from an agent without a"
+                + " circle, or move with set_circle");
     }
 
     /** @return {@code first} when the retried send asks for the same message; else refuses the reused key */
@@ -143,7 +154,8 @@ public final class Messenger {
     }
 
     /**
-     * Sends to every present agent but the sender.
+     * Sends to every present agent but the sender that the sender {@link Presence#sees}: an agent in a circle
+     * reaches its circle and the agents without one.
      *
      * @return the committed message; its recipients may be empty when nobody else is present
      * @throws MeshException (invalid input) for an unknown sender or a bad body
@@ -152,7 +164,8 @@ public final class Messenger {
         checkBody(body);
         return store.write(tx -> {
             Agent sender = Presence.requirePresent(tx, project, from);
-            List<Agent> others = AgentTable.of(tx).list(project, false).stream().filter(a -> a.id() != sender.id()).toList();
+            List<Agent> others = AgentTable.of(tx).list(project, false).stream()
+                    .filter(a -> a.id() != sender.id() && Presence.sees(sender.circle(), a.circle())).toList();
             long now = System.currentTimeMillis();
             long id = MessageTable.of(tx).insert(project, sender.name(), body, null, true, now,
                     others.stream().map(Agent::id).toList(), null);

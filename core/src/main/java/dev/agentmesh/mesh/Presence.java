@@ -31,8 +31,14 @@ public final class Presence {
      * @param runtime runtime name, or null
      * @param model   model id, or null
      * @param branch  git branch, or null
+     * @param circle  the circle to be in (see {@link #checkCircle}), or null: none, the whole project; a rejoin
+     *                without one keeps the agent's circle only when the agent itself joins again with its token
      */
-    public record JoinRequest(String name, Long pid, String cwd, String runtime, String model, String branch) {
+    public record JoinRequest(String name, Long pid, String cwd, String runtime, String model, String branch, String circle) {
+        /** A join without a circle: the whole project. */
+        public JoinRequest(String name, Long pid, String cwd, String runtime, String model, String branch) {
+            this(name, pid, cwd, runtime, model, branch, null);
+        }
     }
 
     /**
@@ -46,6 +52,19 @@ public final class Presence {
     }
 
     /**
+     * Ends another feature's per-agent state when an agent leaves or is reaped, inside the leave's transaction (the
+     * orchestrator roles of issue 8 end with their agent).
+     */
+    @FunctionalInterface
+    public interface LeaveHook {
+        /** Called in the leave's transaction for the agent with store id {@code agentId}; a throw rolls it back. */
+        void left(StoreTx tx, long agentId, String name, long at);
+    }
+
+    /** The {@code circle} argument of {@code list} and {@code orchestrator_status} that means every circle. */
+    public static final String EVERY_CIRCLE = "*";
+
+    /**
      * How long after its last action an agent whose process is gone is kept present: an agent that joined from a
      * short-lived process (a CLI call in a subshell, a one-shot MCP client) stays between its calls.
      */
@@ -54,6 +73,7 @@ public final class Presence {
     private final Store store;
     private final String project;
     private final List<RenameHook> renameHooks = new CopyOnWriteArrayList<>();
+    private final List<LeaveHook> leaveHooks = new CopyOnWriteArrayList<>();
 
     Presence(Store store, String project) {
         this.store = store;
@@ -190,13 +210,16 @@ public final class Presence {
         if (req.name() != null) {
             checkName(req.name());
         }
+        if (req.circle() != null) {
+            checkCircle(req.circle());
+        }
         return store.write(tx -> {
             reap(tx);
             long now = System.currentTimeMillis();
             String name = req.name() != null ? req.name()
                     : Names.generate(n -> AgentTable.of(tx).byName(project, n).isPresent());
             Agent fresh = new Agent(0, name, req.pid(), Host.name(), req.cwd(), req.runtime(), req.model(),
-                    req.branch(), null, now, now, null, null);
+                    req.branch(), null, now, now, null, null, null, null, null);
             Optional<Agent> existing = AgentTable.of(tx).byName(project, name);
             long id;
             boolean proven = false;
@@ -220,11 +243,17 @@ public final class Presence {
                     // not say it keeps, so its runtime's process stays the one that keeps it alive
                     fresh = new Agent(0, name, req.pid() != null ? req.pid() : old.pid(), Host.name(), req.cwd(),
                             req.runtime() != null ? req.runtime() : old.runtime(), req.model() != null ? req.model() : old.model(),
-                            req.branch(), null, now, now, null, null);
+                            req.branch(), null, now, now, null, null, null, null, null);
                 }
                 AgentTable.of(tx).rejoin(id, fresh);
             }
             AgentTable.of(tx).setTokenHash(id, tokenHash.apply(proven));
+            // the agent itself joining again keeps what it said (circle, description); a new holder of the name starts afresh
+            boolean same = proven && existing.isPresent();
+            AgentTable.of(tx).setCircle(id, req.circle() != null ? req.circle() : same ? existing.get().circle() : null);
+            if (existing.isPresent() && !same) {
+                AgentTable.of(tx).setDescription(id, null, null, now);
+            }
             Feed.append(tx, project, now, name, "join", null, req.runtime() == null ? null : "runtime " + req.runtime());
             return AgentTable.of(tx).byId(id).orElseThrow();
         });
@@ -240,6 +269,112 @@ public final class Presence {
         if (problem != null) {
             throw MeshException.invalidInput(problem);
         }
+    }
+
+    /**
+     * @param circle a circle name to be in
+     * @throws MeshException (invalid input) unless it is a letter or digit, then up to 63 letters, digits,
+     *                       {@code _ . -} (so {@value #EVERY_CIRCLE}, paths and control characters are refused)
+     */
+    public static void checkCircle(String circle) {
+        if (circle == null || !CIRCLE.matcher(circle).matches()) {
+            throw MeshException.invalidInput("circle '" + dev.agentmesh.Texts.quote(circle, 80)
+                    + "' is invalid: use a letter or digit, then up to 63 letters, digits, '_', '.' or '-'");
+        }
+    }
+
+    private static final java.util.regex.Pattern CIRCLE = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+
+    /**
+     * Who sees whom (issue 8, seeds/004: "circles scope who sees whom; default: the project"). An agent without a
+     * circle sees, and is seen by, everyone; an agent in a circle sees its circle and the agents without one. What
+     * this scopes: {@code list} (the roster), {@code broadcast} (its recipients) and {@code send} (refused across
+     * circles). What it does not: {@code whois} by name, the feed, reservations (files are the project's, so a
+     * lease holds against every circle), tasks and team runs. A scope for coordination, not a security boundary.
+     *
+     * @param viewerCircle the circle of the agent looking, or null for none
+     * @param otherCircle  the circle of the agent looked at, or null for none
+     * @return whether the viewer sees the other
+     */
+    public static boolean sees(String viewerCircle, String otherCircle) {
+        return viewerCircle == null || otherCircle == null || viewerCircle.equals(otherCircle);
+    }
+
+    /**
+     * @param includeLeft also list agents who left
+     * @param circle      only the agents a member of this circle {@link #sees} (its members and those without a
+     *                    circle), or null for every agent
+     * @return agents of the project by name; a read
+     */
+    public List<Agent> list(boolean includeLeft, String circle) {
+        return list(includeLeft).stream().filter(a -> sees(circle, a.circle())).toList();
+    }
+
+    /**
+     * Moves a present agent into a circle, or out of its circle (null or blank): the whole project. A feed event
+     * {@code circle} records it. An orchestrator role it held in another circle lapses (see the orchestrator's
+     * {@code Roles}).
+     *
+     * @return the agent after the change
+     * @throws MeshException (invalid input) for an unknown or left agent, or an invalid circle name
+     */
+    public Agent setCircle(String name, String circle) {
+        String c = circle == null || circle.isBlank() ? null : circle;
+        if (c != null) {
+            checkCircle(c);
+        }
+        return store.write(tx -> {
+            Agent a = requirePresent(tx, name);
+            long now = System.currentTimeMillis();
+            AgentTable.of(tx).setCircle(a.id(), c);
+            AgentTable.of(tx).touch(a.id(), now);
+            Feed.append(tx, project, now, name, "circle", c, c == null ? "in no circle (the whole project)" : "in circle " + c);
+            return AgentTable.of(tx).byId(a.id()).orElseThrow();
+        });
+    }
+
+    /** Default lifetime of a description, when {@code set_description} names none: one hour. */
+    public static final Duration DESCRIPTION_TTL = Duration.ofHours(1);
+    /** Longest lifetime of a description: seven days (as the longest reservation TTL). */
+    public static final Duration MAX_DESCRIPTION_TTL = Duration.ofDays(7);
+    /** Longest description, in characters. */
+    public static final int MAX_DESCRIPTION_CHARS = 500;
+
+    /**
+     * Sets what a present agent is working on, for the dashboard, {@code list}, {@code whois} and
+     * {@code orchestrator_status} (seeds/004: "set_description on each peer keeps the dashboard honest"); it is shown
+     * until {@code ttl} from now, then dropped from every view, so a description nobody renews cannot go on
+     * claiming work that ended. A feed event {@code description} records it.
+     *
+     * @param description 1..{@value #MAX_DESCRIPTION_CHARS} characters without control characters (kept on one
+     *                    line), or null or blank to clear it
+     * @param ttl         how long it stays fresh: 1 s..{@link #MAX_DESCRIPTION_TTL}, or null for
+     *                    {@link #DESCRIPTION_TTL}
+     * @return the agent after the change
+     * @throws MeshException (invalid input) for an unknown or left agent, a longer description, a control character,
+     *                       or a TTL outside the range
+     */
+    public Agent setDescription(String name, String description, Duration ttl) {
+        String d = description == null || description.isBlank() ? null : description.strip();
+        if (d != null && d.length() > MAX_DESCRIPTION_CHARS) {
+            throw MeshException.invalidInput("description is " + d.length() + " characters; the limit is " + MAX_DESCRIPTION_CHARS);
+        }
+        if (d != null && d.codePoints().anyMatch(c -> Character.isISOControl(c) || c == 0x2028 || c == 0x2029)) {
+            throw MeshException.invalidInput("description '" + dev.agentmesh.Texts.quote(d, 80)
+                    + "' has a control character; describe the work on one line");
+        }
+        Duration life = ttl == null ? DESCRIPTION_TTL : ttl;
+        if (life.toMillis() < 1000 || life.compareTo(MAX_DESCRIPTION_TTL) > 0) {
+            throw MeshException.invalidInput("description TTL is " + life.toSeconds() + " s; it must be 1.."
+                    + MAX_DESCRIPTION_TTL.toSeconds() + " s");
+        }
+        return store.write(tx -> {
+            Agent a = requirePresent(tx, name);
+            long now = System.currentTimeMillis();
+            AgentTable.of(tx).setDescription(a.id(), d, d == null ? null : now + life.toMillis(), now);
+            Feed.append(tx, project, now, name, "description", null, d == null ? "cleared" : d);
+            return AgentTable.of(tx).byId(a.id()).orElseThrow();
+        });
     }
 
     /**
@@ -336,6 +471,11 @@ public final class Presence {
         renameHooks.add(hook);
     }
 
+    /** Adds a hook run inside every leave's transaction, also when the agent is reaped. */
+    public void onLeave(LeaveHook hook) {
+        leaveHooks.add(hook);
+    }
+
     /** Records the pid of an agent whose process started after it joined (a runtime's child). */
     public void setPid(String name, long pid) {
         store.write(tx -> {
@@ -403,6 +543,9 @@ public final class Presence {
         int released = ReservationTable.of(tx).deleteByAgent(a.id());
         int claims = SwarmTable.of(tx).releaseOpen(a.id());
         AgentTable.of(tx).markLeft(a.id(), now);
+        for (LeaveHook hook : leaveHooks) {
+            hook.left(tx, a.id(), a.name(), now);
+        }
         Feed.append(tx, project, now, a.name(), "leave", null,
                 (why == null ? "" : why + "; ") + released + " reservation(s) released"
                         + (claims == 0 ? "" : ", " + claims + " swarm claim(s) freed"));
@@ -422,8 +565,9 @@ public final class Presence {
     }
 
     /**
-     * @return the present agent named {@code name} in {@code project}, read in {@code tx}
-     * @throws MeshException (invalid input) for a blank or unknown name, or an agent that has left
+     * @return the present agent {@code name} of {@code project}, read in the caller's transaction (for another
+     *     feature's write that must see the agent as it commits, e.g. an orchestrator claim)
+     * @throws MeshException (invalid input) for no name, an unknown name or an agent that left
      */
     public static Agent requirePresent(StoreTx tx, String project, String name) {
         Agent a = requireKnown(tx, project, name);

@@ -139,6 +139,27 @@ class ScriptLoadingTest {
         assertThat(play.apply(2, Script.Dialect.CLAUDE).arguments()).as("a bad call is played as written").isEqualTo("{\"action\":\"run\"}");
     }
 
+    @Test
+    void aCallStepPlaysAnotherMeshToolUnderEachRuntimesName() {
+        Script script = Script.parse("""
+                rules:
+                  - match: "[orchestrate]"
+                    steps:
+                      - call: {tool: ask, peer: Scout, brief: "summarize README"}
+                      - call: {tool: wait_on_ack, id: 1, timeout_seconds: 30}
+                """, "call.yaml");
+        List<Script.Step> steps = script.rules().getFirst().steps();
+        Script.Action ask = (Script.Action) steps.getFirst();
+        assertThat(ask.toolCall(Script.Dialect.PI)).isEqualTo(new Script.ToolCall("ask", "{\"peer\":\"Scout\",\"brief\":\"summarize README\"}"));
+        assertThat(ask.toolCall(Script.Dialect.CLAUDE).tool()).isEqualTo("mcp__mesh__ask");
+        assertThat(((Script.Action) steps.get(1)).toolCall(Script.Dialect.CODEX))
+                .isEqualTo(new Script.ToolCall("mcp__mesh__wait_on_ack", "{\"id\":1,\"timeout_seconds\":30}"));
+        assertThatThrownBy(() -> Script.parse("rules: [{match: x, steps: [{call: {peer: Scout}}]}]", "bad.yaml"))
+                .hasMessageStartingWith("bad.yaml: rule 1, step 1: 'call' must be a mapping with a 'tool'");
+        assertThatThrownBy(() -> Script.parse("rules: [{match: x, steps: [{call: {tool: \"../x\"}}]}]", "bad.yaml"))
+                .hasMessageContaining("'call' must be a mapping with a 'tool'");
+    }
+
     static Stream<Arguments> badScripts() {
         return Stream.of(
                 Arguments.of("", "s.yaml is empty; a script needs 'rules', a list of {match, steps}"),
@@ -167,7 +188,7 @@ class ScriptLoadingTest {
                 Arguments.of("rules:\n  - match: a\n    steps:\n      - tool: read\n        args: [x]\n",
                         "s.yaml: rule 1, step 1: 'args' must be a mapping of argument names to values, not a list"),
                 Arguments.of("rules:\n  - match: a\n    steps:\n      - tool: read\n        argz: {path: x}\n",
-                        "s.yaml: rule 1, step 1: unknown key 'argz'; the keys are args, edit, mesh, read, shell, team, text, tool, write"),
+                        "s.yaml: rule 1, step 1: unknown key 'argz'; the keys are args, call, edit, mesh, read, shell, team, text, tool, write"),
                 Arguments.of("rules:\n  - match: a\n    steps:\n      - {shell: ls, text: y}\n",
                         "s.yaml: rule 1, step 1: a 'shell' step has no other key; a step is one action"),
                 Arguments.of("rules:\n  - match: a\n    steps:\n      - shell: \"\"\n",

@@ -15,7 +15,8 @@ public final class AgentTable {
             rs.getLong("id"), rs.getString("name"), Rows.nullableLong(rs, "pid"), rs.getString("host"),
             rs.getString("cwd"), rs.getString("runtime"), rs.getString("model"), rs.getString("branch"),
             rs.getString("status_message"), rs.getLong("joined_at"), rs.getLong("last_seen"),
-            Rows.nullableLong(rs, "left_at"), Rows.nullableLong(rs, "lease_until"));
+            Rows.nullableLong(rs, "left_at"), Rows.nullableLong(rs, "lease_until"), rs.getString("circle"),
+            rs.getString("description"), Rows.nullableLong(rs, "description_expires_at"));
 
     private final Handle h;
 
@@ -85,6 +86,17 @@ public final class AgentTable {
     public void setStatus(long id, String message, long at) {
         h.createUpdate("UPDATE agents SET status_message = :m, last_seen = :at WHERE id = :id")
                 .bind("id", id).bind("m", message).bind("at", at).execute();
+    }
+
+    /** Sets or clears (null) the agent's circle (schema v14). */
+    public void setCircle(long id, String circle) {
+        h.createUpdate("UPDATE agents SET circle = :c WHERE id = :id").bind("id", id).bind("c", circle).execute();
+    }
+
+    /** Sets or clears (null, null) the description and its expiry (epoch ms), recording activity at {@code at}. */
+    public void setDescription(long id, String description, Long expiresAt, long at) {
+        h.createUpdate("UPDATE agents SET description = :d, description_expires_at = :e, last_seen = :at WHERE id = :id")
+                .bind("id", id).bind("d", description).bind("e", expiresAt).bind("at", at).execute();
     }
 
     /** Sets the pid (a runtime learns its child's pid after the join). */

@@ -22,9 +22,11 @@ class PiToolsTest {
 
     @Test
     void meshGivesBothMeshTools() {
-        assertThat(PiRuntime.tools(Set.of(Capability.MESH))).containsExactly("pi_messenger", "agent_team");
-        assertThat(PiRuntime.tools(Capability.ALL)).containsExactly("read", "grep", "find", "ls", "edit", "write", "bash",
-                "pi_messenger", "agent_team");
+        java.util.List<String> mesh = java.util.stream.Stream.concat(java.util.stream.Stream.of("pi_messenger", "agent_team"),
+                dev.agentmesh.api.OrchestratorTools.ALL.stream().map(dev.agentmesh.api.ToolSpec::name)).toList();
+        assertThat(PiRuntime.tools(Set.of(Capability.MESH))).containsExactlyElementsOf(mesh).contains("ask", "job_create", "schedule_self");
+        assertThat(PiRuntime.tools(Capability.ALL)).containsExactlyElementsOf(java.util.stream.Stream.concat(
+                java.util.stream.Stream.of("read", "grep", "find", "ls", "edit", "write", "bash"), mesh.stream()).toList());
         assertThat(PiRuntime.tools(Set.of(Capability.READ, Capability.SHELL))).containsExactly("read", "bash");
     }
 
