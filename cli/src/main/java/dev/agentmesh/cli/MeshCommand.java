@@ -25,7 +25,7 @@ public final class MeshCommand implements Callable<Integer> {
     /** The command classes; with the method commands of {@link #GROUPS}, every subcommand of {@code mesh}. */
     private static final Class<?>[] COMMANDS = {ServeCommand.class, ReservationsCommand.class, GuardCommand.class, InstallCommand.class,
             TaskCommand.class, CrewCommand.class, ToolCommand.class, McpCommand.class, ModelCommand.class,
-            AgentsCommand.class, TeamCommand.class, OrchestratorCommand.class, DataCommand.class, DemoCommand.class, SmokeCommand.class, AotTrainingCommand.class, CommandLine.HelpCommand.class,
+            AgentsCommand.class, TeamCommand.class, OrchestratorCommand.class, DashboardCommand.class, DataCommand.class, DemoCommand.class, SmokeCommand.class, AotTrainingCommand.class, CommandLine.HelpCommand.class,
             picocli.AutoComplete.GenerateCompletion.class};
     /** One class per command group; their commands are static methods, so picocli can invoke them on any object. */
     private static final Class<?>[] GROUPS = {PresenceCommands.class, MessageCommands.class, ReservationCommands.class,

@@ -83,6 +83,7 @@ public final class ApiRoutes {
         config.routes.post("/api/v1/crew/stop", crews::stop);
         config.routes.before("/api/v1/crew/events", ApiRoutes::requireEventStream);
         config.routes.sse("/api/v1/crew/events", crews::events);
+        new DashboardRoutes(supervisor, guard).register(config);
         config.routes.exception(MeshException.class, (e, ctx) -> error(ctx, e));
         config.routes.exception(Exception.class, (e, ctx) -> {
             LOG.warn("{} {} failed", ctx.method(), ctx.path(), e);
