@@ -36,7 +36,7 @@ class InstallTest {
         assertThat(mesh.ok("install", "codex")).isEqualTo(config + ": added [mcp_servers.mesh]\n");
         String installed = Files.readString(config);
         assertThat(installed).startsWith(mine.stripTrailing()).contains("[mcp_servers.mesh]").contains("required = true")
-                .as("agent_team's run_status waits up to 60 s").contains("tool_timeout_sec = 120.0")
+                .as("an orchestrator wait (wait_on_ack, ask_many, job_result) takes up to 600 s").contains("tool_timeout_sec = 660.0")
                 .contains("\"mcp\"]\n").contains("MESH_STORE = ");
         assertThat(mesh.ok("install", "codex")).isEqualTo(config + ": unchanged\n");
         Files.writeString(config, installed + "\n[profiles.fast]\nmodel = \"o4-mini\"\n");

@@ -153,7 +153,8 @@ class TeamCommandTest {
         assertThat(unknown.err()).isEqualTo("mesh: unknown agent_team action 'status' Repair: use one of catalog, start, run_status, "
                 + "step_result, message, cancel, cleanup\n");
         CliRunner.Result otherTool = mesh.runWith(api, "tool", "agent_teams", "{\"action\":\"start\"}");
-        assertThat(otherTool.err()).isEqualTo("mesh: unknown tool 'agent_teams'; the tools are pi_messenger and agent_team\n");
+        assertThat(otherTool.err()).startsWith("mesh: unknown tool 'agent_teams'; the tools are pi_messenger, agent_team and ask, ack,")
+                .endsWith(", set_circle\n").doesNotContain("\n\n");
         assertThat(calls).isEmpty();
         assertThat(sent("tool", "pi_messenger", "{\"action\":\"team.cancel\",\"runId\":\"r1\"}")).as("pi_messenger passes actions as given")
                 .isEqualTo("{\"action\":\"team.cancel\",\"runId\":\"r1\"}");
