@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code src/test/js/dashboard.mjs} against a supervisor of its own store and project, whose crew plan is seeded
  * before it starts. The script logs in with the link of {@code mesh dashboard}, sees a message another process sends
  * arrive without a reload, chats with {@code @Name} and {@code @all}, shows hostile text as text, follows a task from
- * todo to done, unblocks a task from "needs you", answers an ask when the ask actions exist, and is refused with
+ * todo to done, unblocks a task from "needs you", answers an ask from "needs you", shows a job and a schedule made from the CLI, and is refused with
  * wrong, reused and expired codes and without the cookie. Screenshots go to {@code target/dashboard-screenshots/}.
  * What the browser sent is checked here again through the CLI.
  */
@@ -86,7 +86,9 @@ class DashboardIT {
             assertThat(node.exitValue()).as("node dashboard.mjs (supervisor on port " + rf.port() + "):\n" + out).isZero();
             assertThat(out).contains("ok - a message sent from another process shows without a reload")
                     .contains("ok - a crew task goes from todo to done on the page as the CLI changes it")
-                    .contains("11 passed, 0 failed");
+                    .contains("ok - an open ask to the person is answered from \"needs you\" (ack {id, message})")
+                    .contains("ok - a job and a schedule created from the CLI show in their panels without a reload")
+                    .contains("12 passed, 0 failed");
             assertThat(shots.resolve("01-loaded.png")).isNotEmptyFile();
             assertThat(shots.resolve("04-task-done.png")).isNotEmptyFile();
 
