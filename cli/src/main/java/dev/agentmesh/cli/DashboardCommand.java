@@ -131,7 +131,7 @@ final class DashboardCommand implements Callable<Integer> {
      * @throws MeshException as the supervisor refused it (its error's kind and message), or unexpected state when
      *                       it does not answer
      */
-    private static JsonNode post(RunFile server, String path, String body) {
+    static JsonNode post(RunFile server, String path, String body) {
         try {
             HttpURLConnection c = (HttpURLConnection) URI.create(server.url() + path).toURL().openConnection(java.net.Proxy.NO_PROXY);
             c.setConnectTimeout(5_000);

@@ -46,17 +46,32 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--concurrency", defaultValue = "2", paramLabel = "N", description = "Tasks at once (default ${DEFAULT-VALUE}).")
     int concurrency;
 
-    @Option(names = "--runtime", defaultValue = "pi", paramLabel = "NAME", description = "The agents' runtime: pi, claude or codex (default ${DEFAULT-VALUE}).")
+    @Option(names = "--runtime", paramLabel = "NAME", description = "The agents' runtime: pi, claude or codex (default pi; for"
+            + " --orchestrator, pi, claude and codex mixed).")
     String runtime;
 
     @Option(names = "--team", description = "Run the agent_team demo instead: a lead agent starts the bundled fan-out/fan-in graph"
             + " examples/graphs/textkit-review.json through its own agent_team tool (seed 002).")
     boolean team;
 
+    @Option(names = "--orchestrator", description = "Run the orchestrator demo instead (seed 004): Orch (pi) asks Scout (Claude Code),"
+            + " gives Counter (Codex) a durable job, reviews the branch it reported and is woken by its own cron schedule;"
+            + " with a dashboard link. --runtime puts all three on one runtime.")
+    boolean orchestrator;
+
+    @Option(names = "--keep", description = "With --orchestrator: keep the supervisor and the agents up for the dashboard until Ctrl-C.")
+    boolean keep;
+
     @Override
     public Integer call() throws Exception {
+        if (team && orchestrator) {
+            throw dev.agentmesh.MeshException.invalidInput("mesh demo runs one demo: --team or --orchestrator, not both");
+        }
         if (team) {
-            return new TeamDemo(runtime, dir, json.json).run();
+            return new TeamDemo(runtime == null ? "pi" : runtime, dir, json.json).run();
+        }
+        if (orchestrator) {
+            return new OrchestratorDemo(runtime, dir, json.json, keep).run();
         }
         // with --json, stdout carries the JSON only: progress goes to stderr
         var out = json.json ? Cli.err() : Cli.out();
@@ -127,7 +142,7 @@ final class DemoCommand implements Callable<Integer> {
     /** @throws MeshException (invalid input) for a bad option, before anything is copied */
     private CrewRunner.Settings settings(Path prd) {
         return new CrewRunner.Settings(prd, concurrency, 5, 3, 50, Duration.ofMinutes(5), Map.of(), "mesh/scripted", false,
-                runtime, Map.of());
+                runtime == null ? "pi" : runtime, Map.of());
     }
 
     static Path home() {
