@@ -68,13 +68,20 @@ import java.nio.file.Path;
  *       command runtime from its transcript, the gap between steps). {@code -Dteam.parts=wakeup,start,chain,fanout}
  *       and {@code -Dteam.runtimes=command,pi} run a part of it; {@code -Dteam.keep=true} leaves the runs and their
  *       artifacts in the store for inspection.</li>
+ *   <li>{@code orchestrator} (issue 8, seeds/004): over HTTP against a real supervisor, 200 rounds after 20 warm-ups:
+ *       an {@code ask} call ({@code ask_call}), the ask to its message on the peer's event stream
+ *       ({@code ask_to_peer_stream}), an {@code ack} call, and the ack's start to the return of the asker's
+ *       {@code wait_on_ack} parked on it ({@code ack_to_wait_on_ack_return}: the wake-up, no polling); a
+ *       {@code job_create} to its dispatch ask on the assignee's stream ({@code job_create_to_ask_on_peer_stream});
+ *       and 20 schedules due 300 ms after they are made, how late their message reaches the peer's stream
+ *       ({@code schedule_fire_lateness}). Each as {@code _p50_ms} and {@code _p99_ms}.</li>
  * </ul>
  * The workloads are those of the issues that asked for them (issue 5, part 7; issue 6, benchmarks; issue 7). {@code MESH_BENCH_SERVE_OPTS} gives the
  * supervisor JVM options of its own (e.g. {@code -XX:StartFlightRecording=filename=serve.jfr} to profile it).
  */
 public final class Bench {
     /** The benchmarks, as {@code bin/bench} names them. */
-    static final String NAMES = "delivery, latency, reservations, claims, toolcall, hook, startup, memory, spawn, recall or team";
+    static final String NAMES = "delivery, latency, reservations, claims, toolcall, hook, startup, memory, spawn, recall, team or orchestrator";
 
     private Bench() {
     }
@@ -93,6 +100,7 @@ public final class Bench {
             case "spawn" -> AgentBenches.spawn();
             case "recall" -> MemoryBenches.recall();
             case "team" -> TeamBenches.team();
+            case "orchestrator" -> OrchestratorBenches.orchestrator();
             case "claimer" -> LeaseBenches.claimer(Path.of(args[1]), Path.of(args[2]), args[3], Integer.parseInt(args[4]),
                     Path.of(args[5]), Path.of(args[6]));
             case "sender" -> MessageBenches.sender(Path.of(args[1]), Path.of(args[2]), args[3], Long.parseLong(args[4]),

@@ -61,6 +61,10 @@ public final class Dispatcher {
      *         second while jobs are in flight (their delivery and their assignee's lease are followed)
      */
     public static long tick(Store store, long now) {
+        // schedules first: their time is what a person sees, and following many jobs in flight takes a while
+        for (Object[] r : store.read(tx -> ScheduleTable.of(tx).due(now, BATCH))) {
+            guarded("schedule", r, () -> store.write(tx -> fire(tx, (String) r[0], (Long) r[1], now)));
+        }
         for (Object[] r : store.read(tx -> JobTable.of(tx).dueTemplates(now, BATCH))) {
             guarded("job template", r, () -> store.write(tx -> fireTemplate(tx, (String) r[0], (Long) r[1], now)));
         }
@@ -68,11 +72,10 @@ public final class Dispatcher {
             guarded("job", r, () -> store.write(tx -> dispatch(tx, (String) r[0], (Long) r[1], now)));
         }
         List<Object[]> inFlight = store.read(tx -> JobTable.of(tx).inFlight(BATCH));
-        for (Object[] r : inFlight) {
-            guarded("job", r, () -> store.write(tx -> follow(tx, (String) r[0], (Long) r[1], now)));
-        }
-        for (Object[] r : store.read(tx -> ScheduleTable.of(tx).due(now, BATCH))) {
-            guarded("schedule", r, () -> store.write(tx -> fire(tx, (String) r[0], (Long) r[1], now)));
+        // the jobs to follow are looked at in one read; only those whose state must change take a write
+        List<Object[]> changing = store.read(tx -> inFlight.stream().filter(r -> follow(tx, (String) r[0], (Long) r[1], now, false)).toList());
+        for (Object[] r : changing) {
+            guarded("job", r, () -> store.write(tx -> follow(tx, (String) r[0], (Long) r[1], now, true)));
         }
         Long jobs = store.read(tx -> JobTable.of(tx).nextDue());
         Long schedules = store.read(tx -> ScheduleTable.of(tx).nextDue());
@@ -112,7 +115,8 @@ public final class Dispatcher {
         return null;
     }
 
-    private static Object dispatch(StoreTx tx, String project, long id, long now) {
+    /** Dispatches queued job {@code id} if it is due, in the caller's write transaction (job_create does, for a present assignee). */
+    static Object dispatch(StoreTx tx, String project, long id, long now) {
         Job j = JobTable.of(tx).get(project, id).orElse(null);
         if (j == null || !j.state().equals("queued") || j.template() || j.assignee() == null
                 || (j.nextAttemptAt() != null && j.nextAttemptAt() > now)) {
@@ -137,7 +141,7 @@ public final class Dispatcher {
     }
 
     /** @return why {@code name} cannot take work now (unknown, or left the mesh), or empty when it is present */
-    private static Optional<String> absence(StoreTx tx, String project, String name) {
+    static Optional<String> absence(StoreTx tx, String project, String name) {
         try {
             Agent a = Presence.requireKnown(tx, project, name);
             return a.present() ? Optional.empty() : Optional.of("@" + name + " has left the mesh");
@@ -167,41 +171,59 @@ public final class Dispatcher {
         return null;
     }
 
-    private static Object follow(StoreTx tx, String project, long id, long now) {
+    /**
+     * Follows one dispatched or running job: its deadline, its ask's delivery, its assignee's presence.
+     *
+     * @param apply false to only tell whether something would change (in a read transaction), true to change it
+     * @return whether the job's state changes (or would)
+     */
+    private static boolean follow(StoreTx tx, String project, long id, long now, boolean apply) {
         Job j = JobTable.of(tx).get(project, id).orElse(null);
         if (j == null || j.terminal()) {
-            return null;
+            return false;
         }
         if (j.deadline() != null && j.deadline() <= now) {
-            Map<String, Object> set = new LinkedHashMap<>();
-            set.put("error", "deadline " + java.time.Instant.ofEpochMilli(j.deadline()) + " passed while it was " + j.state());
-            set.put("next_attempt_at", null);
-            Jobs.transition(tx, project, j, "expired", set, j.owner(), null);
-            return null;
+            if (apply) {
+                Map<String, Object> set = new LinkedHashMap<>();
+                set.put("error", "deadline " + java.time.Instant.ofEpochMilli(j.deadline()) + " passed while it was " + j.state());
+                set.put("next_attempt_at", null);
+                Jobs.transition(tx, project, j, "expired", set, j.owner(), null);
+            }
+            return true;
         }
         if (j.state().equals("queued")) {
-            return null;
+            return false;
         }
         Optional<String> absent = absence(tx, project, j.assignee());
         if (j.state().equals("dispatching")) {
             Ask ask = j.askId() == null ? null : dev.agentmesh.orchestrator.internal.AskTable.of(tx).get(project, j.askId()).orElse(null);
             if (ask != null && JobTable.of(tx).deliveredAt(project, ask.messageId(), j.assignee()) != null) {
-                Jobs.transition(tx, project, j, "delivered", new LinkedHashMap<>(), j.assignee(), null);
-            } else if (absent.isPresent()) {
-                if (ask != null) {
-                    dev.agentmesh.orchestrator.internal.AskTable.of(tx).close(ask.id(), "cancelled", now);
-                    tx.signalAfterCommit(Asks.topic(ask.id()));
+                if (apply) {
+                    Jobs.transition(tx, project, j, "delivered", new LinkedHashMap<>(), j.assignee(), null);
                 }
-                failAttempt(tx, project, j, j.attempts(), absent.get() + " before the ask reached it", now);
+                return true;
             }
-            return null;
+            if (absent.isPresent()) {
+                if (apply) {
+                    if (ask != null) {
+                        dev.agentmesh.orchestrator.internal.AskTable.of(tx).close(ask.id(), "cancelled", now);
+                        tx.signalAfterCommit(Asks.topic(ask.id()));
+                    }
+                    failAttempt(tx, project, j, j.attempts(), absent.get() + " before the ask reached it", now);
+                }
+                return true;
+            }
+            return false;
         }
         if (Job.WITH_EXECUTOR.contains(j.state()) && absent.isPresent()) {
-            Map<String, Object> set = new LinkedHashMap<>();
-            set.put("error", "its assignee " + absent.get() + " (its process ended or its lease expired) while the job was " + j.state());
-            Jobs.transition(tx, project, j, "failed", set, j.owner(), null);
+            if (apply) {
+                Map<String, Object> set = new LinkedHashMap<>();
+                set.put("error", "its assignee " + absent.get() + " (its process ended or its lease expired) while the job was " + j.state());
+                Jobs.transition(tx, project, j, "failed", set, j.owner(), null);
+            }
+            return true;
         }
-        return null;
+        return false;
     }
 
     private static Object fire(StoreTx tx, String project, long id, long now) {

@@ -95,7 +95,8 @@ public final class Jobs {
     /**
      * Creates a job owned by {@code owner}.
      *
-     * @return the queued job; it is dispatched by the supervisor when due
+     * @return the job: {@code dispatching} when it is due now and its assignee is present (its ask is opened in the
+     *         same transaction), else {@code queued}, dispatched by the supervisor when due
      * @throws MeshException (invalid input) for an absent owner, an unknown assignee, bad text, a deadline in the past,
      *                       both dueAt and cron, a bad cron
      */
@@ -125,8 +126,13 @@ public final class Jobs {
                     spec.dueAt(), cron, null, spec.deadline(), now);
             Feed.append(tx, project, now, owner, "job", spec.assignee(), "#" + id + " queued: " + Checks.preview(spec.title(), 120)
                     + (cron != null ? " (recurring " + cron + ")" : spec.dueAt() != null ? " (due " + java.time.Instant.ofEpochMilli(spec.dueAt()) + ")" : ""));
-            tx.signalAfterCommit(DISPATCH_TOPIC);
             tx.signalAfterCommit(topic(id));
+            if (cron == null && spec.dueAt() == null && spec.assignee() != null && Dispatcher.absence(tx, project, spec.assignee()).isEmpty()) {
+                // due now to a present assignee: dispatched in the same transaction, one commit instead of two
+                Dispatcher.dispatch(tx, project, id, now);
+            } else {
+                tx.signalAfterCommit(DISPATCH_TOPIC);
+            }
             return JobTable.of(tx).get(project, id).orElseThrow();
         });
         return j;

@@ -110,10 +110,10 @@ class OrchestratorActionsTest {
     void aJobIsDispatchedAsAnAskDeliveredArmedAndCompletedByTheAck() {
         long id = call(lead, "{\"action\":\"job_create\",\"title\":\"fix a\",\"assignee\":\"worker\",\"request\":\"make a.js pass\"}")
                 .data().path("id").asLong();
-        assertThat(api.jobs().get(id).state()).isEqualTo("queued");
-        Dispatcher.tick(f.store, System.currentTimeMillis());
         Job j = api.jobs().get(id);
-        assertThat(j.state()).isEqualTo("dispatching");
+        assertThat(j.state()).as("due now to a present assignee: dispatched at once").isEqualTo("dispatching");
+        Dispatcher.tick(f.store, System.currentTimeMillis());
+        assertThat(api.jobs().get(id).state()).as("not dispatched twice").isEqualTo("dispatching");
         assertThat(j.attempts()).isEqualTo(1);
         assertThat(inbox(worker)).contains("[ask #" + j.askId() + " from @lead] job #" + id + " (task): fix a", "make a.js pass");
         Dispatcher.tick(f.store, System.currentTimeMillis());
