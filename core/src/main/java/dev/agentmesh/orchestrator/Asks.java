@@ -113,8 +113,8 @@ public final class Asks {
      * @param id      the ask
      * @param message the reply, 1..{@value #MAX_REPLY_CHARS} characters, or null for a bare ack (seen)
      * @return the acked ask
-     * @throws MeshException (invalid input) for an unknown ask; (invalid input) when the caller is not its recipient, or it
-     *                       was acked before with another message
+     * @throws MeshException (invalid input) for an unknown ask, a caller that is not its recipient, an ask withdrawn (its
+     *                       job ended) or acked before with another message
      */
     public Ask ack(String caller, long id, String message) {
         Checks.optional("message", message, MAX_REPLY_CHARS, true);
@@ -128,6 +128,11 @@ public final class Asks {
         if (!a.to().equals(caller)) {
             throw MeshException.invalidInput("ask #" + id + " is for @" + a.to() + ", not @" + Texts.quote(caller, 80)
                     + "; only its recipient acks it");
+        }
+        if (a.status().equals("cancelled")) {
+            throw MeshException.invalidInput("ask #" + id + " was withdrawn at " + Texts.clock(a.ackedAt())
+                    + (a.jobId() == null ? "" : " (its job #" + a.jobId() + " ended or was dispatched again: job_status shows it)")
+                    + "; there is nothing to ack");
         }
         if (!a.open()) {
             if (Objects.equals(a.reply(), message)) {
