@@ -23,8 +23,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 
@@ -47,7 +45,7 @@ final class OrchestratorDemo {
     private final Path dir;
     private final boolean json;
     private final boolean keep;
-    private final List<String[]> checks = new ArrayList<>();
+    private final DemoChecks checks = new DemoChecks();
 
     OrchestratorDemo(String runtime, Path dir, boolean json, boolean keep) {
         this.runtime = runtime;
@@ -104,11 +102,11 @@ final class OrchestratorDemo {
         } finally {
             DemoCommand.stopOwnSupervisor(api, target);
         }
-        long failed = checks.stream().filter(c -> !c[0].equals("ok")).count();
+        long failed = checks.failed();
         if (json) {
             ObjectNode data = summary.put("passed", failed == 0).put("dir", target.toString());
             ArrayNode list = data.putArray("checks");
-            checks.forEach(c -> list.addObject().put("ok", c[0].equals("ok")).put("check", c[1]).put("detail", c[2]));
+            checks.writeTo(list);
             Cli.print(Cli.out(), true, "", data);
         } else {
             out.printf(java.util.Locale.ROOT, "orchestrator demo %s: %d of %d checks in %.1fs; the project is in %s%n",
@@ -188,9 +186,7 @@ final class OrchestratorDemo {
     }
 
     private void check(PrintWriter out, String what, boolean ok, String detail) {
-        checks.add(new String[]{ok ? "ok" : "FAILED", what, detail});
-        out.println("  " + (ok ? "ok     " : "FAILED ") + what + " (" + Texts.oneLine(detail, 200) + ")");
-        out.flush();
+        checks.check(out, what, ok, detail);
     }
 
     private static ApiResult call(RemoteMeshApi api, Caller caller, String args) {

@@ -17,9 +17,6 @@ import tools.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -39,7 +36,7 @@ final class TeamDemo {
     private final String runtime;
     private final Path dir;
     private final boolean json;
-    private final List<String[]> checks = new ArrayList<>();
+    private final DemoChecks checks = new DemoChecks();
 
     TeamDemo(String runtime, Path dir, boolean json) {
         this.runtime = runtime;
@@ -77,11 +74,11 @@ final class TeamDemo {
         } finally {
             DemoCommand.stopOwnSupervisor(api, target);
         }
-        long failed = checks.stream().filter(c -> !c[0].equals("ok")).count();
+        long failed = checks.failed();
         if (json) {
             ObjectNode data = summary.put("passed", failed == 0).put("runtime", runtime).put("dir", target.toString());
             ArrayNode list = data.putArray("checks");
-            checks.forEach(c -> list.addObject().put("ok", c[0].equals("ok")).put("check", c[1]).put("detail", c[2]));
+            checks.writeTo(list);
             Cli.print(Cli.out(), true, "", data);
         } else {
             out.printf(java.util.Locale.ROOT, "team demo %s on %s: %d of %d checks in %.1fs; the project is in %s%n",
@@ -160,9 +157,7 @@ final class TeamDemo {
     }
 
     private void check(PrintWriter out, String what, boolean ok, String detail) {
-        checks.add(new String[]{ok ? "ok" : "FAILED", what, detail});
-        out.println("  " + (ok ? "ok     " : "FAILED ") + what + " (" + Texts.oneLine(detail, 200) + ")");
-        out.flush();
+        checks.check(out, what, ok, detail);
     }
 
     private static ApiResult call(RemoteMeshApi api, Caller caller, String args) {

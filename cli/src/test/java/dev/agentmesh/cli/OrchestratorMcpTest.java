@@ -1,22 +1,16 @@
 package dev.agentmesh.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.agentmesh.api.ApiResult;
 import dev.agentmesh.api.Caller;
 import dev.agentmesh.api.MeshApi;
 import dev.agentmesh.api.OrchestratorTools;
-import dev.agentmesh.cli.mcp.MeshMcpServer;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -70,24 +64,10 @@ class OrchestratorMcpTest {
     }
 
     private List<JsonNode> serve(String... requests) {
-        StringBuilder in = new StringBuilder()
-                .append("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":")
-                .append("\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"test\",\"version\":\"1\"}}}\n")
-                .append("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}\n");
-        for (String r : requests) {
-            in.append(r).append('\n');
-        }
-        ByteArrayOutputStream protocol = new ByteArrayOutputStream();
-        Caller caller = new Caller("Orch", Path.of("/tmp"), ProcessHandle.current().pid(), "mcp", null);
-        assertTimeoutPreemptively(Duration.ofSeconds(30), () -> MeshMcpServer.serve(api, caller, "test",
-                new ByteArrayInputStream(in.toString().getBytes(StandardCharsets.UTF_8)), protocol));
-        List<JsonNode> out = new ArrayList<>();
-        protocol.toString(StandardCharsets.UTF_8).lines().forEach(l -> out.add(JSON.readTree(l)));
-        return out;
+        return McpStdio.serve(api, new Caller("Orch", Path.of("/tmp"), ProcessHandle.current().pid(), "mcp", null), requests);
     }
 
     private static String call(int id, String tool, String arguments) {
-        return "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":{\"name\":\"" + tool
-                + "\",\"arguments\":" + arguments + "}}";
+        return McpStdio.call(id, tool, arguments);
     }
 }

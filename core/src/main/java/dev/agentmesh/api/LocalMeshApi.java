@@ -723,22 +723,24 @@ public final class LocalMeshApi implements MeshApi, AutoCloseable {
                 .findFirst().map(Agent::circle).orElse(null);
     }
 
-    private static String me(Caller s) {
+    /** @return the caller's agent name; the API's actions that act as an agent share it */
+    static String me(Caller s) {
         if (s.agent() == null) {
             throw MeshException.invalidInput("join the mesh first (action \"join\"), or set MESH_AGENT");
         }
         return s.agent();
     }
 
-    private static ApiResult result(String text, JsonNode data) {
+    static ApiResult result(String text, JsonNode data) {
         return new ApiResult(text, data);
     }
 
-    private static JsonNode tree(Object wire) {
+    /** @return a wire record as a JSON tree */
+    static JsonNode tree(Object wire) {
         return JSON.valueToTree(wire);
     }
 
-    private static ObjectNode obj() {
+    static ObjectNode obj() {
         return JSON.createObjectNode();
     }
 

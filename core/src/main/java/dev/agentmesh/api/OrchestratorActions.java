@@ -4,6 +4,10 @@ import static dev.agentmesh.api.Args.bool;
 import static dev.agentmesh.api.Args.integer;
 import static dev.agentmesh.api.Args.str;
 import static dev.agentmesh.api.Args.strList;
+import static dev.agentmesh.api.LocalMeshApi.me;
+import static dev.agentmesh.api.LocalMeshApi.obj;
+import static dev.agentmesh.api.LocalMeshApi.result;
+import static dev.agentmesh.api.LocalMeshApi.tree;
 
 import dev.agentmesh.MeshException;
 import dev.agentmesh.Texts;
@@ -17,7 +21,6 @@ import dev.agentmesh.orchestrator.Jobs;
 import dev.agentmesh.orchestrator.Schedule;
 import dev.agentmesh.orchestrator.Schedules;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.time.Duration;
@@ -36,7 +39,6 @@ import java.util.function.BiFunction;
  * unknown parameter is refused naming it. Every action but the lists needs a joined caller. Thread-safe.
  */
 final class OrchestratorActions {
-    private static final JsonMapper JSON = JsonMapper.builder().build();
     private final Asks asks;
     private final Jobs jobs;
     private final Schedules schedules;
@@ -314,24 +316,5 @@ final class OrchestratorActions {
             throw MeshException.invalidInput("parameter '" + key + "' is required");
         }
         return v;
-    }
-
-    private static String me(Caller s) {
-        if (s.agent() == null) {
-            throw MeshException.invalidInput("join the mesh first (pi_messenger action \"join\"), or set MESH_AGENT");
-        }
-        return s.agent();
-    }
-
-    private static ApiResult result(String text, JsonNode data) {
-        return new ApiResult(text, data);
-    }
-
-    private static JsonNode tree(Object wire) {
-        return JSON.valueToTree(wire);
-    }
-
-    private static ObjectNode obj() {
-        return JSON.createObjectNode();
     }
 }
