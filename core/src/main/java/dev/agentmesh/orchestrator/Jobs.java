@@ -130,9 +130,9 @@ public final class Jobs {
             if (cron == null && spec.dueAt() == null && spec.assignee() != null && Dispatcher.absence(tx, project, spec.assignee()).isEmpty()) {
                 // due now to a present assignee: dispatched in the same transaction, one commit instead of two
                 Dispatcher.dispatch(tx, project, id, now);
-            } else {
-                tx.signalAfterCommit(DISPATCH_TOPIC);
             }
+            // the supervisor's clock looks at it now: it dispatches a queued job when due and follows a dispatched one
+            tx.signalAfterCommit(DISPATCH_TOPIC);
             return JobTable.of(tx).get(project, id).orElseThrow();
         });
         return j;
