@@ -116,3 +116,12 @@ CREATE TRIGGER timeline_job_delete AFTER DELETE ON jobs
 BEGIN
     DELETE FROM timeline WHERE rowid = old.id * 4 + 2;
 END;
+
+-- The files a crew task's workers edited (over all its attempts), kept so a task's own diff can be shown after the
+-- crew run (the dashboard's per-task changes); the reviewer is shown the same set.
+CREATE TABLE task_files (
+    project TEXT NOT NULL,
+    task_id TEXT NOT NULL,
+    path    TEXT NOT NULL,
+    PRIMARY KEY (project, task_id, path)
+);

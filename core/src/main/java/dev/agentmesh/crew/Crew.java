@@ -31,6 +31,24 @@ public final class Crew {
         return tasks;
     }
 
+    /**
+     * A task's own changes: git status and the diff against HEAD limited to the files its workers edited
+     * ({@link Tasks#files}), with new files' text up to 20,000 bytes; the whole work tree's changes when none are known
+     * (edits made through a shell). What the task's reviewer is shown; git runs in the project root, 30 s at most.
+     *
+     * @return the text, and the files it is limited to (empty: the whole tree)
+     * @throws MeshException (invalid input) for an unknown task
+     */
+    public TaskChanges changes(String taskId) {
+        tasks.show(taskId);
+        java.util.List<String> files = tasks.files(taskId);
+        return new TaskChanges(files, new WorkTree(mesh.project().root()).changes(new java.util.LinkedHashSet<>(files)));
+    }
+
+    /** A task's changes: {@code files} it is limited to (empty for the whole tree) and the {@code text}. */
+    public record TaskChanges(java.util.List<String> files, String text) {
+    }
+
     /** @return the crew runs */
     public CrewRuns runs() {
         return runs;

@@ -334,7 +334,9 @@ public final class CrewRunner {
             String label = t.id() + "-work-" + t.attempts();
             r = runAgentSafely(Role.WORKER, worker, CrewPrompts.workerSystem(worker), CrewPrompts.worker(t, worker),
                     WORKER_TOOLS, label);
-            touched.computeIfAbsent(t.id(), k -> ConcurrentHashMap.newKeySet()).addAll(workTree.relative(r.progress().editedPaths()));
+            List<String> edited = workTree.relative(r.progress().editedPaths());
+            touched.computeIfAbsent(t.id(), k -> ConcurrentHashMap.newKeySet()).addAll(edited);
+            tasks.addFiles(t.id(), edited); // kept in the store: the task's own diff after the run (the dashboard)
         } finally {
             leave(worker);
             workMs.addAndGet(System.currentTimeMillis() - w0);

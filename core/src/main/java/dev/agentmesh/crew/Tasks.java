@@ -303,4 +303,25 @@ public final class Tasks {
         return new Task(t.id(), t.title(), t.description(), t.status(), t.assignee(), t.attempts(), reviews, v, feedback,
                 t.summary(), t.blockReason(), t.wave(), t.dependsOn(), t.updatedAt());
     }
+
+    /**
+     * Records the files a task's workers edited (project-relative paths), so its own changes can be shown later.
+     *
+     * @throws MeshException (invalid input) for an unknown task
+     */
+    public void addFiles(String taskId, java.util.Collection<String> paths) {
+        if (paths.isEmpty()) {
+            return;
+        }
+        show(taskId);
+        store.write(tx -> {
+            TaskTable.of(tx).addFiles(project, taskId, paths);
+            return null;
+        });
+    }
+
+    /** @return the files recorded for the task by {@link #addFiles}, sorted; empty when none are known */
+    public java.util.List<String> files(String taskId) {
+        return store.read(tx -> TaskTable.of(tx).files(project, taskId));
+    }
 }

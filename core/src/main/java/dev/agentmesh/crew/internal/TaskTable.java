@@ -137,4 +137,18 @@ public final class TaskTable {
                         rs.getLong("review_ms"), rs.getInt("waves")))
                 .findOne();
     }
+
+    /** Records that {@code paths} (project-relative) were edited for task {@code taskId}; known ones are kept once. */
+    public void addFiles(String project, String taskId, java.util.Collection<String> paths) {
+        for (String p : paths) {
+            h.createUpdate("INSERT INTO task_files (project, task_id, path) VALUES (:p, :t, :f) ON CONFLICT DO NOTHING")
+                    .bind("p", project).bind("t", taskId).bind("f", p).execute();
+        }
+    }
+
+    /** @return the files recorded for task {@code taskId}, sorted */
+    public java.util.List<String> files(String project, String taskId) {
+        return h.createQuery("SELECT path FROM task_files WHERE project = :p AND task_id = :t ORDER BY path")
+                .bind("p", project).bind("t", taskId).mapTo(String.class).list();
+    }
 }

@@ -7,7 +7,6 @@ import dev.agentmesh.api.Caller;
 import dev.agentmesh.api.Json;
 import dev.agentmesh.api.LocalMeshApi;
 import dev.agentmesh.mesh.Agent;
-import dev.agentmesh.project.Commands;
 import dev.agentmesh.server.Supervisor;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
@@ -18,7 +17,6 @@ import tools.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -41,9 +39,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *       reused code gets a 401 page that says which and how to get a new link.</li>
  *   <li>{@code GET /dashboard} (or {@code /dashboard/}) the page; {@code GET /dashboard/assets/NAME} its files ({@link #ASSETS} only).</li>
  *   <li>{@code GET /dashboard/api/state}: the snapshot ({@link DashboardState}).</li>
- *   <li>{@code GET /dashboard/api/diff?task=ID}: {@code {"task", "text"}}, the project's uncommitted changes (git
- *       status and the diff against HEAD, at most {@value #MAX_DIFF_CHARS} characters), which is what a crew task's
- *       reviewer is shown when the files its workers edited are not known; the crew keeps no per-task diff.</li>
+ *   <li>{@code GET /dashboard/api/diff?task=ID}: {@code {"task", "text"}}, the task's own changes (git status and the
+ *       diff against HEAD limited to the files its workers edited, as its reviewer is shown them; the whole work
+ *       tree's when they are not known), at most {@value #MAX_DIFF_CHARS} characters.</li>
  *   <li>{@code POST /dashboard/api/call} with {@code {"action": NAME, "args": {...}}}: runs one of {@link #OFFERED}
  *       as the session's participant and answers as {@code /api/v1/call} does ({@code {"text", "data", "agent"}} or
  *       {@code {"error": {"kind", "message"}}}); the body is at most {@value #MAX_CALL_CHARS} characters, must be
@@ -244,10 +242,10 @@ public final class DashboardRoutes {
         LocalMeshApi api = supervisor.project(s.human().project());
         // an unknown task is refused by the action, with its own message
         ApiResult shown = api.call(caller(s), Json.MAPPER.createObjectNode().put("action", "task.show").put("id", task));
-        Path root = api.mesh().project().root();
-        String status = Commands.run(root, Duration.ofSeconds(20), List.of("git", "status", "--porcelain", "--untracked-files=all")).output();
-        String diff = Commands.run(root, Duration.ofSeconds(20), List.of("git", "diff", "HEAD")).output();
-        String text = "git status:\n" + (status.isBlank() ? "(clean)\n" : status) + "\n" + diff;
+        dev.agentmesh.crew.Crew.TaskChanges changes = api.crew().changes(shown.data().path("id").asString(task));
+        String text = (changes.files().isEmpty() ? "the files this task's workers edited are not known: the whole work tree's changes\n"
+                : "the changes to the " + changes.files().size() + " file(s) this task's workers edited: " + String.join(", ", changes.files()) + "\n")
+                + changes.text();
         if (text.length() > MAX_DIFF_CHARS) {
             text = text.substring(0, MAX_DIFF_CHARS) + "\n[... " + (text.length() - MAX_DIFF_CHARS) + " more characters]";
         }
