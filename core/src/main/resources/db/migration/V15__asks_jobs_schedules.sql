@@ -15,8 +15,7 @@ CREATE TABLE asks (
     job_id      INTEGER,            -- the job this ask dispatches, or null
     message_id  INTEGER NOT NULL,   -- the mesh message that carried it
     created_at  INTEGER NOT NULL,
-    acked_at    INTEGER,
-    surfaced_at INTEGER             -- when it was last re-surfaced to the recipient
+    acked_at    INTEGER
 );
 CREATE INDEX asks_open ON asks (project, recipient, status);
 CREATE INDEX asks_group ON asks (group_id);

@@ -102,7 +102,7 @@ public final class Asks {
                 + ", \"message\": \"your reply\"}; a bare ack means seen)";
         Message m = Messenger.sendIn(tx, project, from, fromMustBePresent, List.of(peer), body, null, null);
         t.setMessage(id, m.id());
-        Feed.append(tx, project, now, from, "ask", peer, "#" + id + " " + Checks.preview(brief, 160));
+        Feed.append(tx, project, now, from, "ask", peer, "#" + id + " " + Texts.oneLine(brief, 160));
         return t.get(project, id).orElseThrow();
     }
 
@@ -150,7 +150,7 @@ public final class Asks {
         if (a.jobId() != null) {
             Jobs.acked(tx, project, a.jobId(), caller, message);
         }
-        Feed.append(tx, project, now, caller, "ack", a.from(), "#" + id + (message == null ? " seen" : " " + Checks.preview(message, 160)));
+        Feed.append(tx, project, now, caller, "ack", a.from(), "#" + id + (message == null ? " seen" : " " + Texts.oneLine(message, 160)));
         tx.signalAfterCommit(topic(id));
         return t.get(project, id).orElseThrow();
     }
@@ -286,7 +286,7 @@ public final class Asks {
 
     /**
      * The text that re-surfaces the open asks {@code recipient} owes, for its next turn (the Claude Code hooks, the
-     * spawned agents' turns and the unread notice carry it), and records when they were surfaced.
+     * spawned agents' turns and the unread notice carry it). One read; it writes nothing.
      *
      * @return the reminder, or empty when it owes none
      */
@@ -308,13 +308,8 @@ public final class Asks {
                 + " open ask(s); close each with ack {\"id\": ID, \"message\": \"your reply\"} once done:");
         for (Ask a : open.subList(0, Math.min(open.size(), REMINDER_LIMIT))) {
             sb.append("\n#").append(a.id()).append(" from @").append(a.from()).append(a.jobId() == null ? "" : " (job #" + a.jobId() + ")")
-                    .append(": ").append(Texts.escape(Checks.preview(a.brief(), 200)));
+                    .append(": ").append(Texts.escape(Texts.oneLine(a.brief(), 200)));
         }
-        List<Long> ids = open.stream().map(Ask::id).toList();
-        store.write(tx -> {
-            AskTable.of(tx).surfaced(ids, System.currentTimeMillis());
-            return null;
-        });
         return Optional.of(sb.toString());
     }
 

@@ -43,9 +43,4 @@ final class Checks {
     private static boolean validPair(String s, int i) {
         return Character.isHighSurrogate(s.charAt(i)) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
     }
-
-    /** @return a one-line preview of at most {@code max} characters, for feed details */
-    static String preview(String text, int max) {
-        return Texts.oneLine(text, max);
-    }
 }

@@ -124,7 +124,7 @@ public final class Jobs {
             }
             long id = JobTable.of(tx).insert(project, owner, spec.assignee(), spec.title(), kind, spec.request(), max, next,
                     spec.dueAt(), cron, null, spec.deadline(), now);
-            Feed.append(tx, project, now, owner, "job", spec.assignee(), "#" + id + " queued: " + Checks.preview(spec.title(), 120)
+            Feed.append(tx, project, now, owner, "job", spec.assignee(), "#" + id + " queued: " + Texts.oneLine(spec.title(), 120)
                     + (cron != null ? " (recurring " + cron + ")" : spec.dueAt() != null ? " (due " + java.time.Instant.ofEpochMilli(spec.dueAt()) + ")" : ""));
             tx.signalAfterCommit(topic(id));
             if (cron == null && spec.dueAt() == null && spec.assignee() != null && Dispatcher.absence(tx, project, spec.assignee()).isEmpty()) {
@@ -380,8 +380,8 @@ public final class Jobs {
         tx.signalAfterCommit(topic(j.id()));
         if (to != null) {
             String detail = "#" + j.id() + " " + j.state() + " -> " + to + (note == null ? "" : ": " + note)
-                    + (to.equals("completed") && after.result() != null ? ": " + Checks.preview(after.result(), 120)
-                    : after.error() != null && Job.TERMINAL.contains(to) ? ": " + Checks.preview(after.error(), 120) : "");
+                    + (to.equals("completed") && after.result() != null ? ": " + Texts.oneLine(after.result(), 120)
+                    : after.error() != null && Job.TERMINAL.contains(to) ? ": " + Texts.oneLine(after.error(), 120) : "");
             Feed.append(tx, project, now, actor, "job", j.owner(), detail);
             if (Job.TERMINAL.contains(to) && after.askId() != null) {
                 closeAsk(tx, project, after.askId(), to.equals("completed") ? "acked" : "cancelled", now);

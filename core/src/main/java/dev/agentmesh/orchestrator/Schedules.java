@@ -65,7 +65,7 @@ public final class Schedules {
             Presence.requireKnown(tx, project, Checks.text("to_peer", toPeer, 200, false));
             long id = ScheduleTable.of(tx).insert(project, owner, toPeer, text, k, fireAt, c, next, now);
             Feed.append(tx, project, now, owner, "schedule", toPeer, "#" + id + " " + k + (c != null ? " cron " + c
-                    : " at " + java.time.Instant.ofEpochMilli(fireAt)) + ": " + Checks.preview(text, 120));
+                    : " at " + java.time.Instant.ofEpochMilli(fireAt)) + ": " + Texts.oneLine(text, 120));
             tx.signalAfterCommit(Dispatcher.TOPIC);
             return ScheduleTable.of(tx).get(project, id).orElseThrow();
         });

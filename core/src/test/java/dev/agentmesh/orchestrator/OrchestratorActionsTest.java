@@ -107,6 +107,30 @@ class OrchestratorActionsTest {
     }
 
     @Test
+    void askManyWaitsUntilEveryPeerAckedAndReturnsCompleteWithTheReplies() throws Exception {
+        Caller third = new Caller(null, f.root, null, "cli", null);
+        call(third, "{\"action\":\"join\",\"name\":\"third\"}");
+        CompletableFuture<ApiResult> waiting = CompletableFuture.supplyAsync(() ->
+                call(lead, "{\"action\":\"ask_many\",\"peers\":[\"worker\",\"third\"],\"query\":\"ready?\",\"timeout_seconds\":30}"));
+        await(() -> api.asks().list("third", "open", 10).size() == 1 && api.asks().list("worker", "open", 10).size() == 1);
+        assertThat(waiting).as("still waiting: nobody acked").isNotDone();
+        call(worker, "{\"action\":\"ack\",\"id\":" + api.asks().list("worker", "open", 10).getFirst().id() + ",\"message\":\"yes\"}");
+        assertThat(waiting).as("one of two acked").isNotDone();
+        call(third, "{\"action\":\"ack\",\"id\":" + api.asks().list("third", "open", 10).getFirst().id() + "}");
+        ApiResult r = waiting.orTimeout(20, TimeUnit.SECONDS).join();
+        assertThat(r.data().path("overall").asString()).isEqualTo("complete");
+        assertThat(r.text()).contains("@worker", "replied - yes", "@third", "acked");
+    }
+
+    private static void await(java.util.function.BooleanSupplier done) throws InterruptedException {
+        long until = System.currentTimeMillis() + 20_000;
+        while (!done.getAsBoolean()) {
+            assertThat(System.currentTimeMillis()).as("condition within 20 s").isLessThan(until);
+            Thread.sleep(20);
+        }
+    }
+
+    @Test
     void aJobIsDispatchedAsAnAskDeliveredArmedAndCompletedByTheAck() {
         long id = call(lead, "{\"action\":\"job_create\",\"title\":\"fix a\",\"assignee\":\"worker\",\"request\":\"make a.js pass\"}")
                 .data().path("id").asLong();

@@ -79,13 +79,6 @@ public final class AskTable {
                 .bind("p", project).bind("r", recipient).mapTo(Integer.class).one();
     }
 
-    /** Records that the open asks were re-surfaced to their recipient at {@code now}. */
-    public void surfaced(List<Long> ids, long now) {
-        if (!ids.isEmpty()) {
-            h.createUpdate("UPDATE asks SET surfaced_at = :now WHERE id IN (<ids>)").bindList("ids", ids).bind("now", now).execute();
-        }
-    }
-
     /** @return the asks of group {@code group}, by id */
     public List<Ask> group(long group) {
         return h.createQuery("SELECT * FROM asks WHERE group_id = :g ORDER BY id").bind("g", group).map(ASK).list();

@@ -149,7 +149,11 @@ final class ClaudeHooks {
     /** One lock per agent: parallel hooks of one agent (PostToolUse of parallel tool calls) hand each message out once. */
     private final java.util.concurrent.ConcurrentHashMap<String, Object> locks = new java.util.concurrent.ConcurrentHashMap<>();
 
-    private static ObjectNode messages(LocalMeshApi api, Caller me, String event) {
+    /**
+     * @return the hook's answer for {@code event} (with the ids it hands over under {@code handed}): the agent's new
+     *         messages, else the asks it owes on {@code UserPromptSubmit} and {@code Stop}; null when nothing waits
+     */
+    static ObjectNode messages(LocalMeshApi api, Caller me, String event) {
         ApiResult r = api.call(me, Json.MAPPER.createObjectNode().put("action", "inbox").put("peek", true));
         if (!(r.data() instanceof ArrayNode pending) || pending.isEmpty()) {
             // no new message: the asks it still owes are re-surfaced when a turn begins and when it would stop
